@@ -1,0 +1,87 @@
+package appconfigd
+
+import (
+	"strconv"
+	"strings"
+)
+
+// ARNs follow the formats of the service authorization reference
+// (wire §3.3): arn:aws:appconfig:REGION:ACCOUNT:RESOURCE.
+
+func (s *Service) arn(resource string) string {
+	return "arn:aws:appconfig:" + s.Region + ":" + s.AccountID + ":" + resource
+}
+
+// ApplicationARN returns the ARN of an application.
+func (s *Service) ApplicationARN(appID string) string {
+	return s.arn("application/" + appID)
+}
+
+// EnvironmentARN returns the ARN of an environment.
+func (s *Service) EnvironmentARN(appID, envID string) string {
+	return s.arn("application/" + appID + "/environment/" + envID)
+}
+
+// ConfigurationProfileARN returns the ARN of a configuration profile.
+func (s *Service) ConfigurationProfileARN(appID, profileID string) string {
+	return s.arn("application/" + appID + "/configurationprofile/" + profileID)
+}
+
+// DeploymentStrategyARN returns the ARN of a deployment strategy.
+func (s *Service) DeploymentStrategyARN(id string) string {
+	return s.arn("deploymentstrategy/" + id)
+}
+
+// DeploymentARN returns the ARN of a deployment.
+func (s *Service) DeploymentARN(appID, envID string, number int) string {
+	return s.arn("application/" + appID + "/environment/" + envID + "/deployment/" + strconv.Itoa(number))
+}
+
+// taggable is a resource named by an ARN that TagResource accepts.
+type taggable struct {
+	kind                          ResourceType
+	appID, envID, profileID, stID string
+	deployment                    int
+}
+
+// parseARN splits an ARN of this server into the resource it names.
+func (s *Service) parseARN(arn string) (taggable, error) {
+	var t taggable
+	prefix := s.arn("")
+	if len(arn) < 20 || len(arn) > 2048 {
+		return t, badRequest("ResourceArn must be 20 to 2048 characters long")
+	}
+	rest, ok := strings.CutPrefix(arn, prefix)
+	if !ok {
+		if strings.HasPrefix(arn, "arn:") {
+			return t, &Error{Code: ENotFound, Message: "Resource " + arn + " not found: appconfigd serves only ARNs beginning with " + prefix, ResourceType: ResourceTaggable, ResourceName: arn}
+		}
+		return t, badRequest("ResourceArn %q is not an ARN", arn)
+	}
+	parts := strings.Split(rest, "/")
+	bad := badRequest("ResourceArn %q does not name an AppConfig application, environment, configuration profile, deployment strategy or deployment", arn)
+	switch {
+	case len(parts) == 2 && parts[0] == "application":
+		t.kind, t.appID = ResourceApplication, parts[1]
+	case len(parts) == 2 && parts[0] == "deploymentstrategy":
+		t.kind, t.stID = ResourceDeploymentStrategy, parts[1]
+	case len(parts) == 4 && parts[0] == "application" && parts[2] == "environment":
+		t.kind, t.appID, t.envID = ResourceEnvironment, parts[1], parts[3]
+	case len(parts) == 4 && parts[0] == "application" && parts[2] == "configurationprofile":
+		t.kind, t.appID, t.profileID = ResourceConfigurationProfile, parts[1], parts[3]
+	case len(parts) == 6 && parts[0] == "application" && parts[2] == "environment" && parts[4] == "deployment":
+		n, err := strconv.Atoi(parts[5])
+		if err != nil || n < 1 {
+			return t, bad
+		}
+		t.kind, t.appID, t.envID, t.deployment = ResourceDeployment, parts[1], parts[3], n
+	default:
+		return t, bad
+	}
+	for _, p := range parts {
+		if p == "" {
+			return t, bad
+		}
+	}
+	return t, nil
+}

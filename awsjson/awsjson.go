@@ -1,0 +1,136 @@
+// Package awsjson holds the restJson1 plumbing shared by the AppConfig and
+// AppConfigData wire surfaces: request IDs, JSON bodies, error documents the
+// AWS SDKs decode, and a router whose unknown paths and wrong methods answer
+// in AWS JSON instead of net/http's plain text.
+package awsjson
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/appconfigd/appconfigd"
+)
+
+// Exception is the wire form of an error code on one surface: the AWS
+// exception name sent in X-Amzn-ErrorType and the HTTP status.
+type Exception struct {
+	Name   string
+	Status int
+}
+
+// WriteJSON writes v as a JSON body with the given status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Every response type is a plain struct; failing to encode one
+		// is a programming error.
+		panic(fmt.Sprintf("awsjson: encode response: %v", err))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// WriteError writes an AWS error document the way aws-sdk-go-v2 and
+// botocore decode it (wire §1.5): the exception name in X-Amzn-ErrorType
+// and in the body's __type, the status, and a JSON object whose Message and
+// modeled members use AWS's exact key spelling.
+func WriteError(w http.ResponseWriter, ex Exception, members map[string]any) {
+	body := map[string]any{"__type": ex.Name}
+	for k, v := range members {
+		body[k] = v
+	}
+	w.Header().Set("X-Amzn-ErrorType", ex.Name)
+	WriteJSON(w, ex.Status, body)
+}
+
+// DecodeJSON decodes a JSON object request body into v. An empty body
+// counts as {}. Unknown members are ignored, as clients are forward
+// compatible. A body that is not a JSON object, or a member of the wrong
+// type, is an EBadRequest error that names the member.
+func DecodeJSON(r *http.Request, v any) error {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return readError(err)
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		body = []byte("{}")
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if dec.More() {
+		return appconfigd.Errorf(appconfigd.EBadRequest, "request body must be a single JSON object")
+	}
+	return nil
+}
+
+// readError maps a failure to read a request body.
+func readError(err error) error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return appconfigd.Errorf(appconfigd.EBadRequest, "request body exceeds %d bytes", tooLarge.Limit)
+	}
+	return appconfigd.Errorf(appconfigd.EBadRequest, "could not read request body: %v", err)
+}
+
+func decodeError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return readError(err)
+	case errors.As(err, &typeErr):
+		if typeErr.Field == "" {
+			return appconfigd.Errorf(appconfigd.EBadRequest, "request body must be a JSON object, got %s", typeErr.Value)
+		}
+		return appconfigd.Errorf(appconfigd.EBadRequest, "%s must be %s, got %s", typeErr.Field, jsonKind(typeErr.Type.String()), typeErr.Value)
+	case errors.As(err, &syntaxErr):
+		return appconfigd.Errorf(appconfigd.EBadRequest, "request body is not valid JSON: %v (at byte %d)", syntaxErr, syntaxErr.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return appconfigd.Errorf(appconfigd.EBadRequest, "request body is not valid JSON: unexpected end of input")
+	default:
+		return appconfigd.Errorf(appconfigd.EBadRequest, "request body is not valid JSON: %v", err)
+	}
+}
+
+// jsonKind names a Go type the way a JSON client thinks of it.
+func jsonKind(goType string) string {
+	goType = strings.TrimLeft(goType, "*")
+	switch {
+	case goType == "string":
+		return "a string"
+	case goType == "bool":
+		return "a boolean"
+	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
+		return "an integer"
+	case strings.HasPrefix(goType, "float"), goType == "awsjson.Float":
+		return "a number"
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map["):
+		return "an object"
+	default:
+		return "an object"
+	}
+}
+
+// Float is a float64 that always encodes with a decimal point (100.0, not
+// 100), as AWS sends GrowthFactor and PercentageComplete; botocore then
+// shows it as a float, as it does against AWS.
+type Float float64
+
+// MarshalJSON implements json.Marshaler.
+func (f Float) MarshalJSON() ([]byte, error) {
+	s := fmt.Sprintf("%g", float64(f))
+	if !strings.ContainsAny(s, ".eEnN") {
+		s += ".0"
+	}
+	return []byte(s), nil
+}

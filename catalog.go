@@ -1,0 +1,200 @@
+package appconfigd
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+)
+
+// Catalog is the in-memory view the data plane serves from, so that
+// GetLatestConfiguration does no database work (issue "hot path"). It holds
+// the names and IDs of applications, environments and profiles, and the
+// content of every hosted version some environment serves. Reload rebuilds
+// it from the store whenever the control plane changes something.
+type Catalog struct {
+	snapshot atomic.Pointer[catalogSnapshot]
+
+	reloadMu sync.Mutex
+	// versions caches hosted versions by key; they are immutable.
+	versions map[versionKey]*ServedVersion
+}
+
+type versionKey struct {
+	ApplicationID          string
+	ConfigurationProfileID string
+	VersionNumber          int
+}
+
+// ServedVersion is a hosted configuration version as the data plane serves
+// it.
+type ServedVersion struct {
+	VersionNumber int
+	ContentType   string
+	VersionLabel  string
+	Content       []byte
+}
+
+type catalogSnapshot struct {
+	apps      map[string]*catalogApp
+	appsNamed map[string][]string
+	plans     map[servingKey]*servingPlan
+	versions  map[versionKey]*ServedVersion
+}
+
+type catalogApp struct {
+	envs          map[string]bool
+	envsNamed     map[string][]string
+	profiles      map[string]bool
+	profilesNamed map[string][]string
+}
+
+// Reload rebuilds the catalog from the store. Concurrent calls are
+// serialized; each sees everything committed before it started.
+func (c *Catalog) Reload(ctx context.Context, store Store) error {
+	c.reloadMu.Lock()
+	defer c.reloadMu.Unlock()
+	snap := &catalogSnapshot{
+		apps:      make(map[string]*catalogApp),
+		appsNamed: make(map[string][]string),
+		versions:  make(map[versionKey]*ServedVersion),
+	}
+	if c.versions == nil {
+		c.versions = make(map[versionKey]*ServedVersion)
+	}
+	err := store.View(ctx, func(tx Tx) error {
+		apps, _, err := tx.ListApplications(ctx, Page{})
+		if err != nil {
+			return err
+		}
+		for _, a := range apps {
+			ca := &catalogApp{
+				envs: make(map[string]bool), envsNamed: make(map[string][]string),
+				profiles: make(map[string]bool), profilesNamed: make(map[string][]string),
+			}
+			snap.apps[a.ID] = ca
+			snap.appsNamed[a.Name] = append(snap.appsNamed[a.Name], a.ID)
+			envs, _, err := tx.ListEnvironments(ctx, a.ID, Page{})
+			if err != nil {
+				return err
+			}
+			for _, e := range envs {
+				ca.envs[e.ID] = true
+				ca.envsNamed[e.Name] = append(ca.envsNamed[e.Name], e.ID)
+			}
+			profiles, _, err := tx.ListConfigurationProfiles(ctx, a.ID, ConfigurationProfileFilter{}, Page{})
+			if err != nil {
+				return err
+			}
+			for _, p := range profiles {
+				ca.profiles[p.ID] = true
+				ca.profilesNamed[p.Name] = append(ca.profilesNamed[p.Name], p.ID)
+			}
+		}
+		deployments, err := tx.ListServingDeployments(ctx)
+		if err != nil {
+			return err
+		}
+		snap.plans = planServing(deployments)
+		for k, p := range snap.plans {
+			for _, n := range []int{p.Baseline, p.Rollout} {
+				if n == 0 {
+					continue
+				}
+				vk := versionKey{k.ApplicationID, k.ConfigurationProfileID, n}
+				v := c.versions[vk]
+				if v == nil {
+					hv, err := tx.FindHostedConfigurationVersion(ctx, k.ApplicationID, k.ConfigurationProfileID, n)
+					if err != nil {
+						return fmt.Errorf("load deployed version %d of profile %s: %w", n, k.ConfigurationProfileID, err)
+					}
+					v = &ServedVersion{VersionNumber: n, ContentType: hv.ContentType, VersionLabel: hv.VersionLabel, Content: hv.Content}
+				}
+				snap.versions[vk] = v
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reload catalog: %w", err)
+	}
+	// Keep only versions still served, so memory follows what is deployed.
+	c.versions = snap.versions
+	c.snapshot.Store(snap)
+	return nil
+}
+
+// resolved holds the IDs a session's identifiers resolved to.
+type resolved struct {
+	ApplicationID, EnvironmentID, ConfigurationProfileID string
+}
+
+// Resolve turns the application, environment and profile identifiers of
+// StartConfigurationSession (each an ID or a name) into IDs.
+func (c *Catalog) resolve(app, env, profile string) (resolved, error) {
+	snap := c.snapshot.Load()
+	if snap == nil {
+		return resolved{}, Errorf(EInternal, "catalog not loaded")
+	}
+	var r resolved
+	var err error
+	if r.ApplicationID, err = pick(snap.apps[app] != nil, app, snap.appsNamed[app], ResourceApplication, "ApplicationIdentifier"); err != nil {
+		return r, err
+	}
+	ca := snap.apps[r.ApplicationID]
+	if r.EnvironmentID, err = pick(ca.envs[env], env, ca.envsNamed[env], ResourceEnvironment, "EnvironmentIdentifier"); err != nil {
+		return r, err
+	}
+	if r.ConfigurationProfileID, err = pick(ca.profiles[profile], profile, ca.profilesNamed[profile], ResourceConfigurationProfile, "ConfigurationProfileIdentifier"); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// pick resolves an identifier that is an ID (isID) or a name with the given
+// matching IDs.
+func pick(isID bool, ident string, named []string, rt ResourceType, param string) (string, error) {
+	switch {
+	case isID:
+		return ident, nil
+	case len(named) == 1:
+		return named[0], nil
+	case len(named) > 1:
+		return "", &Error{Code: EBadRequest, Message: fmt.Sprintf("%s %q matches %d resources named %q; use the ID", param, ident, len(named), ident)}
+	}
+	return "", &Error{
+		Code:         ENotFound,
+		Message:      fmt.Sprintf("%s %s not found", rt, ident),
+		ResourceType: rt,
+		ResourceName: ident,
+		ReferencedBy: map[string]string{param: ident},
+	}
+}
+
+// served returns the version a session should get now, nil when nothing was
+// ever deployed, or an ENotFound error when the session's application,
+// environment or profile has been deleted.
+func (c *Catalog) served(t *SessionToken) (*ServedVersion, error) {
+	snap := c.snapshot.Load()
+	if snap == nil {
+		return nil, Errorf(EInternal, "catalog not loaded")
+	}
+	ca := snap.apps[t.ApplicationID]
+	switch {
+	case ca == nil:
+		return nil, &Error{Code: ENotFound, Message: "Application " + t.ApplicationID + " of this session no longer exists", ResourceType: ResourceApplication, ResourceName: t.ApplicationID}
+	case !ca.envs[t.EnvironmentID]:
+		return nil, &Error{Code: ENotFound, Message: "Environment " + t.EnvironmentID + " of this session no longer exists", ResourceType: ResourceEnvironment, ResourceName: t.EnvironmentID}
+	case !ca.profiles[t.ConfigurationProfileID]:
+		return nil, &Error{Code: ENotFound, Message: "Configuration profile " + t.ConfigurationProfileID + " of this session no longer exists", ResourceType: ResourceConfigurationProfile, ResourceName: t.ConfigurationProfileID}
+	}
+	p := snap.plans[servingKey{t.ApplicationID, t.EnvironmentID, t.ConfigurationProfileID}]
+	if p == nil {
+		return nil, nil
+	}
+	n := p.versionFor(t.SessionID, t.EnvironmentID)
+	if n == 0 {
+		return nil, nil
+	}
+	return snap.versions[versionKey{t.ApplicationID, t.ConfigurationProfileID, n}], nil
+}

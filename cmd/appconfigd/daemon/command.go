@@ -1,0 +1,148 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/appconfigd/appconfigd"
+)
+
+const usage = `appconfigd serves the AWS AppConfig and AppConfigData APIs.
+
+Usage:
+  appconfigd [serve] [flags]   start the server (the default)
+  appconfigd help              show this help
+
+Flags of serve:
+`
+
+// Run runs the appconfigd command line with args (without the program
+// name) until ctx is done, and returns the process exit code.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "serve":
+			args = args[1:]
+		case "help":
+			fs, _ := serveFlags(stderr)
+			fmt.Fprint(stdout, usage)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return 0
+		default:
+			fmt.Fprintf(stderr, "appconfigd: unknown command %q; try appconfigd help\n", args[0])
+			return 2
+		}
+	}
+	fs, opts := serveFlags(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "appconfigd: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: opts.logLevel}))
+	d := New(opts.config)
+	d.Logger = logger
+	if err := d.Open(ctx); err != nil {
+		logger.Error("start", "err", err)
+		return 1
+	}
+	logger.Info("appconfigd started", "endpoint", d.URL(), "data", d.Config.DataDir)
+	fmt.Fprintf(stdout, `appconfigd is serving AppConfig and AppConfigData on %[1]s
+Any AWS credentials are accepted. Try:
+  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=%[2]s
+  aws appconfig list-deployment-strategies --endpoint-url %[1]s
+`, d.URL(), d.Config.Region)
+
+	var err error
+	select {
+	case <-ctx.Done():
+		logger.Info("shutting down")
+	case err = <-d.Wait():
+		logger.Error("http server stopped", "err", err)
+	}
+	if cerr := d.Close(); cerr != nil {
+		logger.Error("shut down", "err", cerr)
+		return 1
+	}
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+type serveOptions struct {
+	config   Config
+	logLevel slog.Level
+}
+
+func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
+	opts := &serveOptions{config: DefaultConfig()}
+	c := &opts.config
+	fs := flag.NewFlagSet("appconfigd serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Listen, "listen", c.Listen, "TCP `address` to serve both APIs on")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "`directory` for the SQLite database")
+	fs.DurationVar(&c.TokenTTL, "token-ttl", c.TokenTTL, "how long a configuration token stays valid")
+	fs.Float64Var(&c.DeploymentTimeScale, "deployment-time-scale", c.DeploymentTimeScale, "run deployment and bake time this many times faster (for demos and tests)")
+	fs.StringVar(&c.Region, "region", c.Region, "AWS `region` shown in ARNs")
+	fs.StringVar(&c.AccountID, "account-id", c.AccountID, "12-digit AWS account `id` shown in ARNs")
+	fs.Var(quotaFlag{&c.Limits}, "quota", "override a service quota, as `name=value` (repeatable); names: "+strings.Join(quotaNames(), ", "))
+	fs.TextVar(&opts.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
+	return fs, opts
+}
+
+// quotaFlag sets one field of Limits from name=value.
+type quotaFlag struct{ limits *appconfigd.Limits }
+
+func (q quotaFlag) String() string { return "" }
+
+func (q quotaFlag) Set(s string) error {
+	name, value, ok := strings.Cut(s, "=")
+	if !ok {
+		return fmt.Errorf("want name=value, got %q", s)
+	}
+	n, err := strconv.Atoi(value)
+	if err != nil || n < 1 {
+		return fmt.Errorf("quota %s: want a positive integer, got %q", name, value)
+	}
+	field, ok := quotaFields(q.limits)[name]
+	if !ok {
+		return fmt.Errorf("unknown quota %q; known: %s", name, strings.Join(quotaNames(), ", "))
+	}
+	*field = n
+	return nil
+}
+
+// quotaFields names the quotas --quota can set.
+func quotaFields(l *appconfigd.Limits) map[string]*int {
+	return map[string]*int{
+		"applications":                    &l.Applications,
+		"deployment-strategies":           &l.DeploymentStrategies,
+		"environments-per-application":    &l.EnvironmentsPerApplication,
+		"profiles-per-application":        &l.ProfilesPerApplication,
+		"tags-per-resource":               &l.TagsPerResource,
+		"validators-per-profile":          &l.ValidatorsPerProfile,
+		"monitors-per-environment":        &l.MonitorsPerEnvironment,
+		"hosted-configuration-size-bytes": &l.HostedConfigurationSizeBytes,
+	}
+}
+
+func quotaNames() []string {
+	names := slices.Collect(maps.Keys(quotaFields(&appconfigd.Limits{})))
+	slices.Sort(names)
+	return names
+}

@@ -1,0 +1,196 @@
+// Package daemon wires appconfigd together: the SQLite store, the service,
+// the deployment engine and the two AWS wire surfaces behind one HTTP
+// listener. It is the only package that knows every adapter; the
+// appconfigd binary and the conformance suite both start the server
+// through it.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/auth"
+	"github.com/appconfigd/appconfigd/awsjson"
+	"github.com/appconfigd/appconfigd/controlapi"
+	"github.com/appconfigd/appconfigd/dataapi"
+	"github.com/appconfigd/appconfigd/deploy"
+	"github.com/appconfigd/appconfigd/sqlite"
+	"github.com/appconfigd/appconfigd/token"
+)
+
+// Config is everything the server can be told.
+type Config struct {
+	// Listen is the TCP address to serve on; port 0 picks a free port.
+	Listen string
+	// DataDir holds the SQLite database.
+	DataDir string
+	// TokenTTL is how long a configuration token stays valid.
+	TokenTTL time.Duration
+	// DeploymentTimeScale runs deployment and bake time this many times
+	// faster (1 = real time).
+	DeploymentTimeScale float64
+	// Region and AccountID appear in ARNs.
+	Region    string
+	AccountID string
+	// Limits are the service quotas.
+	Limits appconfigd.Limits
+}
+
+// DefaultConfig returns the defaults of `appconfigd serve`.
+func DefaultConfig() Config {
+	return Config{
+		Listen:              "127.0.0.1:2771",
+		DataDir:             "data",
+		TokenTTL:            appconfigd.DefaultTokenTTL,
+		DeploymentTimeScale: 1,
+		Region:              "us-east-1",
+		AccountID:           "000000000000",
+		Limits:              appconfigd.DefaultLimits(),
+	}
+}
+
+// Daemon is a running server.
+type Daemon struct {
+	Config Config
+	Logger *slog.Logger
+	Clock  appconfigd.Clock
+
+	store    *sqlite.DB
+	service  *appconfigd.Service
+	engine   *deploy.Engine
+	listener net.Listener
+	server   *http.Server
+	serveErr chan error
+}
+
+// New returns a daemon for cfg. Set Logger and Clock if needed, then Open.
+func New(cfg Config) *Daemon {
+	return &Daemon{
+		Config: cfg,
+		Logger: slog.New(slog.DiscardHandler),
+		Clock:  appconfigd.SystemClock{},
+	}
+}
+
+// Open opens the store, starts the deployment engine and starts serving.
+// The listener is bound before Open returns, so Addr is valid and requests
+// succeed as soon as it does.
+func (d *Daemon) Open(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			_ = d.Close()
+		}
+	}()
+	if d.Config.TokenTTL <= 0 {
+		return errors.New("token TTL must be positive")
+	}
+	if !(d.Config.DeploymentTimeScale >= 1) {
+		return errors.New("deployment time scale must be at least 1")
+	}
+	if err := os.MkdirAll(d.Config.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	if d.store, err = sqlite.Open(ctx, filepath.Join(d.Config.DataDir, "appconfigd.db")); err != nil {
+		return err
+	}
+
+	svc := appconfigd.NewService(d.store)
+	svc.Clock = d.Clock
+	svc.Logger = d.Logger
+	svc.Limits = d.Config.Limits
+	svc.Region = d.Config.Region
+	svc.AccountID = d.Config.AccountID
+	svc.TokenTTL = d.Config.TokenTTL
+	svc.TimeScale = d.Config.DeploymentTimeScale
+	svc.NewSealer = func(keys []appconfigd.SealingKey) (appconfigd.TokenSealer, error) {
+		return token.NewSealer(keys, nil)
+	}
+	if err := svc.Open(ctx); err != nil {
+		return err
+	}
+	d.service = svc
+
+	d.engine = deploy.NewEngine(svc)
+	d.engine.Clock = d.Clock
+	d.engine.Logger = d.Logger
+	svc.DeploymentsChanged = d.engine.Wake
+	if err := d.engine.Open(); err != nil {
+		return err
+	}
+
+	if d.listener, err = net.Listen("tcp", d.Config.Listen); err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	d.server = &http.Server{
+		Handler:           d.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(d.Logger.Handler(), slog.LevelWarn),
+	}
+	d.serveErr = make(chan error, 1)
+	go func() { d.serveErr <- d.server.Serve(d.listener) }()
+	return nil
+}
+
+// Handler returns the HTTP handler: both AWS surfaces plus the health
+// endpoints, behind request IDs and access logging.
+func (d *Daemon) Handler() http.Handler {
+	authn := auth.AcceptAll{}
+	control := &controlapi.Server{Service: d.service, Auth: authn, Logger: d.Logger}
+	data := &dataapi.Server{Service: d.service, Auth: authn, Logger: d.Logger}
+	routes := append(control.Routes(), data.Routes()...)
+	routes = append(routes,
+		awsjson.Route{Method: http.MethodGet, Pattern: "/healthz", Handler: http.HandlerFunc(d.handleHealthz)},
+		awsjson.Route{Method: http.MethodGet, Pattern: "/readyz", Handler: http.HandlerFunc(d.handleReadyz)},
+	)
+	return awsjson.WithRequestID(d.logRequests(awsjson.NewRouter(routes)))
+}
+
+// Addr returns the address the daemon listens on.
+func (d *Daemon) Addr() string { return d.listener.Addr().String() }
+
+// URL returns the endpoint URL clients use.
+func (d *Daemon) URL() string { return "http://" + d.Addr() }
+
+// Service returns the domain service, for tests that need to reach past
+// the wire.
+func (d *Daemon) Service() *appconfigd.Service { return d.service }
+
+// Wait blocks until the HTTP server stops on its own (a listener failure).
+func (d *Daemon) Wait() <-chan error { return d.serveErr }
+
+// Close stops serving, letting requests in flight finish for up to ten
+// seconds, then stops the engine and closes the store.
+func (d *Daemon) Close() error {
+	var errs []error
+	if d.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := d.server.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("shut down http server: %w", err))
+		}
+		d.server = nil
+	} else if d.listener != nil {
+		errs = append(errs, d.listener.Close())
+	}
+	if d.engine != nil {
+		errs = append(errs, d.engine.Close())
+		d.engine = nil
+	}
+	if d.store != nil {
+		errs = append(errs, d.store.Close())
+		d.store = nil
+	}
+	return errors.Join(errs...)
+}

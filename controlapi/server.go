@@ -1,0 +1,190 @@
+// Package controlapi is the AWS AppConfig control plane (appconfig,
+// 2019-10-09) wire surface: the restJson1 operations that create, read,
+// change and delete applications, environments, configuration profiles,
+// hosted configuration versions, deployment strategies, deployments and
+// tags (wire §3).
+//
+// Handlers are thin. Each decodes the request (path labels, query keys,
+// headers, JSON body) with AWS's exact spelling, calls the
+// [appconfigd.Service], and encodes the result the way aws-sdk-go-v2
+// service/appconfig v1.44.2 decodes it. Every AWS rule lives in the
+// Service; this package only checks what the domain cannot see, such as
+// malformed JSON, members of the wrong type, and path numbers that are not
+// integers. Errors become AWS error documents through the single table in
+// errors.go, and every route is listed in routes.go.
+package controlapi
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/auth"
+	"github.com/appconfigd/appconfigd/awsjson"
+)
+
+// DefaultMaxBodyBytes bounds JSON request bodies when Server.MaxBodyBytes is
+// zero. The largest body the model allows is a configuration profile with
+// two 32 KiB validators, so 1 MiB leaves ample room.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Server serves the control plane. Set the fields, then combine Routes with
+// the data plane's routes in awsjson.NewRouter.
+type Server struct {
+	// Service implements every operation.
+	Service *appconfigd.Service
+	// Auth identifies the sender of every request before it runs; it is
+	// required.
+	Auth auth.Authenticator
+	// Logger receives internal errors with their request IDs; nil
+	// discards them.
+	Logger *slog.Logger
+	// MaxBodyBytes bounds JSON request bodies; 0 means
+	// DefaultMaxBodyBytes. Hosted configuration bodies are bounded by the
+	// Service's Limits.HostedConfigurationSizeBytes instead.
+	MaxBodyBytes int64
+}
+
+// handlerFunc is an operation handler. It writes the success response, or
+// writes nothing and returns the error the adapter encodes.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle adapts an operation handler: it authenticates the request, puts
+// the principal in the context, runs fn and turns a returned error into the
+// AWS error document (wire §1.5, §3.4).
+func (s *Server) handle(op string, fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rw := &responseWriter{ResponseWriter: w}
+		p, err := s.Auth.Authenticate(r)
+		if err == nil {
+			err = fn(rw, r.WithContext(appconfigd.NewContextWithPrincipal(r.Context(), p)))
+		}
+		if err == nil {
+			return
+		}
+		if rw.wroteHeader {
+			// A handler returned an error after it began its response;
+			// an error document now would corrupt it.
+			s.logger().Error("error after response started", "request_id", awsjson.RequestID(r.Context()), "op", op, "err", err)
+			return
+		}
+		s.writeError(w, r, op, err)
+	})
+}
+
+// responseWriter records whether a handler started its response.
+type responseWriter struct {
+	http.ResponseWriter
+	wroteHeader bool
+}
+
+func (w *responseWriter) WriteHeader(status int) {
+	w.wroteHeader = true
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *responseWriter) Write(b []byte) (int, error) {
+	w.wroteHeader = true
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *Server) logger() *slog.Logger {
+	if s.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Logger
+}
+
+// badRequest returns an EBadRequest error. Messages name the member, and
+// for members outside the JSON body where it travels, so that a client can
+// tell what to fix.
+func badRequest(format string, args ...any) error {
+	return appconfigd.Errorf(appconfigd.EBadRequest, format, args...)
+}
+
+// decodeJSON decodes a JSON request body of at most MaxBodyBytes into v.
+// Unknown members are ignored (wire §1.6); members of the wrong type are
+// reported by name.
+func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	limit := s.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	return awsjson.DecodeJSON(r, v)
+}
+
+// Path label lengths of the model (wire Appendix A): {ApplicationId} and
+// {EnvironmentId} are shape Name (1..64), {ConfigurationProfileId} is
+// LongName (1..128). {DeploymentStrategyId} has a pattern that admits only
+// IDs; appconfigd accepts a name there too (wire §3.3), so it gets the
+// length of a strategy name.
+const (
+	maxApplicationIdentifier = 64
+	maxEnvironmentIdentifier = 64
+	maxProfileIdentifier     = 128
+	maxStrategyIdentifier    = 64
+)
+
+// pathIdentifier returns the path label name, an ID or a name, checked
+// against the model's length.
+func pathIdentifier(r *http.Request, name string, max int) (string, error) {
+	v := r.PathValue(name)
+	if n := utf8.RuneCountInString(v); n < 1 || n > max {
+		return "", badRequest("%s must be 1 to %d characters long (path), got %d", name, max, n)
+	}
+	return v, nil
+}
+
+// pathNumber returns the path label name, which must be a positive integer
+// (DeploymentNumber, VersionNumber).
+func pathNumber(r *http.Request, name string) (int, error) {
+	v := r.PathValue(name)
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, badRequest("%s must be a positive integer (path), got %q", name, v)
+	}
+	return n, nil
+}
+
+// maxResults is the model's MaxResults maximum (wire §3.3).
+const maxResults = 50
+
+// listInput reads the pagination query keys max_results and next_token
+// (wire §3.3). The Service checks the range; max_results=0 is refused here
+// because the Service reads 0 as "not given".
+func listInput(r *http.Request) (appconfigd.ListInput, error) {
+	q := r.URL.Query()
+	var in appconfigd.ListInput
+	if vs, ok := q["max_results"]; ok {
+		n, err := strconv.Atoi(strings.TrimSpace(vs[0]))
+		if err != nil {
+			return in, badRequest("MaxResults must be an integer (query max_results), got %q", vs[0])
+		}
+		if n == 0 {
+			return in, badRequest("MaxResults must be between 1 and %d, got 0", maxResults)
+		}
+		in.MaxResults = n
+	}
+	in.NextToken = q.Get("next_token")
+	return in, nil
+}
+
+// isoTime formats a timestamp as the control plane sends it: ISO 8601 in
+// UTC with milliseconds, like 2021-09-17T21:59:03.888Z (wire §3.3; the
+// model's timestampFormat is iso8601, and the Go SDK rejects numbers).
+func isoTime(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// writeNoContent answers the 204 operations: no body at all (wire §3.3).
+func writeNoContent(w http.ResponseWriter) {
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,88 @@
+// Package dataapi is the AppConfigData (2021-11-11) wire surface:
+// StartConfigurationSession and GetLatestConfiguration (wire §1).
+package dataapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/auth"
+	"github.com/appconfigd/appconfigd/awsjson"
+)
+
+// Server serves the data plane.
+type Server struct {
+	Service *appconfigd.Service
+	Auth    auth.Authenticator
+	Logger  *slog.Logger
+}
+
+// Routes returns the data plane's operations.
+func (s *Server) Routes() []awsjson.Route {
+	return []awsjson.Route{
+		{Method: http.MethodPost, Pattern: "/configurationsessions", Handler: s.handle(s.handleStartConfigurationSession)},
+		{Method: http.MethodGet, Pattern: "/configuration", Handler: s.handle(s.handleGetLatestConfiguration)},
+	}
+}
+
+// handle authenticates the request, runs fn and encodes its error.
+func (s *Server) handle(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.Auth.Authenticate(r)
+		if err == nil {
+			err = fn(w, r.WithContext(appconfigd.NewContextWithPrincipal(r.Context(), p)))
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// exceptions maps error codes to this surface's exceptions (wire §1.4).
+// Codes the data plane never produces fall back to InternalServerException.
+var exceptions = map[appconfigd.ErrorCode]awsjson.Exception{
+	appconfigd.EBadRequest:      {Name: "BadRequestException", Status: http.StatusBadRequest},
+	appconfigd.ENotFound:        {Name: "ResourceNotFoundException", Status: http.StatusNotFound},
+	appconfigd.EThrottling:      {Name: "ThrottlingException", Status: http.StatusTooManyRequests},
+	appconfigd.EAccessDenied:    {Name: "AccessDeniedException", Status: http.StatusForbidden},
+	appconfigd.EUnauthenticated: {Name: "UnrecognizedClientException", Status: http.StatusForbidden},
+	appconfigd.EInternal:        {Name: "InternalServerException", Status: http.StatusInternalServerError},
+}
+
+// writeError encodes err as the data plane's error document with its
+// modeled members: BadRequestException carries Reason InvalidParameters and
+// a Details union naming the parameter and its Problem; the not-found
+// exception carries ResourceType and ReferencedBy.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *appconfigd.Error
+	if !errors.As(err, &e) {
+		s.Logger.Error("internal error", "request_id", awsjson.RequestID(r.Context()), "op", r.URL.Path, "err", err)
+		e = &appconfigd.Error{Code: appconfigd.EInternal, Message: "An internal error occurred; see the server log for request " + awsjson.RequestID(r.Context())}
+	}
+	ex, ok := exceptions[e.Code]
+	if !ok {
+		ex = exceptions[appconfigd.EInternal]
+	}
+	members := map[string]any{"Message": e.Message}
+	switch ex.Name {
+	case "BadRequestException":
+		if e.InvalidParameter != "" {
+			members["Reason"] = "InvalidParameters"
+			members["Details"] = map[string]any{
+				"InvalidParameters": map[string]any{
+					e.InvalidParameter: map[string]any{"Problem": e.Problem},
+				},
+			}
+		}
+	case "ResourceNotFoundException":
+		if e.ResourceType != "" {
+			members["ResourceType"] = e.ResourceType
+		}
+		if len(e.ReferencedBy) > 0 {
+			members["ReferencedBy"] = e.ReferencedBy
+		}
+	}
+	awsjson.WriteError(w, ex, members)
+}

@@ -1,0 +1,127 @@
+package appconfigd
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrorCode classifies an [Error]. Each wire surface maps codes to an AWS
+// exception name and an HTTP status in exactly one table.
+type ErrorCode string
+
+// Error codes. They are named after the AWS exceptions they become.
+const (
+	EBadRequest           ErrorCode = "BadRequest"
+	ENotFound             ErrorCode = "ResourceNotFound"
+	EConflict             ErrorCode = "Conflict"
+	EServiceQuotaExceeded ErrorCode = "ServiceQuotaExceeded"
+	EPayloadTooLarge      ErrorCode = "PayloadTooLarge"
+	EThrottling           ErrorCode = "Throttling"
+	EAccessDenied         ErrorCode = "AccessDenied"
+	EUnauthenticated      ErrorCode = "Unauthenticated"
+	EInternal             ErrorCode = "Internal"
+)
+
+// ResourceType names the kind of resource a [ENotFound] error is about. The
+// values are the data plane's ResourceType enum (wire §1.4).
+type ResourceType string
+
+// Resource types.
+const (
+	ResourceApplication          ResourceType = "Application"
+	ResourceEnvironment          ResourceType = "Environment"
+	ResourceConfigurationProfile ResourceType = "ConfigurationProfile"
+	ResourceDeployment           ResourceType = "Deployment"
+	ResourceConfiguration        ResourceType = "Configuration"
+	// The control plane reports these only through ResourceName.
+	ResourceDeploymentStrategy         ResourceType = "DeploymentStrategy"
+	ResourceHostedConfigurationVersion ResourceType = "HostedConfigurationVersion"
+	ResourceTaggable                   ResourceType = "Resource"
+)
+
+// TokenProblem is the Problem reported for an invalid data-plane parameter
+// (wire §1.4, InvalidParameterDetail).
+type TokenProblem string
+
+// Token problems.
+const (
+	ProblemCorrupted                TokenProblem = "Corrupted"
+	ProblemExpired                  TokenProblem = "Expired"
+	ProblemPollIntervalNotSatisfied TokenProblem = "PollIntervalNotSatisfied"
+)
+
+// InvalidConfigurationDetail describes one reason a configuration failed
+// validation; it becomes an element of BadRequestException
+// Details.InvalidConfiguration on the control plane (wire §3.4).
+type InvalidConfigurationDetail struct {
+	Constraint string
+	Location   string
+	Reason     string
+	Type       string
+	Value      string
+}
+
+// Error is the one error type of appconfigd. Every failure a client can
+// cause is an *Error with a code; anything else is reported as an internal
+// error without its text.
+type Error struct {
+	Code    ErrorCode
+	Message string
+
+	// ResourceType and ResourceName describe the missing resource of an
+	// ENotFound error. ReferencedBy maps request parameters to the value
+	// that referenced the missing resource (data plane).
+	ResourceType ResourceType
+	ResourceName string
+	ReferencedBy map[string]string
+
+	// InvalidParameter and Problem describe a rejected data-plane
+	// parameter (BadRequestException Reason InvalidParameters).
+	InvalidParameter string
+	Problem          TokenProblem
+
+	// InvalidConfiguration lists validation failures of a configuration
+	// (BadRequestException Reason InvalidConfiguration).
+	InvalidConfiguration []InvalidConfigurationDetail
+
+	// LimitKB and SizeKB describe an EPayloadTooLarge error.
+	LimitKB float64
+	SizeKB  float64
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	return fmt.Sprintf("appconfigd: %s: %s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code ErrorCode, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCodeOf returns the code of err if it is (or wraps) an *Error, and
+// EInternal otherwise.
+func ErrorCodeOf(err error) ErrorCode {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EInternal
+}
+
+// IsCode reports whether err is an *Error with the given code.
+func IsCode(err error, code ErrorCode) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == code
+}
+
+// notFound returns an ENotFound error for a resource of type rt named by
+// identifier.
+func notFound(rt ResourceType, identifier string, message string) *Error {
+	return &Error{Code: ENotFound, Message: message, ResourceType: rt, ResourceName: identifier}
+}
+
+// badRequest returns an EBadRequest error with a formatted message.
+func badRequest(format string, args ...any) *Error {
+	return Errorf(EBadRequest, format, args...)
+}

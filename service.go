@@ -1,0 +1,249 @@
+package appconfigd
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"time"
+)
+
+// Service implements every AppConfig and AppConfigData operation on top of
+// a [Store]. The wire surfaces decode requests, call it and encode what it
+// returns; all AWS rules live here.
+type Service struct {
+	Store  Store
+	Clock  Clock
+	Limits Limits
+	Logger *slog.Logger
+	// Rand is the source of randomness for IDs, session identities and
+	// keys; nil means crypto/rand.
+	Rand io.Reader
+
+	// Region and AccountID make up resource ARNs.
+	Region    string
+	AccountID string
+
+	// TokenTTL is how long a configuration token stays valid.
+	TokenTTL time.Duration
+	// TimeScale makes deployment and bake time run this many times
+	// faster for new deployments (1 = real time).
+	TimeScale float64
+	// NewSealer builds the token sealer from the store's sealing keys.
+	NewSealer func(keys []SealingKey) (TokenSealer, error)
+	// DeploymentsChanged, when set, is called after a deployment starts
+	// or stops so the deployment engine can reschedule.
+	DeploymentsChanged func()
+
+	catalog Catalog
+	replay  ReplayGuard
+	sealer  TokenSealer
+}
+
+// NewService returns a Service on store with AWS's defaults. Set fields,
+// then call Open.
+func NewService(store Store) *Service {
+	return &Service{
+		Store:     store,
+		Clock:     SystemClock{},
+		Limits:    DefaultLimits(),
+		Logger:    slog.New(slog.DiscardHandler),
+		Region:    "us-east-1",
+		AccountID: "000000000000",
+		TokenTTL:  DefaultTokenTTL,
+		TimeScale: 1,
+	}
+}
+
+// Open prepares the service: it makes sure the predefined deployment
+// strategies and a token sealing key exist, builds the sealer and loads the
+// data plane's catalog.
+func (s *Service) Open(ctx context.Context) error {
+	if s.NewSealer == nil {
+		return fmt.Errorf("open service: NewSealer is not set")
+	}
+	var keys []SealingKey
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		for _, p := range PredefinedStrategies() {
+			if _, err := tx.FindDeploymentStrategy(ctx, p.ID); err == nil {
+				continue
+			} else if !IsCode(err, ENotFound) {
+				return err
+			}
+			p.CreatedAt = s.now()
+			if err := tx.CreateDeploymentStrategy(ctx, &p); err != nil {
+				return err
+			}
+		}
+		var err error
+		if keys, err = tx.SealingKeys(ctx); err != nil || len(keys) > 0 {
+			return err
+		}
+		secret, err := RandomBytes(s.Rand, 32)
+		if err != nil {
+			return err
+		}
+		k := SealingKey{ID: 1, Secret: secret, CreatedAt: s.now()}
+		keys = []SealingKey{k}
+		return tx.CreateSealingKey(ctx, k)
+	})
+	if err != nil {
+		return fmt.Errorf("open service: %w", err)
+	}
+	if s.sealer, err = s.NewSealer(keys); err != nil {
+		return fmt.Errorf("open service: %w", err)
+	}
+	return s.catalog.Reload(ctx, s.Store)
+}
+
+// now returns the current time in UTC, truncated to milliseconds so that
+// it survives every store and every wire format unchanged.
+func (s *Service) now() time.Time {
+	return s.Clock.Now().UTC().Truncate(time.Millisecond)
+}
+
+func (s *Service) newID() (string, error) {
+	return IDGenerator{Rand: s.Rand}.NewID()
+}
+
+// changed refreshes the data plane's view after a committed change. A
+// failure leaves the previous view in place; the next change retries.
+func (s *Service) changed(ctx context.Context) {
+	if err := s.catalog.Reload(ctx, s.Store); err != nil {
+		s.Logger.Error("refresh data plane view", "err", err)
+	}
+}
+
+// Refresh reloads the data plane's view from the store. The deployment
+// engine calls it after advancing deployments.
+func (s *Service) Refresh(ctx context.Context) error {
+	return s.catalog.Reload(ctx, s.Store)
+}
+
+// ListInput is the pagination of a List operation.
+type ListInput struct {
+	// MaxResults is 1..50; 0 means 50.
+	MaxResults int
+	// NextToken continues a previous listing.
+	NextToken string
+}
+
+// ListOutput is one page of a listing.
+type ListOutput[T any] struct {
+	Items     []T
+	NextToken string
+}
+
+// maxListResults is the model's MaxResults maximum and the default page
+// size (wire §3.3).
+const maxListResults = 50
+
+// page validates in and converts it to a store Page.
+func (in ListInput) page() (Page, error) {
+	p := Page{Limit: in.MaxResults}
+	if p.Limit == 0 {
+		p.Limit = maxListResults
+	}
+	if p.Limit < 1 || p.Limit > maxListResults {
+		return p, badRequest("MaxResults must be between 1 and %d, got %d", maxListResults, in.MaxResults)
+	}
+	if in.NextToken != "" {
+		b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
+		var cursor int64
+		if err == nil {
+			cursor, err = strconv.ParseInt(string(b), 10, 64)
+		}
+		if err != nil || cursor <= 0 || len(in.NextToken) > 2048 {
+			return p, badRequest("NextToken is not valid")
+		}
+		p.Cursor = cursor
+	}
+	return p, nil
+}
+
+// nextToken encodes a store cursor as an opaque NextToken.
+func nextToken(cursor int64) string {
+	if cursor == 0 {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(cursor, 10)))
+}
+
+// findApplication resolves an application ID or name.
+func findApplication(ctx context.Context, tx Tx, ident string) (*Application, error) {
+	a, err := tx.FindApplication(ctx, ident)
+	if !IsCode(err, ENotFound) {
+		return a, err
+	}
+	named, err2 := tx.FindApplicationsByName(ctx, ident)
+	if err2 != nil {
+		return nil, err2
+	}
+	if one, err2 := only(named, "application", ident); one != nil || err2 != nil {
+		return one, err2
+	}
+	return nil, err
+}
+
+// findEnvironment resolves an environment ID or name within an application.
+func findEnvironment(ctx context.Context, tx Tx, appID, ident string) (*Environment, error) {
+	e, err := tx.FindEnvironment(ctx, appID, ident)
+	if !IsCode(err, ENotFound) {
+		return e, err
+	}
+	named, err2 := tx.FindEnvironmentsByName(ctx, appID, ident)
+	if err2 != nil {
+		return nil, err2
+	}
+	if one, err2 := only(named, "environment", ident); one != nil || err2 != nil {
+		return one, err2
+	}
+	return nil, err
+}
+
+// findProfile resolves a configuration profile ID or name within an
+// application.
+func findProfile(ctx context.Context, tx Tx, appID, ident string) (*ConfigurationProfile, error) {
+	p, err := tx.FindConfigurationProfile(ctx, appID, ident)
+	if !IsCode(err, ENotFound) {
+		return p, err
+	}
+	named, err2 := tx.FindConfigurationProfilesByName(ctx, appID, ident)
+	if err2 != nil {
+		return nil, err2
+	}
+	if one, err2 := only(named, "configuration profile", ident); one != nil || err2 != nil {
+		return one, err2
+	}
+	return nil, err
+}
+
+// findStrategy resolves a deployment strategy ID or name.
+func findStrategy(ctx context.Context, tx Tx, ident string) (*DeploymentStrategy, error) {
+	st, err := tx.FindDeploymentStrategy(ctx, ident)
+	if !IsCode(err, ENotFound) {
+		return st, err
+	}
+	named, err2 := tx.FindDeploymentStrategiesByName(ctx, ident)
+	if err2 != nil {
+		return nil, err2
+	}
+	if one, err2 := only(named, "deployment strategy", ident); one != nil || err2 != nil {
+		return one, err2
+	}
+	return nil, err
+}
+
+// only returns the single element of named, an error when there are
+// several (names are not unique in AppConfig), and nil when there is none.
+func only[T any](named []*T, kind, name string) (*T, error) {
+	switch len(named) {
+	case 0:
+		return nil, nil
+	case 1:
+		return named[0], nil
+	}
+	return nil, badRequest("%d %ss are named %q; use the ID", len(named), kind, name)
+}

@@ -1,0 +1,259 @@
+package appconfigd
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// StartDeploymentInput is what StartDeployment takes (wire §3.10).
+type StartDeploymentInput struct {
+	DeploymentStrategyID   string
+	ConfigurationProfileID string
+	// ConfigurationVersion is a hosted version number or version label.
+	ConfigurationVersion string
+	Description          string
+	KMSKeyIdentifier     string
+	Tags                 map[string]string
+	// LatestDeploymentNumber, when set, must equal the environment's
+	// latest deployment number (0 when it has none).
+	LatestDeploymentNumber *int
+}
+
+func (in *StartDeploymentInput) validate(limits Limits) error {
+	if err := checkLength("DeploymentStrategyId", in.DeploymentStrategyID, 1, maxLongNameLength); err != nil {
+		return err
+	}
+	if err := checkLength("ConfigurationProfileId", in.ConfigurationProfileID, 1, maxLongNameLength); err != nil {
+		return err
+	}
+	if err := checkLength("ConfigurationVersion", in.ConfigurationVersion, 1, 1024); err != nil {
+		return err
+	}
+	if err := checkLength("Description", in.Description, 0, maxDescriptionLength); err != nil {
+		return err
+	}
+	if err := checkLength("KmsKeyIdentifier", in.KMSKeyIdentifier, 0, 2048); err != nil {
+		return err
+	}
+	return ValidateTags(in.Tags, limits.TagsPerResource)
+}
+
+// StartDeployment starts deploying a hosted configuration version to an
+// environment. Only one deployment per environment may be in progress, a
+// baking one included (evidence Q8). The returned deployment is as it was
+// at its start, DEPLOYING at 0% (evidence Q5); steps already due, such as
+// the immediate 100% of a zero-duration strategy, are applied in the same
+// transaction so the data plane serves them at once.
+func (s *Service) StartDeployment(ctx context.Context, appIdent, envIdent string, in StartDeploymentInput) (*Deployment, error) {
+	if err := in.validate(s.Limits); err != nil {
+		return nil, err
+	}
+	var started Deployment
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		a, err := findApplication(ctx, tx, appIdent)
+		if err != nil {
+			return err
+		}
+		e, err := findEnvironment(ctx, tx, a.ID, envIdent)
+		if err != nil {
+			return err
+		}
+		p, err := findProfile(ctx, tx, a.ID, in.ConfigurationProfileID)
+		if err != nil {
+			return err
+		}
+		st, err := findStrategy(ctx, tx, in.DeploymentStrategyID)
+		if err != nil {
+			return err
+		}
+		v, err := findVersion(ctx, tx, a.ID, p.ID, in.ConfigurationVersion)
+		if err != nil {
+			return err
+		}
+		latest, err := tx.LatestDeployment(ctx, a.ID, e.ID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		number := 1
+		if latest != nil {
+			// A deployment whose bake has already ended is complete,
+			// even if the engine has not recorded it yet.
+			if latest.Advance(now) {
+				if err := tx.UpdateDeployment(ctx, latest); err != nil {
+					return err
+				}
+			}
+			if latest.State.Active() {
+				return Errorf(EConflict, "Environment %s currently has a state of DEPLOYING. The current deployment must finish before a new deployment can be started.", e.ID)
+			}
+			number = latest.DeploymentNumber + 1
+		}
+		if in.LatestDeploymentNumber != nil && *in.LatestDeploymentNumber != number-1 {
+			return Errorf(EConflict, "LatestDeploymentNumber %d does not match the latest deployment number %d of environment %s", *in.LatestDeploymentNumber, number-1, e.ID)
+		}
+		d := &Deployment{
+			ApplicationID:               a.ID,
+			EnvironmentID:               e.ID,
+			DeploymentStrategyID:        st.ID,
+			ConfigurationProfileID:      p.ID,
+			DeploymentNumber:            number,
+			ConfigurationName:           p.Name,
+			ConfigurationLocationURI:    p.LocationURI,
+			VersionNumber:               v.VersionNumber,
+			VersionLabel:                v.VersionLabel,
+			Description:                 in.Description,
+			DeploymentDurationInMinutes: st.DeploymentDurationInMinutes,
+			GrowthType:                  st.GrowthType,
+			GrowthFactor:                st.GrowthFactor,
+			FinalBakeTimeInMinutes:      st.FinalBakeTimeInMinutes,
+			KMSKeyIdentifier:            in.KMSKeyIdentifier,
+			TimeScale:                   s.TimeScale,
+		}
+		d.Start(now)
+		if err := tx.CreateDeployment(ctx, d); err != nil {
+			if IsCode(err, EConflict) {
+				return Errorf(EConflict, "Deployment number %d already exists", number)
+			}
+			return err
+		}
+		started = *d
+		started.EventLog = append([]DeploymentEvent(nil), d.EventLog...)
+		if d.Advance(now) {
+			if err := tx.UpdateDeployment(ctx, d); err != nil {
+				return err
+			}
+		}
+		return tx.ReplaceTags(ctx, s.DeploymentARN(a.ID, e.ID, number), in.Tags)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.deploymentsChanged(ctx)
+	return &started, nil
+}
+
+// GetDeployment returns a deployment with its event log.
+func (s *Service) GetDeployment(ctx context.Context, appIdent, envIdent string, number int) (d *Deployment, err error) {
+	err = s.Store.View(ctx, func(tx Tx) error {
+		a, err := findApplication(ctx, tx, appIdent)
+		if err != nil {
+			return err
+		}
+		e, err := findEnvironment(ctx, tx, a.ID, envIdent)
+		if err != nil {
+			return err
+		}
+		d, err = tx.FindDeployment(ctx, a.ID, e.ID, number)
+		return err
+	})
+	return d, err
+}
+
+// ListDeployments lists an environment's deployments, newest first.
+func (s *Service) ListDeployments(ctx context.Context, appIdent, envIdent string, in ListInput) (*ListOutput[*Deployment], error) {
+	page, err := in.page()
+	if err != nil {
+		return nil, err
+	}
+	out := &ListOutput[*Deployment]{}
+	err = s.Store.View(ctx, func(tx Tx) error {
+		a, err := findApplication(ctx, tx, appIdent)
+		if err != nil {
+			return err
+		}
+		e, err := findEnvironment(ctx, tx, a.ID, envIdent)
+		if err != nil {
+			return err
+		}
+		items, next, err := tx.ListDeployments(ctx, a.ID, e.ID, page)
+		out.Items, out.NextToken = items, nextToken(next)
+		return err
+	})
+	return out, err
+}
+
+// StopDeployment rolls back a deployment in progress, or with allowRevert
+// reverts a completed one within 72 hours (wire §3.10). Reverting is allowed
+// only for the environment's latest deployment, since a later deployment has
+// already replaced what it deployed.
+func (s *Service) StopDeployment(ctx context.Context, appIdent, envIdent string, number int, allowRevert bool) (d *Deployment, err error) {
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		a, err := findApplication(ctx, tx, appIdent)
+		if err != nil {
+			return err
+		}
+		e, err := findEnvironment(ctx, tx, a.ID, envIdent)
+		if err != nil {
+			return err
+		}
+		if d, err = tx.FindDeployment(ctx, a.ID, e.ID, number); err != nil {
+			return err
+		}
+		now := s.now()
+		// Apply steps that are already due, so a deployment that has
+		// in fact completed is treated as COMPLETE.
+		d.Advance(now)
+		if d.State == DeploymentComplete && allowRevert {
+			latest, err := tx.LatestDeployment(ctx, a.ID, e.ID)
+			if err != nil {
+				return err
+			}
+			if latest.DeploymentNumber != d.DeploymentNumber {
+				return badRequest("Deployment %d is not the latest deployment of environment %s and cannot be reverted", number, e.ID)
+			}
+		}
+		if err := d.Stop(now, allowRevert, TriggeredByUser, ""); err != nil {
+			return err
+		}
+		return tx.UpdateDeployment(ctx, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.deploymentsChanged(ctx)
+	return d, nil
+}
+
+// AdvanceDeployments applies every deployment step that is due at the
+// current time, refreshes the data plane when anything changed, and returns
+// when the next step is due (zero when nothing is in progress). The
+// deployment engine calls it.
+func (s *Service) AdvanceDeployments(ctx context.Context) (time.Time, error) {
+	var next time.Time
+	changed := false
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		active, err := tx.ListActiveDeployments(ctx)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		for _, d := range active {
+			if d.Advance(now) {
+				changed = true
+				if err := tx.UpdateDeployment(ctx, d); err != nil {
+					return fmt.Errorf("advance deployment %d of environment %s: %w", d.DeploymentNumber, d.EnvironmentID, err)
+				}
+			}
+			if t, ok := d.NextTransition(); ok && (next.IsZero() || t.Before(next)) {
+				next = t
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return time.Time{}, err
+	}
+	if changed {
+		s.changed(ctx)
+	}
+	return next, nil
+}
+
+func (s *Service) deploymentsChanged(ctx context.Context) {
+	s.changed(ctx)
+	if s.DeploymentsChanged != nil {
+		s.DeploymentsChanged()
+	}
+}

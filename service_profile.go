@@ -1,0 +1,129 @@
+package appconfigd
+
+import "context"
+
+// CreateConfigurationProfile creates a configuration profile (wire §3.7).
+// appconfigd serves the hosted store only, so LocationUri must be "hosted".
+func (s *Service) CreateConfigurationProfile(ctx context.Context, appIdent string, p *ConfigurationProfile, tags map[string]string) (*ConfigurationProfile, error) {
+	if err := p.Validate(s.Limits); err != nil {
+		return nil, err
+	}
+	if err := ValidateTags(tags, s.Limits.TagsPerResource); err != nil {
+		return nil, err
+	}
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		a, err := findApplication(ctx, tx, appIdent)
+		if err != nil {
+			return err
+		}
+		n, err := tx.CountConfigurationProfiles(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		if n >= s.Limits.ProfilesPerApplication {
+			return Errorf(EServiceQuotaExceeded, "The number of configuration profiles per application cannot exceed %d", s.Limits.ProfilesPerApplication)
+		}
+		p.ApplicationID = a.ID
+		if p.ID, err = s.newID(); err != nil {
+			return err
+		}
+		p.CreatedAt = s.now()
+		if err := tx.CreateConfigurationProfile(ctx, p); err != nil {
+			return err
+		}
+		return tx.ReplaceTags(ctx, s.ConfigurationProfileARN(a.ID, p.ID), tags)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.changed(ctx)
+	return p, nil
+}
+
+// GetConfigurationProfile returns a profile by ID or name.
+func (s *Service) GetConfigurationProfile(ctx context.Context, appIdent, profileIdent string) (p *ConfigurationProfile, err error) {
+	err = s.Store.View(ctx, func(tx Tx) error {
+		a, err := findApplication(ctx, tx, appIdent)
+		if err != nil {
+			return err
+		}
+		p, err = findProfile(ctx, tx, a.ID, profileIdent)
+		return err
+	})
+	return p, err
+}
+
+// ListConfigurationProfiles lists an application's profiles in creation
+// order, optionally only those of one type.
+func (s *Service) ListConfigurationProfiles(ctx context.Context, appIdent string, filter ConfigurationProfileFilter, in ListInput) (*ListOutput[*ConfigurationProfile], error) {
+	page, err := in.page()
+	if err != nil {
+		return nil, err
+	}
+	out := &ListOutput[*ConfigurationProfile]{}
+	err = s.Store.View(ctx, func(tx Tx) error {
+		a, err := findApplication(ctx, tx, appIdent)
+		if err != nil {
+			return err
+		}
+		items, next, err := tx.ListConfigurationProfiles(ctx, a.ID, filter, page)
+		out.Items, out.NextToken = items, nextToken(next)
+		return err
+	})
+	return out, err
+}
+
+// UpdateConfigurationProfile changes a profile's mutable members.
+func (s *Service) UpdateConfigurationProfile(ctx context.Context, appIdent, profileIdent string, u ConfigurationProfileUpdate) (p *ConfigurationProfile, err error) {
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		a, err := findApplication(ctx, tx, appIdent)
+		if err != nil {
+			return err
+		}
+		if p, err = findProfile(ctx, tx, a.ID, profileIdent); err != nil {
+			return err
+		}
+		u.Apply(p)
+		if err := p.Validate(s.Limits); err != nil {
+			return err
+		}
+		return tx.UpdateConfigurationProfile(ctx, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.changed(ctx)
+	return p, nil
+}
+
+// DeleteConfigurationProfile deletes a profile. Its hosted versions must be
+// deleted first, and it cannot be deleted while a deployment of it is in
+// progress.
+func (s *Service) DeleteConfigurationProfile(ctx context.Context, appIdent, profileIdent string) error {
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		a, err := findApplication(ctx, tx, appIdent)
+		if err != nil {
+			return err
+		}
+		p, err := findProfile(ctx, tx, a.ID, profileIdent)
+		if err != nil {
+			return err
+		}
+		n, err := tx.CountHostedConfigurationVersions(ctx, a.ID, p.ID)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return badRequest("Configuration profile %s still has %d hosted configuration version(s); delete them first", p.ID, n)
+		}
+		if err := tx.ReplaceTags(ctx, s.ConfigurationProfileARN(a.ID, p.ID), nil); err != nil {
+			return err
+		}
+		return tx.DeleteConfigurationProfile(ctx, a.ID, p.ID)
+	})
+	if err != nil {
+		return err
+	}
+	s.changed(ctx)
+	return nil
+}

@@ -1,0 +1,165 @@
+package appconfigd
+
+import (
+	"context"
+	"errors"
+)
+
+// StartSessionInput is what StartConfigurationSession takes (wire §1.2).
+type StartSessionInput struct {
+	ApplicationIdentifier          string
+	EnvironmentIdentifier          string
+	ConfigurationProfileIdentifier string
+	// RequiredMinimumPollIntervalInSeconds is 15..86400, or 0 when the
+	// client requested none.
+	RequiredMinimumPollIntervalInSeconds int
+}
+
+func (in *StartSessionInput) validate() error {
+	for _, f := range []struct{ name, v string }{
+		{"ApplicationIdentifier", in.ApplicationIdentifier},
+		{"EnvironmentIdentifier", in.EnvironmentIdentifier},
+		{"ConfigurationProfileIdentifier", in.ConfigurationProfileIdentifier},
+	} {
+		if err := checkLength(f.name, f.v, 1, maxLongNameLength); err != nil {
+			return err
+		}
+	}
+	if in.RequiredMinimumPollIntervalInSeconds != 0 {
+		return checkRange("RequiredMinimumPollIntervalInSeconds", in.RequiredMinimumPollIntervalInSeconds, MinPollInterval, MaxPollInterval)
+	}
+	return nil
+}
+
+// StartConfigurationSession starts a session for an application,
+// environment and configuration profile, each given by ID or name, and
+// returns its initial configuration token. The session needs no server
+// state: everything is in the sealed token.
+//
+// A profile that was never deployed to the environment still gets a
+// session; its polls return an empty configuration until a deployment
+// arrives (see docs/COMPATIBILITY.md).
+func (s *Service) StartConfigurationSession(ctx context.Context, in StartSessionInput) (string, error) {
+	if err := in.validate(); err != nil {
+		return "", err
+	}
+	r, err := s.catalog.resolve(in.ApplicationIdentifier, in.EnvironmentIdentifier, in.ConfigurationProfileIdentifier)
+	if err != nil {
+		return "", err
+	}
+	id, err := RandomBytes(s.Rand, 16)
+	if err != nil {
+		return "", err
+	}
+	now := s.now()
+	t := SessionToken{
+		ApplicationID:          r.ApplicationID,
+		EnvironmentID:          r.EnvironmentID,
+		ConfigurationProfileID: r.ConfigurationProfileID,
+		MinPollInterval:        in.RequiredMinimumPollIntervalInSeconds,
+		IssuedAt:               now,
+		ExpiresAt:              now.Add(s.TokenTTL),
+	}
+	copy(t.SessionID[:], id)
+	return s.seal(&t)
+}
+
+// LatestConfiguration is what GetLatestConfiguration returns (wire §1.3).
+type LatestConfiguration struct {
+	// Content is empty when the client already has the latest version.
+	Content []byte
+	// ContentType is the stored type, verbatim; it is kept on empty
+	// responses too (evidence Q4). It is empty only while nothing was ever
+	// deployed.
+	ContentType string
+	// VersionLabel is empty when Content is.
+	VersionLabel               string
+	NextPollConfigurationToken string
+	NextPollIntervalInSeconds  int
+}
+
+// Token errors (wire §2.3, evidence Q1–Q2). Reuse of a consumed next token
+// reports Problem Expired with the message the real service sends.
+func tokenError(problem TokenProblem, message string) *Error {
+	return &Error{Code: EBadRequest, Message: message, InvalidParameter: "ConfigurationToken", Problem: problem}
+}
+
+// GetLatestConfiguration answers a poll. It does no database work: the
+// token carries the session and the catalog holds what is deployed.
+//
+// Checks, in order: the token must open (Corrupted), be unexpired
+// (Expired), not be a next token that was already used (Expired, "Token not
+// valid"), and respect the poll interval the session requested
+// (PollIntervalNotSatisfied, "Request too early"; without a requested
+// interval early polls are allowed, evidence Q7). A rejected poll does not
+// use up its token.
+func (s *Service) GetLatestConfiguration(ctx context.Context, token string) (*LatestConfiguration, error) {
+	if token == "" || len(token) > 8192 {
+		return nil, tokenError(ProblemCorrupted, "Token not valid")
+	}
+	plain, err := s.sealer.Open(token)
+	if err != nil {
+		return nil, tokenError(ProblemCorrupted, "Token not valid")
+	}
+	var t SessionToken
+	if err := t.UnmarshalBinary(plain); err != nil {
+		return nil, tokenError(ProblemCorrupted, "Token not valid")
+	}
+	now := s.now()
+	if now.After(t.ExpiresAt) {
+		return nil, tokenError(ProblemExpired, "Token expired")
+	}
+	if s.replay.Used(&t) {
+		return nil, tokenError(ProblemExpired, "Token not valid")
+	}
+	if !t.Initial() && t.MinPollInterval > 0 {
+		due := t.IssuedAt.Add(secondsDuration(t.MinPollInterval) - PollIntervalTolerance)
+		if now.Before(due) {
+			return nil, tokenError(ProblemPollIntervalNotSatisfied, "Request too early")
+		}
+	}
+	v, err := s.catalog.served(&t)
+	if err != nil {
+		return nil, err
+	}
+	if !s.replay.Consume(&t, now, s.TokenTTL) {
+		return nil, tokenError(ProblemExpired, "Token not valid")
+	}
+
+	out := &LatestConfiguration{NextPollIntervalInSeconds: t.PollInterval()}
+	next := t
+	if t.Initial() {
+		chain, err := RandomBytes(s.Rand, len(next.Chain))
+		if err != nil {
+			return nil, err
+		}
+		copy(next.Chain[:], chain)
+	}
+	next.Seq++
+	next.IssuedAt = now
+	next.ExpiresAt = now.Add(s.TokenTTL)
+	if v != nil {
+		out.ContentType = v.ContentType
+		if v.VersionNumber != t.LastVersion {
+			out.Content = v.Content
+			out.VersionLabel = v.VersionLabel
+			next.LastVersion = v.VersionNumber
+		}
+	}
+	if out.NextPollConfigurationToken, err = s.seal(&next); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Service) seal(t *SessionToken) (string, error) {
+	plain, err := t.MarshalBinary()
+	if err != nil {
+		return "", err
+	}
+	token, err := s.sealer.Seal(plain)
+	if err != nil {
+		return "", errors.Join(errors.New("seal configuration token"), err)
+	}
+	return token, nil
+}

@@ -1,0 +1,59 @@
+package appconfigd
+
+// servingKey identifies one configuration profile in one environment.
+type servingKey struct {
+	ApplicationID          string
+	EnvironmentID          string
+	ConfigurationProfileID string
+}
+
+// servingPlan says which hosted versions an environment serves for a
+// profile: Baseline to every session, except that while a deployment is in
+// progress sessions whose bucket falls under Percentage get Rollout.
+type servingPlan struct {
+	Baseline          int // hosted version number, 0 for none
+	Rollout           int // hosted version number being deployed, 0 for none
+	RolloutDeployment int
+	Percentage        float64
+}
+
+// planServing computes the serving plan of every (environment, profile)
+// from deployments ordered by environment and ascending number, as
+// ListServingDeployments returns them.
+//
+// A COMPLETE deployment becomes the baseline. A deployment in progress
+// rolls out over the baseline. A rolled-back or reverted deployment is
+// ignored, so sessions go back to the version before it; a session that had
+// the newer version sees the older one as new and gets a non-empty body
+// (wire §2.4).
+func planServing(deployments []*Deployment) map[servingKey]*servingPlan {
+	plans := make(map[servingKey]*servingPlan)
+	for _, d := range deployments {
+		k := servingKey{d.ApplicationID, d.EnvironmentID, d.ConfigurationProfileID}
+		p := plans[k]
+		if p == nil {
+			p = &servingPlan{}
+			plans[k] = p
+		}
+		switch d.State {
+		case DeploymentComplete:
+			p.Baseline, p.Rollout, p.RolloutDeployment, p.Percentage = d.VersionNumber, 0, 0, 0
+		case DeploymentDeploying, DeploymentBaking:
+			p.Rollout, p.RolloutDeployment, p.Percentage = d.VersionNumber, d.DeploymentNumber, d.PercentageComplete
+		}
+	}
+	return plans
+}
+
+// versionFor returns the hosted version number a session gets, 0 for none.
+func (p *servingPlan) versionFor(sessionID [16]byte, environmentID string) int {
+	if p.Rollout != 0 && float64(RolloutBucket(sessionID, environmentID, p.RolloutDeployment)) < p.Percentage*100 {
+		return p.Rollout
+	}
+	return p.Baseline
+}
+
+// uses reports whether the plan serves hosted version n to anyone.
+func (p *servingPlan) uses(n int) bool {
+	return n != 0 && (p.Baseline == n || p.Rollout == n)
+}

@@ -1,0 +1,143 @@
+package appconfigd_test
+
+import (
+	"encoding/binary"
+	"testing"
+	"time"
+
+	"github.com/appconfigd/appconfigd"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestSessionTokenBinary(t *testing.T) {
+	t.Parallel()
+	in := appconfigd.SessionToken{
+		SessionID:              [16]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16},
+		Chain:                  [8]byte{9, 9, 9},
+		Seq:                    42,
+		ApplicationID:          "abc1234",
+		EnvironmentID:          "def5678",
+		ConfigurationProfileID: "ghi9012",
+		LastVersion:            7,
+		MinPollInterval:        15,
+		IssuedAt:               time.UnixMilli(1_700_000_000_123).UTC(),
+		ExpiresAt:              time.UnixMilli(1_700_086_400_123).UTC(),
+	}
+	b, err := in.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out appconfigd.SessionToken
+	if err := out.UnmarshalBinary(b); err != nil {
+		t.Fatalf("UnmarshalBinary: %v", err)
+	}
+	if diff := cmp.Diff(in, out); diff != "" {
+		t.Errorf("round trip (-in +out):\n%s", diff)
+	}
+
+	t.Run("RejectsEveryTruncation", func(t *testing.T) {
+		for n := range len(b) {
+			var tok appconfigd.SessionToken
+			if err := tok.UnmarshalBinary(b[:n]); err == nil {
+				t.Errorf("UnmarshalBinary accepted the first %d of %d bytes", n, len(b))
+			}
+		}
+	})
+	t.Run("RejectsTrailingBytes", func(t *testing.T) {
+		var tok appconfigd.SessionToken
+		if err := tok.UnmarshalBinary(append(b[:len(b):len(b)], 0)); err == nil {
+			t.Error("UnmarshalBinary accepted a trailing byte")
+		}
+	})
+}
+
+func nextToken(seq uint32) *appconfigd.SessionToken {
+	return &appconfigd.SessionToken{SessionID: [16]byte{7}, Chain: [8]byte{1}, Seq: seq}
+}
+
+func TestReplayGuard(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+	t.Run("NextTokenWorksOnce", func(t *testing.T) {
+		t.Parallel()
+		var g appconfigd.ReplayGuard
+		if g.Used(nextToken(1)) {
+			t.Fatal("fresh token reported used")
+		}
+		if !g.Consume(nextToken(1), now, time.Hour) {
+			t.Fatal("first use refused")
+		}
+		if !g.Used(nextToken(1)) || g.Consume(nextToken(1), now, time.Hour) {
+			t.Error("second use of the same token accepted")
+		}
+	})
+	t.Run("OlderTokenOfChainRefused", func(t *testing.T) {
+		t.Parallel()
+		var g appconfigd.ReplayGuard
+		g.Consume(nextToken(1), now, time.Hour)
+		g.Consume(nextToken(2), now, time.Hour)
+		if g.Consume(nextToken(1), now, time.Hour) {
+			t.Error("token 1 accepted after token 2 was used")
+		}
+		if !g.Consume(nextToken(3), now, time.Hour) {
+			t.Error("token 3 refused")
+		}
+	})
+	t.Run("InitialTokenMayBeReused", func(t *testing.T) {
+		t.Parallel()
+		var g appconfigd.ReplayGuard
+		initial := &appconfigd.SessionToken{SessionID: [16]byte{7}}
+		for i := range 3 {
+			if g.Used(initial) || !g.Consume(initial, now, time.Hour) {
+				t.Errorf("use %d of the initial token refused", i+1)
+			}
+		}
+	})
+	t.Run("ForgetsExpiredChains", func(t *testing.T) {
+		t.Parallel()
+		var g appconfigd.ReplayGuard
+		g.Consume(nextToken(1), now, time.Hour)
+		// A sweep after expiry drops the entry; the token itself has
+		// expired by then and is refused by its expiry time instead.
+		g.Consume(&appconfigd.SessionToken{SessionID: [16]byte{8}, Chain: [8]byte{1}, Seq: 1}, now.Add(2*time.Hour), time.Hour)
+		if g.Used(nextToken(1)) {
+			t.Error("entry of an expired chain kept after a sweep")
+		}
+	})
+}
+
+// TestRolloutShare measures the share of 10,000 sessions that a rollout
+// reaches at each percentage: it must be within 2 points of the
+// percentage, and a session that is in stays in as the percentage grows.
+func TestRolloutShare(t *testing.T) {
+	t.Parallel()
+	const sessions = 10000
+	ids := make([][16]byte, sessions)
+	for i := range ids {
+		binary.BigEndian.PutUint64(ids[i][:8], uint64(i)*0x9E3779B97F4A7C15)
+		binary.BigEndian.PutUint64(ids[i][8:], uint64(i))
+	}
+	for _, env := range []string{"env0001", "prod123"} {
+		for deployment := 1; deployment <= 3; deployment++ {
+			in := make([]bool, sessions)
+			for _, pct := range []float64{1, 2, 4, 8, 10, 16, 20, 25, 32, 40, 50, 60, 64, 75, 80, 90, 99, 100} {
+				n := 0
+				for i, id := range ids {
+					got := float64(appconfigd.RolloutBucket(id, env, deployment)) < pct*100
+					if in[i] && !got {
+						t.Fatalf("%s deployment %d: session %d left the rollout when it grew to %g%%", env, deployment, i, pct)
+					}
+					in[i] = got
+					if got {
+						n++
+					}
+				}
+				share := 100 * float64(n) / sessions
+				if share < pct-2 || share > pct+2 {
+					t.Errorf("%s deployment %d at %g%%: %.2f%% of sessions have the new version, want within ±2 points", env, deployment, pct, share)
+				}
+			}
+		}
+	}
+}

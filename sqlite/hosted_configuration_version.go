@@ -1,0 +1,130 @@
+package sqlite
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/appconfigd/appconfigd"
+)
+
+// versionColumns selects a version without its content; scanVersion reads
+// those, and scanVersionContent reads them followed by content.
+const versionColumns = `version_number, application_id, configuration_profile_id, description,
+	content_type, version_label, created_at`
+
+// scanVersion scans a row of versionColumns.
+func scanVersion(s scanner) (*appconfigd.HostedConfigurationVersion, int64, error) {
+	var v appconfigd.HostedConfigurationVersion
+	err := s.Scan(&v.VersionNumber, &v.ApplicationID, &v.ConfigurationProfileID, &v.Description,
+		&v.ContentType, &v.VersionLabel, timeOf(&v.CreatedAt))
+	return &v, int64(v.VersionNumber), err
+}
+
+// scanVersionContent scans a row of versionColumns followed by content.
+func scanVersionContent(s scanner) (*appconfigd.HostedConfigurationVersion, int64, error) {
+	var v appconfigd.HostedConfigurationVersion
+	err := s.Scan(&v.VersionNumber, &v.ApplicationID, &v.ConfigurationProfileID, &v.Description,
+		&v.ContentType, &v.VersionLabel, timeOf(&v.CreatedAt), &v.Content)
+	return &v, int64(v.VersionNumber), err
+}
+
+func versionNotFound(appID, profileID, version string) *appconfigd.Error {
+	return notFound(appconfigd.ResourceHostedConfigurationVersion, version,
+		"HostedConfigurationVersion %s not found for configuration profile %s in application %s", version, profileID, appID)
+}
+
+// CreateHostedConfigurationVersion stores v and raises the profile's
+// latest version number to v's; EConflict when the number exists, ENotFound
+// when the profile is missing.
+func (t *tx) CreateHostedConfigurationVersion(ctx context.Context, v *appconfigd.HostedConfigurationVersion) error {
+	content := v.Content
+	if content == nil {
+		content = []byte{}
+	}
+	const insert = `INSERT INTO hosted_configuration_versions (application_id, configuration_profile_id,
+		version_number, description, content_type, version_label, content, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	_, err := t.exec(ctx, insert, v.ApplicationID, v.ConfigurationProfileID, v.VersionNumber,
+		v.Description, v.ContentType, v.VersionLabel, content, nanos(v.CreatedAt))
+	if err != nil {
+		return createError(err, "create hosted configuration version",
+			func() error {
+				return appconfigd.Errorf(appconfigd.EConflict, "HostedConfigurationVersion %d already exists for configuration profile %s",
+					v.VersionNumber, v.ConfigurationProfileID)
+			},
+			func() error { return profileNotFound(v.ApplicationID, v.ConfigurationProfileID) })
+	}
+	const raise = `UPDATE configuration_profiles SET latest_version_number = MAX(latest_version_number, ?)
+		WHERE application_id = ? AND id = ?`
+	_, err = t.exec(ctx, raise, v.VersionNumber, v.ApplicationID, v.ConfigurationProfileID)
+	return wrap(err, "create hosted configuration version")
+}
+
+// LatestHostedConfigurationVersionNumber returns the highest version
+// number ever created for the profile, deleted versions included, or 0.
+func (t *tx) LatestHostedConfigurationVersionNumber(ctx context.Context, appID, profileID string) (int, error) {
+	const q = `SELECT COALESCE((SELECT latest_version_number FROM configuration_profiles
+		WHERE application_id = ? AND id = ?), 0)`
+	n, err := t.count(ctx, q, appID, profileID)
+	return n, wrap(err, "latest hosted configuration version number")
+}
+
+// FindHostedConfigurationVersion returns a version with its content.
+func (t *tx) FindHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) (*appconfigd.HostedConfigurationVersion, error) {
+	const q = `SELECT ` + versionColumns + `, content FROM hosted_configuration_versions
+		WHERE application_id = ? AND configuration_profile_id = ? AND version_number = ?`
+	return findOne(t.sqlTx.QueryRowContext(ctx, q, appID, profileID, number), scanVersionContent,
+		func() error { return versionNotFound(appID, profileID, strconv.Itoa(number)) },
+		"find hosted configuration version")
+}
+
+// FindHostedConfigurationVersionByLabel returns the newest version with
+// that label, with its content.
+func (t *tx) FindHostedConfigurationVersionByLabel(ctx context.Context, appID, profileID, label string) (*appconfigd.HostedConfigurationVersion, error) {
+	const q = `SELECT ` + versionColumns + `, content FROM hosted_configuration_versions
+		WHERE application_id = ? AND configuration_profile_id = ? AND version_label = ?
+		ORDER BY version_number DESC LIMIT 1`
+	return findOne(t.sqlTx.QueryRowContext(ctx, q, appID, profileID, label), scanVersionContent,
+		func() error { return versionNotFound(appID, profileID, label) },
+		"find hosted configuration version by label")
+}
+
+// ListHostedConfigurationVersions lists versions newest first, without
+// their content. The filter's VersionLabel matches exactly, or as a byte
+// prefix when it ends with "*".
+func (t *tx) ListHostedConfigurationVersions(ctx context.Context, appID, profileID string, filter appconfigd.HostedConfigurationVersionFilter, page appconfigd.Page) ([]*appconfigd.HostedConfigurationVersion, int64, error) {
+	q := `SELECT ` + versionColumns + ` FROM hosted_configuration_versions
+		WHERE application_id = ? AND configuration_profile_id = ? AND version_number < ?`
+	args := []any{appID, profileID, before(page.Cursor)}
+	if label := filter.VersionLabel; label != "" {
+		if prefix, ok := strings.CutSuffix(label, "*"); !ok {
+			q += ` AND version_label = ?`
+			args = append(args, label)
+		} else if prefix != "" {
+			q += ` AND substr(CAST(version_label AS BLOB), 1, ?) = ?`
+			args = append(args, len(prefix), []byte(prefix))
+		}
+	}
+	q += ` ORDER BY version_number DESC LIMIT ?`
+	versions, next, err := queryPage(ctx, t, page, q, args, scanVersion)
+	return versions, next, wrap(err, "list hosted configuration versions")
+}
+
+// CountHostedConfigurationVersions counts a profile's versions.
+func (t *tx) CountHostedConfigurationVersions(ctx context.Context, appID, profileID string) (int, error) {
+	const q = `SELECT COUNT(*) FROM hosted_configuration_versions
+		WHERE application_id = ? AND configuration_profile_id = ?`
+	n, err := t.count(ctx, q, appID, profileID)
+	return n, wrap(err, "count hosted configuration versions")
+}
+
+// DeleteHostedConfigurationVersion deletes a version; its number is not
+// reused.
+func (t *tx) DeleteHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) error {
+	const q = `DELETE FROM hosted_configuration_versions
+		WHERE application_id = ? AND configuration_profile_id = ? AND version_number = ?`
+	err := t.execOne(ctx, func() error { return versionNotFound(appID, profileID, strconv.Itoa(number)) },
+		q, appID, profileID, number)
+	return wrap(err, "delete hosted configuration version")
+}

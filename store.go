@@ -1,0 +1,141 @@
+package appconfigd
+
+import (
+	"context"
+	"time"
+)
+
+// Store persists the domain. It is deliberately dumb: the rules live in
+// [Service], written once on top of [Tx], so every dialect behaves alike.
+// The contract is pinned by the storetest package.
+type Store interface {
+	// Update runs fn in a read-write transaction. If fn returns an error
+	// the transaction rolls back and nothing it wrote is kept. Update
+	// transactions are serialized so that read-check-write sequences in fn
+	// are atomic.
+	Update(ctx context.Context, fn func(tx Tx) error) error
+
+	// View runs fn in a read-only transaction that sees one consistent
+	// snapshot.
+	View(ctx context.Context, fn func(tx Tx) error) error
+
+	// Close releases the store's resources.
+	Close() error
+}
+
+// Page selects one page of a listing. Cursor is the opaque position
+// returned with the previous page (0 for the first page); Limit is the page
+// size, or 0 for everything.
+type Page struct {
+	Cursor int64
+	Limit  int
+}
+
+// Tx is one transaction. Find methods that take a key return an *Error
+// with code ENotFound, ResourceType and ResourceName when nothing matches;
+// Find*ByName methods return an empty slice instead, and FindTags an empty
+// map. Update and Delete methods return ENotFound for a missing key. Create
+// methods return EConflict when the key already exists, and ENotFound when
+// the parent does not. Keys of child resources are scoped by their parent.
+// List methods return the items and the cursor of the next page, 0 when
+// there is none. Times round-trip to the nanosecond.
+type Tx interface {
+	CreateApplication(ctx context.Context, a *Application) error
+	FindApplication(ctx context.Context, id string) (*Application, error)
+	FindApplicationsByName(ctx context.Context, name string) ([]*Application, error)
+	// ListApplications lists applications in creation order.
+	ListApplications(ctx context.Context, page Page) ([]*Application, int64, error)
+	CountApplications(ctx context.Context) (int, error)
+	UpdateApplication(ctx context.Context, a *Application) error
+	DeleteApplication(ctx context.Context, id string) error
+
+	// Environments come with LatestDeploymentState filled in.
+	CreateEnvironment(ctx context.Context, e *Environment) error
+	FindEnvironment(ctx context.Context, appID, id string) (*Environment, error)
+	FindEnvironmentsByName(ctx context.Context, appID, name string) ([]*Environment, error)
+	// ListEnvironments lists an application's environments in creation
+	// order.
+	ListEnvironments(ctx context.Context, appID string, page Page) ([]*Environment, int64, error)
+	CountEnvironments(ctx context.Context, appID string) (int, error)
+	UpdateEnvironment(ctx context.Context, e *Environment) error
+	// DeleteEnvironment deletes the environment and its deployments.
+	DeleteEnvironment(ctx context.Context, appID, id string) error
+
+	CreateConfigurationProfile(ctx context.Context, p *ConfigurationProfile) error
+	FindConfigurationProfile(ctx context.Context, appID, id string) (*ConfigurationProfile, error)
+	FindConfigurationProfilesByName(ctx context.Context, appID, name string) ([]*ConfigurationProfile, error)
+	// ListConfigurationProfiles lists an application's profiles in creation
+	// order, keeping those that match filter.
+	ListConfigurationProfiles(ctx context.Context, appID string, filter ConfigurationProfileFilter, page Page) ([]*ConfigurationProfile, int64, error)
+	CountConfigurationProfiles(ctx context.Context, appID string) (int, error)
+	UpdateConfigurationProfile(ctx context.Context, p *ConfigurationProfile) error
+	DeleteConfigurationProfile(ctx context.Context, appID, id string) error
+
+	// CreateHostedConfigurationVersion stores v, whose VersionNumber the
+	// caller chose with LatestHostedConfigurationVersionNumber.
+	CreateHostedConfigurationVersion(ctx context.Context, v *HostedConfigurationVersion) error
+	// LatestHostedConfigurationVersionNumber returns the highest version
+	// number ever created for the profile, deleted versions included, or 0.
+	LatestHostedConfigurationVersionNumber(ctx context.Context, appID, profileID string) (int, error)
+	FindHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) (*HostedConfigurationVersion, error)
+	// FindHostedConfigurationVersionByLabel returns the newest version with
+	// that label.
+	FindHostedConfigurationVersionByLabel(ctx context.Context, appID, profileID, label string) (*HostedConfigurationVersion, error)
+	// ListHostedConfigurationVersions lists versions newest first, without
+	// their Content, keeping those that match filter.
+	ListHostedConfigurationVersions(ctx context.Context, appID, profileID string, filter HostedConfigurationVersionFilter, page Page) ([]*HostedConfigurationVersion, int64, error)
+	CountHostedConfigurationVersions(ctx context.Context, appID, profileID string) (int, error)
+	DeleteHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) error
+
+	CreateDeploymentStrategy(ctx context.Context, s *DeploymentStrategy) error
+	FindDeploymentStrategy(ctx context.Context, id string) (*DeploymentStrategy, error)
+	FindDeploymentStrategiesByName(ctx context.Context, name string) ([]*DeploymentStrategy, error)
+	// ListDeploymentStrategies lists strategies in creation order.
+	ListDeploymentStrategies(ctx context.Context, page Page) ([]*DeploymentStrategy, int64, error)
+	// CountDeploymentStrategies counts strategies that are not predefined.
+	CountDeploymentStrategies(ctx context.Context) (int, error)
+	UpdateDeploymentStrategy(ctx context.Context, s *DeploymentStrategy) error
+	DeleteDeploymentStrategy(ctx context.Context, id string) error
+
+	// CreateDeployment stores d with its event log; EConflict when the
+	// environment already has a deployment with that number.
+	CreateDeployment(ctx context.Context, d *Deployment) error
+	FindDeployment(ctx context.Context, appID, envID string, number int) (*Deployment, error)
+	// LatestDeployment returns the environment's highest-numbered
+	// deployment, or nil and no error when it has none.
+	LatestDeployment(ctx context.Context, appID, envID string) (*Deployment, error)
+	// ListDeployments lists an environment's deployments by descending
+	// number, with their event logs.
+	ListDeployments(ctx context.Context, appID, envID string, page Page) ([]*Deployment, int64, error)
+	// UpdateDeployment saves State, PercentageComplete, CompletedAt and the
+	// events appended to EventLog since it was read.
+	UpdateDeployment(ctx context.Context, d *Deployment) error
+	// ListActiveDeployments returns every deployment whose state is
+	// Active, with event logs.
+	ListActiveDeployments(ctx context.Context) ([]*Deployment, error)
+	// ListServingDeployments returns every deployment without event logs,
+	// ordered by application, environment and ascending number: what the
+	// data plane needs to decide what each environment serves.
+	ListServingDeployments(ctx context.Context) ([]*Deployment, error)
+	// CountProfileDeployments counts the deployments of a profile in any
+	// environment.
+	CountProfileDeployments(ctx context.Context, appID, profileID string) (int, error)
+
+	// Tags are keyed by resource ARN.
+	FindTags(ctx context.Context, arn string) (map[string]string, error)
+	// ReplaceTags replaces all tags of arn; an empty map removes them.
+	ReplaceTags(ctx context.Context, arn string, tags map[string]string) error
+
+	// SealingKeys returns the token sealing keys, newest first.
+	SealingKeys(ctx context.Context) ([]SealingKey, error)
+	CreateSealingKey(ctx context.Context, k SealingKey) error
+}
+
+// SealingKey is a secret key that seals data-plane session tokens. Keys live
+// in the store so every process sharing it can open every token, and so
+// tokens survive restarts.
+type SealingKey struct {
+	ID        uint32
+	Secret    []byte
+	CreatedAt time.Time
+}
