@@ -1,0 +1,120 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+
+	t.Run("ServesUntilCancelled", func(t *testing.T) {
+		t.Parallel()
+		ctx, cancel := context.WithCancel(context.Background())
+		var stdout, stderr syncBuffer
+		done := make(chan int)
+		go func() {
+			done <- Run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--data", t.TempDir(), "--quota", "applications=3"}, &stdout, &stderr)
+		}()
+		endpoint := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
+		var url string
+		for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if m := endpoint.FindStringSubmatch(stdout.String()); m != nil {
+				url = m[1]
+			}
+		}
+		if url == "" {
+			cancel()
+			t.Fatalf("no endpoint printed; stdout %q, stderr %q", stdout.String(), stderr.String())
+		}
+		if !strings.Contains(stdout.String(), "aws appconfig list-deployment-strategies --endpoint-url "+url) {
+			t.Errorf("stdout has no AWS CLI example for %s: %q", url, stdout.String())
+		}
+		for _, path := range []string{"/healthz", "/readyz"} {
+			resp, err := http.Get(url + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("GET %s = %d, want 200", path, resp.StatusCode)
+			}
+		}
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("exit code after shutdown = %d, want 0; stderr %q", code, stderr.String())
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("server did not shut down")
+		}
+	})
+
+	for _, tt := range []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"UnknownCommand", []string{"frobnicate"}, 2, "unknown command"},
+		{"UnknownFlag", []string{"--nope"}, 2, "flag provided but not defined"},
+		{"UnknownQuota", []string{"--quota", "widgets=3"}, 2, "unknown quota"},
+		{"QuotaNotANumber", []string{"--quota", "applications=many"}, 2, "positive integer"},
+		{"ExtraArgument", []string{"serve", "extra"}, 2, "unexpected argument"},
+		{"TimeScaleBelowOne", []string{"--listen", "127.0.0.1:0", "--deployment-time-scale", "0.5"}, 1, "time scale"},
+		{"ZeroTokenTTL", []string{"--listen", "127.0.0.1:0", "--token-ttl", "0s"}, 1, "token TTL"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr syncBuffer
+			args := append(tt.args, "--data", t.TempDir())
+			if tt.args[0] == "serve" && len(tt.args) > 1 && !strings.HasPrefix(tt.args[1], "-") {
+				args = tt.args
+			}
+			if code := Run(context.Background(), args, &stdout, &stderr); code != tt.wantCode {
+				t.Errorf("exit code = %d, want %d", code, tt.wantCode)
+			}
+			if !strings.Contains(stderr.String(), tt.wantErr) {
+				t.Errorf("stderr %q does not mention %q", stderr.String(), tt.wantErr)
+			}
+		})
+	}
+
+	t.Run("Help", func(t *testing.T) {
+		t.Parallel()
+		var stdout, stderr syncBuffer
+		if code := Run(context.Background(), []string{"help"}, &stdout, &stderr); code != 0 {
+			t.Errorf("exit code = %d, want 0", code)
+		}
+		for _, want := range []string{"-listen", "-data", "-token-ttl", "-deployment-time-scale", "applications"} {
+			if !strings.Contains(stdout.String(), want) {
+				t.Errorf("help does not mention %s", want)
+			}
+		}
+	})
+}
