@@ -9,6 +9,8 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/appconfigdata v1.28.1
 	github.com/aws/smithy-go v1.28.9
 	github.com/google/go-cmp v0.7.0
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
+	golang.org/x/text v0.14.0
 	modernc.org/sqlite v1.62.0
 )
 

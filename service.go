@@ -33,6 +33,8 @@ type Service struct {
 	TimeScale float64
 	// NewSealer builds the token sealer from the store's sealing keys.
 	NewSealer func(keys []SealingKey) (TokenSealer, error)
+	// Validators runs configuration profiles' validators.
+	Validators ValidatorRunner
 	// DeploymentsChanged, when set, is called after a deployment starts
 	// or stops so the deployment engine can reschedule.
 	DeploymentsChanged func()
@@ -61,8 +63,8 @@ func NewService(store Store) *Service {
 // strategies and a token sealing key exist, builds the sealer and loads the
 // data plane's catalog.
 func (s *Service) Open(ctx context.Context) error {
-	if s.NewSealer == nil {
-		return fmt.Errorf("open service: NewSealer is not set")
+	if s.NewSealer == nil || s.Validators == nil {
+		return fmt.Errorf("open service: NewSealer and Validators must be set")
 	}
 	var keys []SealingKey
 	err := s.Store.Update(ctx, func(tx Tx) error {

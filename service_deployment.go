@@ -49,6 +49,13 @@ func (s *Service) StartDeployment(ctx context.Context, appIdent, envIdent string
 	if err := in.validate(s.Limits); err != nil {
 		return nil, err
 	}
+	// Validators run before anything is written, outside the write
+	// transaction because a webhook may take seconds: a configuration that
+	// fails them is never deployed (wire §3.7). The transaction below
+	// resolves the same version again.
+	if err := s.validateForDeployment(ctx, appIdent, in); err != nil {
+		return nil, err
+	}
 	var started Deployment
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		a, err := findApplication(ctx, tx, appIdent)
@@ -228,9 +235,23 @@ func (s *Service) AdvanceDeployments(ctx context.Context) (time.Time, error) {
 		if err != nil {
 			return err
 		}
+		alarms, err := tx.ListAlarms(ctx)
+		if err != nil {
+			return err
+		}
+		states := make(map[string]AlarmState, len(alarms))
+		for _, a := range alarms {
+			states[a.ARN] = a.State
+		}
 		now := s.now()
 		for _, d := range active {
-			if d.Advance(now) {
+			// Steps due before an alarm was seen still happened.
+			advanced := d.Advance(now)
+			rolledBack, err := s.rollBackOnAlarm(ctx, tx, d, states, now)
+			if err != nil {
+				return err
+			}
+			if advanced || rolledBack {
 				changed = true
 				if err := tx.UpdateDeployment(ctx, d); err != nil {
 					return fmt.Errorf("advance deployment %d of environment %s: %w", d.DeploymentNumber, d.EnvironmentID, err)
@@ -251,9 +272,42 @@ func (s *Service) AdvanceDeployments(ctx context.Context) (time.Time, error) {
 	return next, nil
 }
 
+// rollBackOnAlarm rolls d back when it is still in progress and an alarm
+// its environment monitors is in ALARM, and reports whether it did. The
+// rollback is triggered by CLOUDWATCH_ALARM and its event names the alarm.
+func (s *Service) rollBackOnAlarm(ctx context.Context, tx Tx, d *Deployment, states map[string]AlarmState, now time.Time) (bool, error) {
+	if len(states) == 0 || !d.State.Active() {
+		return false, nil
+	}
+	e, err := tx.FindEnvironment(ctx, d.ApplicationID, d.EnvironmentID)
+	if err != nil {
+		return false, err
+	}
+	arn := alarmFor(e, states)
+	if arn == "" {
+		return false, nil
+	}
+	return true, d.Stop(now, false, TriggeredByCloudWatchAlarm, "Rollback initiated by alarm "+arn)
+}
+
 func (s *Service) deploymentsChanged(ctx context.Context) {
 	s.changed(ctx)
+	s.wakeEngine()
+}
+
+// wakeEngine tells the deployment engine to look at deployments now.
+func (s *Service) wakeEngine() {
 	if s.DeploymentsChanged != nil {
 		s.DeploymentsChanged()
 	}
+}
+
+// validateForDeployment runs the validators of the profile that in
+// deploys against the version it deploys.
+func (s *Service) validateForDeployment(ctx context.Context, appIdent string, in StartDeploymentInput) error {
+	p, v, err := s.findProfileVersion(ctx, appIdent, in.ConfigurationProfileID, in.ConfigurationVersion)
+	if err != nil || len(p.Validators) == 0 {
+		return err
+	}
+	return s.Validators.Validate(ctx, p, v)
 }

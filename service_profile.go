@@ -1,11 +1,15 @@
 package appconfigd
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+)
 
 // CreateConfigurationProfile creates a configuration profile (wire §3.7).
 // appconfigd serves the hosted store only, so LocationUri must be "hosted".
 func (s *Service) CreateConfigurationProfile(ctx context.Context, appIdent string, p *ConfigurationProfile, tags map[string]string) (*ConfigurationProfile, error) {
-	if err := p.Validate(s.Limits); err != nil {
+	if err := s.checkProfile(p); err != nil {
 		return nil, err
 	}
 	if err := ValidateTags(tags, s.Limits.TagsPerResource); err != nil {
@@ -84,7 +88,7 @@ func (s *Service) UpdateConfigurationProfile(ctx context.Context, appIdent, prof
 			return err
 		}
 		u.Apply(p)
-		if err := p.Validate(s.Limits); err != nil {
+		if err := s.checkProfile(p); err != nil {
 			return err
 		}
 		return tx.UpdateConfigurationProfile(ctx, p)
@@ -126,4 +130,51 @@ func (s *Service) DeleteConfigurationProfile(ctx context.Context, appIdent, prof
 	}
 	s.changed(ctx)
 	return nil
+}
+
+// checkProfile validates a profile's members and that each of its
+// validators can run.
+func (s *Service) checkProfile(p *ConfigurationProfile) error {
+	if err := p.Validate(s.Limits); err != nil {
+		return err
+	}
+	for i, v := range p.Validators {
+		if err := s.Validators.Check(v); err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				return &Error{Code: e.Code, Message: fmt.Sprintf("Validators[%d].%s", i, e.Message)}
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// ValidateConfiguration runs a profile's validators against one of its
+// hosted versions, given by number or label (wire §3.11).
+func (s *Service) ValidateConfiguration(ctx context.Context, appIdent, profileIdent, version string) error {
+	if err := checkLength("ConfigurationVersion", version, 1, 1024); err != nil {
+		return err
+	}
+	p, v, err := s.findProfileVersion(ctx, appIdent, profileIdent, version)
+	if err != nil {
+		return err
+	}
+	return s.Validators.Validate(ctx, p, v)
+}
+
+// findProfileVersion resolves a profile and one of its hosted versions.
+func (s *Service) findProfileVersion(ctx context.Context, appIdent, profileIdent, version string) (p *ConfigurationProfile, v *HostedConfigurationVersion, err error) {
+	err = s.Store.View(ctx, func(tx Tx) error {
+		a, err := findApplication(ctx, tx, appIdent)
+		if err != nil {
+			return err
+		}
+		if p, err = findProfile(ctx, tx, a.ID, profileIdent); err != nil {
+			return err
+		}
+		v, err = findVersion(ctx, tx, a.ID, p.ID, version)
+		return err
+	})
+	return p, v, err
 }

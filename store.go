@@ -126,6 +126,11 @@ type Tx interface {
 	// ReplaceTags replaces all tags of arn; an empty map removes them.
 	ReplaceTags(ctx context.Context, arn string, tags map[string]string) error
 
+	// PutAlarm creates or replaces the alarm with a.ARN.
+	PutAlarm(ctx context.Context, a *Alarm) error
+	// ListAlarms returns every alarm whose state was ever set, by ARN.
+	ListAlarms(ctx context.Context) ([]*Alarm, error)
+
 	// SealingKeys returns the token sealing keys, newest first.
 	SealingKeys(ctx context.Context) ([]SealingKey, error)
 	CreateSealingKey(ctx context.Context, k SealingKey) error

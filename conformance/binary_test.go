@@ -63,12 +63,12 @@ func (b *syncBuffer) String() string {
 var servingLine = regexp.MustCompile(`^appconfigd is serving AppConfig and AppConfigData on (http://\S+)$`)
 
 // startBinary starts the binary on 127.0.0.1:0 with the given data
-// directory and returns once it has printed its endpoint. The process is
-// killed when the test ends if it is still running.
-func startBinary(t *testing.T, bin, dataDir string) *process {
+// directory and extra flags, and returns once it has printed its endpoint.
+// The process is killed when the test ends if it is still running.
+func startBinary(t *testing.T, bin, dataDir string, flags ...string) *process {
 	t.Helper()
 	p := &process{stderr: &syncBuffer{}}
-	p.cmd = exec.Command(bin, "--listen", "127.0.0.1:0", "--data", dataDir)
+	p.cmd = exec.Command(bin, append([]string{"--listen", "127.0.0.1:0", "--data", dataDir}, flags...)...)
 	p.cmd.Stderr = p.stderr
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {

@@ -234,3 +234,22 @@ func profilePathIdentifiers(r *http.Request) (appID, profileID string, err error
 	}
 	return appID, profileID, nil
 }
+
+// handleValidateConfiguration serves ValidateConfiguration (wire §3.11):
+// POST …/validators?configuration_version=V runs the profile's validators
+// against a hosted version and answers 204 when they all pass.
+func (s *Server) handleValidateConfiguration(w http.ResponseWriter, r *http.Request) error {
+	appID, profileID, err := profilePathIdentifiers(r)
+	if err != nil {
+		return err
+	}
+	versions := r.URL.Query()["configuration_version"]
+	if len(versions) != 1 || versions[0] == "" {
+		return badRequest("ConfigurationVersion is required once (query parameter configuration_version)")
+	}
+	if err := s.Service.ValidateConfiguration(r.Context(), appID, profileID, versions[0]); err != nil {
+		return err
+	}
+	writeNoContent(w)
+	return nil
+}

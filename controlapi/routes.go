@@ -100,7 +100,7 @@ func (s *Server) operations() []operation {
 		{"UpdateExperimentRun", http.MethodPatch, runsPath + "/{Run}/update", nil},
 		{"UpdateExtension", http.MethodPatch, "/extensions/{ExtensionIdentifier}", nil},
 		{"UpdateExtensionAssociation", http.MethodPatch, "/extensionassociations/{ExtensionAssociationId}", nil},
-		{"ValidateConfiguration", http.MethodPost, profilePath + "/validators", nil},
+		{"ValidateConfiguration", http.MethodPost, profilePath + "/validators", s.handleValidateConfiguration},
 	}
 }
 

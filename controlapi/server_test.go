@@ -21,6 +21,7 @@ import (
 	"github.com/appconfigd/appconfigd/awsjson"
 	"github.com/appconfigd/appconfigd/sqlite"
 	"github.com/appconfigd/appconfigd/token"
+	"github.com/appconfigd/appconfigd/validation"
 )
 
 // testClock is a clock the test moves by hand.
@@ -67,6 +68,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	svc.NewSealer = func(keys []appconfigd.SealingKey) (appconfigd.TokenSealer, error) {
 		return token.NewSealer(keys, nil)
 	}
+	svc.Validators = validation.NewRunner()
 	if err := svc.Open(ctx); err != nil {
 		t.Fatalf("open service: %v", err)
 	}
@@ -319,7 +321,6 @@ func TestUnsupportedOperations(t *testing.T) {
 		"ListExperimentDefinitions", "ListExperimentRunEvents", "ListExperimentRuns", "ListExtensionAssociations", "ListExtensions",
 		"StartExperimentRun", "StopExperimentRun", "UpdateAccountSettings",
 		"UpdateExperimentDefinition", "UpdateExperimentRun", "UpdateExtension", "UpdateExtensionAssociation",
-		"ValidateConfiguration",
 	}
 	if got := UnsupportedOperations(); !slices.Equal(got, want) {
 		t.Fatalf("UnsupportedOperations() = %v\nwant %v", got, want)

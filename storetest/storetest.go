@@ -63,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) appconfigd.Store) {
 		{"Deployments", deploymentSpecs()},
 		{"Tags", tagSpecs()},
 		{"SealingKeys", sealingKeySpecs()},
+		{"Alarms", alarmSpecs()},
 		{"Cascades", cascadeSpecs()},
 		{"Times", timeSpecs()},
 		{"Transactions", transactionSpecs()},

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/adminapi"
 	"github.com/appconfigd/appconfigd/auth"
 	"github.com/appconfigd/appconfigd/awsjson"
 	"github.com/appconfigd/appconfigd/controlapi"
@@ -24,6 +25,7 @@ import (
 	"github.com/appconfigd/appconfigd/deploy"
 	"github.com/appconfigd/appconfigd/sqlite"
 	"github.com/appconfigd/appconfigd/token"
+	"github.com/appconfigd/appconfigd/validation"
 )
 
 // Config is everything the server can be told.
@@ -113,10 +115,16 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	svc.NewSealer = func(keys []appconfigd.SealingKey) (appconfigd.TokenSealer, error) {
 		return token.NewSealer(keys, nil)
 	}
+	svc.Validators = validation.NewRunner()
 	if err := svc.Open(ctx); err != nil {
 		return err
 	}
 	d.service = svc
+	// Catch up with deployment steps that fell due while the server was
+	// down before answering any request about them.
+	if _, err := svc.AdvanceDeployments(ctx); err != nil {
+		return err
+	}
 
 	d.engine = deploy.NewEngine(svc)
 	d.engine.Clock = d.Clock
@@ -149,7 +157,9 @@ func (d *Daemon) Handler() http.Handler {
 	authn := auth.AcceptAll{}
 	control := &controlapi.Server{Service: d.service, Auth: authn, Logger: d.Logger}
 	data := &dataapi.Server{Service: d.service, Auth: authn, Logger: d.Logger}
+	admin := &adminapi.Server{Service: d.service, Auth: authn, Logger: d.Logger}
 	routes := append(control.Routes(), data.Routes()...)
+	routes = append(routes, admin.Routes()...)
 	routes = append(routes,
 		awsjson.Route{Method: http.MethodGet, Pattern: "/healthz", Handler: http.HandlerFunc(d.handleHealthz)},
 		awsjson.Route{Method: http.MethodGet, Pattern: "/readyz", Handler: http.HandlerFunc(d.handleReadyz)},

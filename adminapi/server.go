@@ -1,0 +1,73 @@
+// Package adminapi is appconfigd's own HTTP API, beside the AWS ones, for
+// what AWS does elsewhere: here, the alarm states that stand in for
+// CloudWatch alarms, set directly or by Prometheus Alertmanager's webhook.
+// It speaks JSON and answers errors in the same AWS JSON form as the AWS
+// surfaces.
+package adminapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/auth"
+	"github.com/appconfigd/appconfigd/awsjson"
+)
+
+// maxBodyBytes bounds request bodies; Alertmanager groups are small.
+const maxBodyBytes = 1 << 20
+
+// Server serves the admin API.
+type Server struct {
+	Service *appconfigd.Service
+	Auth    auth.Authenticator
+	Logger  *slog.Logger
+}
+
+// Routes returns the admin API's routes, for awsjson.NewRouter.
+func (s *Server) Routes() []awsjson.Route {
+	return []awsjson.Route{
+		{Method: http.MethodGet, Pattern: "/admin/alarms", Handler: s.handle(s.handleListAlarms)},
+		{Method: http.MethodPut, Pattern: "/admin/alarms/{AlarmArn...}", Handler: s.handle(s.handlePutAlarm)},
+		{Method: http.MethodPost, Pattern: "/admin/alertmanager", Handler: s.handle(s.handleAlertmanager)},
+	}
+}
+
+// handle authenticates the request, bounds its body, runs fn and encodes
+// its error.
+func (s *Server) handle(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.Auth.Authenticate(r)
+		if err == nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+			err = fn(w, r.WithContext(appconfigd.NewContextWithPrincipal(r.Context(), p)))
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// exceptions maps error codes to exceptions on this surface.
+var exceptions = map[appconfigd.ErrorCode]awsjson.Exception{
+	appconfigd.EBadRequest:      {Name: "BadRequestException", Status: http.StatusBadRequest},
+	appconfigd.ENotFound:        {Name: "ResourceNotFoundException", Status: http.StatusNotFound},
+	appconfigd.EAccessDenied:    {Name: "AccessDeniedException", Status: http.StatusForbidden},
+	appconfigd.EUnauthenticated: {Name: "UnrecognizedClientException", Status: http.StatusForbidden},
+	appconfigd.EThrottling:      {Name: "ThrottlingException", Status: http.StatusTooManyRequests},
+	appconfigd.EInternal:        {Name: "InternalServerException", Status: http.StatusInternalServerError},
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *appconfigd.Error
+	if !errors.As(err, &e) {
+		s.Logger.Error("internal error", "request_id", awsjson.RequestID(r.Context()), "path", r.URL.Path, "err", err)
+		e = &appconfigd.Error{Code: appconfigd.EInternal, Message: "An internal error occurred; see the server log for request " + awsjson.RequestID(r.Context())}
+	}
+	ex, ok := exceptions[e.Code]
+	if !ok {
+		ex = exceptions[appconfigd.EInternal]
+	}
+	awsjson.WriteError(w, ex, map[string]any{"Message": e.Message})
+}

@@ -1,0 +1,160 @@
+package appconfigd_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/sqlite"
+	"github.com/appconfigd/appconfigd/token"
+)
+
+// fakeClock is a settable clock.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// acceptAll is a validator runner for profiles without validators.
+type acceptAll struct{}
+
+func (acceptAll) Check(appconfigd.Validator) error { return nil }
+func (acceptAll) Validate(context.Context, *appconfigd.ConfigurationProfile, *appconfigd.HostedConfigurationVersion) error {
+	return nil
+}
+
+// newService opens a Service on a fresh SQLite database with a fake clock.
+func newService(t *testing.T) (*appconfigd.Service, *fakeClock) {
+	t.Helper()
+	store, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	svc := appconfigd.NewService(store)
+	svc.Clock = clock
+	svc.Validators = acceptAll{}
+	svc.NewSealer = func(keys []appconfigd.SealingKey) (appconfigd.TokenSealer, error) { return token.NewSealer(keys, nil) }
+	if err := svc.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return svc, clock
+}
+
+// must returns v, or stops the test by panicking when err is set; it keeps
+// fixture set-up to one line per step.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(fmt.Sprintf("unexpected error: %v", err))
+	}
+	return v
+}
+
+// TestRolloutShare measures, with 10,000 sessions polling through the
+// service, the share that has the new version at each step of a gradual
+// deployment: it stays within 2 points of PercentageComplete, a session
+// never loses the new version while the deployment grows, and after a
+// rollback every session that had it gets the previous version again.
+func TestRolloutShareOfSessions(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	svc, clock := newService(t)
+	app := must(svc.CreateApplication(ctx, &appconfigd.Application{Name: "app"}, nil))
+	env := must(svc.CreateEnvironment(ctx, app.ID, &appconfigd.Environment{Name: "env"}, nil))
+	profile := must(svc.CreateConfigurationProfile(ctx, app.ID, &appconfigd.ConfigurationProfile{Name: "p", LocationURI: "hosted"}, nil))
+	v1 := must(svc.CreateHostedConfigurationVersion(ctx, app.ID, profile.ID, &appconfigd.HostedConfigurationVersion{Content: []byte("v1"), ContentType: "text/plain"}, nil))
+	v2 := must(svc.CreateHostedConfigurationVersion(ctx, app.ID, profile.ID, &appconfigd.HostedConfigurationVersion{Content: []byte("v2"), ContentType: "text/plain"}, nil))
+	instant := must(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{Name: "instant", GrowthFactor: 100}, nil))
+	linear := must(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{Name: "linear", DeploymentDurationInMinutes: 60, GrowthFactor: 20, FinalBakeTimeInMinutes: 30}, nil))
+	deploy := func(st *appconfigd.DeploymentStrategy, v *appconfigd.HostedConfigurationVersion) *appconfigd.Deployment {
+		return must(svc.StartDeployment(ctx, app.ID, env.ID, appconfigd.StartDeploymentInput{
+			DeploymentStrategyID: st.ID, ConfigurationProfileID: profile.ID, ConfigurationVersion: itoa(v.VersionNumber),
+		}))
+	}
+	deploy(instant, v1)
+
+	const sessions = 10000
+	tokens := make([]string, sessions)
+	has := make([]string, sessions)
+	// poll polls every session once and records what it now has.
+	poll := func(step string) {
+		t.Helper()
+		for i := range tokens {
+			out := must(svc.GetLatestConfiguration(ctx, tokens[i]))
+			tokens[i] = out.NextPollConfigurationToken
+			if len(out.Content) > 0 {
+				if string(out.Content) == has[i] {
+					t.Fatalf("%s: session %d was sent %s again although it has it", step, i, out.Content)
+				}
+				if has[i] == "v2" && step != "rollback" {
+					t.Fatalf("%s: session %d went back from v2 to %s during the rollout", step, i, out.Content)
+				}
+				has[i] = string(out.Content)
+			}
+		}
+	}
+	for i := range tokens {
+		tokens[i] = must(svc.StartConfigurationSession(ctx, appconfigd.StartSessionInput{
+			ApplicationIdentifier: app.ID, EnvironmentIdentifier: env.ID, ConfigurationProfileIdentifier: profile.ID,
+		}))
+	}
+	poll("baseline")
+	share := func() float64 {
+		n := 0
+		for _, h := range has {
+			if h == "v2" {
+				n++
+			}
+		}
+		return 100 * float64(n) / sessions
+	}
+	if got := share(); got != 0 {
+		t.Fatalf("before the deployment %.2f%% have v2", got)
+	}
+
+	d := deploy(linear, v2)
+	for _, step := range d.Steps() {
+		clock.Set(d.StartedAt.Add(step.At))
+		must(svc.AdvanceDeployments(ctx))
+		poll("step")
+		cur := must(svc.GetDeployment(ctx, app.ID, env.ID, d.DeploymentNumber))
+		if cur.PercentageComplete != step.Percentage {
+			t.Fatalf("at +%v PercentageComplete = %g, want %g", step.At, cur.PercentageComplete, step.Percentage)
+		}
+		if got := share(); got < step.Percentage-2 || got > step.Percentage+2 {
+			t.Errorf("at %g%%: %.2f%% of %d sessions have the new version; want within ±2 points", step.Percentage, got, sessions)
+		} else {
+			t.Logf("at %g%%: %.2f%% of sessions have the new version", step.Percentage, got)
+		}
+	}
+
+	// Roll back during the bake: everyone is back on v1, and only the
+	// sessions that had v2 are sent anything.
+	must(svc.StopDeployment(ctx, app.ID, env.ID, d.DeploymentNumber, false))
+	poll("rollback")
+	for i, h := range has {
+		if h != "v1" {
+			t.Fatalf("after rollback session %d has %s, want v1", i, h)
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
