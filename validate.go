@@ -34,6 +34,11 @@ func checkLength(member, s string, min, max int) error {
 	if !utf8.ValidString(s) {
 		return badRequest("%s must be valid UTF-8", member)
 	}
+	if strings.ContainsRune(s, 0) {
+		// PostgreSQL cannot store NUL in text; refuse it on every store
+		// so they all behave alike.
+		return badRequest("%s must not contain NUL characters", member)
+	}
 	return nil
 }
 

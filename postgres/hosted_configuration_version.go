@@ -1,0 +1,131 @@
+package postgres
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/appconfigd/appconfigd"
+)
+
+// versionColumns selects a version without its content; scanVersion reads
+// those, and scanVersionContent reads them followed by content.
+const versionColumns = `version_number, application_id, configuration_profile_id, description,
+	content_type, version_label, created_at`
+
+// scanVersion scans a row of versionColumns.
+func scanVersion(s scanner) (*appconfigd.HostedConfigurationVersion, int64, error) {
+	var v appconfigd.HostedConfigurationVersion
+	err := s.Scan(&v.VersionNumber, &v.ApplicationID, &v.ConfigurationProfileID, &v.Description,
+		&v.ContentType, &v.VersionLabel, timeOf(&v.CreatedAt))
+	return &v, int64(v.VersionNumber), err
+}
+
+// scanVersionContent scans a row of versionColumns followed by content.
+func scanVersionContent(s scanner) (*appconfigd.HostedConfigurationVersion, int64, error) {
+	var v appconfigd.HostedConfigurationVersion
+	err := s.Scan(&v.VersionNumber, &v.ApplicationID, &v.ConfigurationProfileID, &v.Description,
+		&v.ContentType, &v.VersionLabel, timeOf(&v.CreatedAt), &v.Content)
+	return &v, int64(v.VersionNumber), err
+}
+
+func versionNotFound(appID, profileID, version string) *appconfigd.Error {
+	return notFound(appconfigd.ResourceHostedConfigurationVersion, version,
+		"HostedConfigurationVersion %s not found for configuration profile %s in application %s", version, profileID, appID)
+}
+
+// CreateHostedConfigurationVersion stores v and raises the profile's
+// latest version number to v's; EConflict when the number exists, ENotFound
+// when the profile is missing.
+func (t *tx) CreateHostedConfigurationVersion(ctx context.Context, v *appconfigd.HostedConfigurationVersion) error {
+	content := v.Content
+	if content == nil {
+		content = []byte{}
+	}
+	const insert = `INSERT INTO hosted_configuration_versions (application_id, configuration_profile_id,
+		version_number, description, content_type, version_label, content, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+	err := t.insert(ctx, insert, v.ApplicationID, v.ConfigurationProfileID, v.VersionNumber,
+		v.Description, v.ContentType, v.VersionLabel, content, nanos(v.CreatedAt))
+	if err != nil {
+		return createError(err, "create hosted configuration version",
+			func() error {
+				return appconfigd.Errorf(appconfigd.EConflict, "HostedConfigurationVersion %d already exists for configuration profile %s",
+					v.VersionNumber, v.ConfigurationProfileID)
+			},
+			func() error { return profileNotFound(v.ApplicationID, v.ConfigurationProfileID) })
+	}
+	const raise = `UPDATE configuration_profiles SET latest_version_number = GREATEST(latest_version_number, $1)
+		WHERE application_id = $2 AND id = $3`
+	_, err = t.exec(ctx, raise, v.VersionNumber, v.ApplicationID, v.ConfigurationProfileID)
+	return wrap(err, "create hosted configuration version")
+}
+
+// LatestHostedConfigurationVersionNumber returns the highest version
+// number ever created for the profile, deleted versions included, or 0.
+func (t *tx) LatestHostedConfigurationVersionNumber(ctx context.Context, appID, profileID string) (int, error) {
+	const q = `SELECT COALESCE((SELECT latest_version_number FROM configuration_profiles
+		WHERE application_id = $1 AND id = $2), 0)`
+	n, err := t.count(ctx, q, appID, profileID)
+	return n, wrap(err, "latest hosted configuration version number")
+}
+
+// FindHostedConfigurationVersion returns a version with its content.
+func (t *tx) FindHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) (*appconfigd.HostedConfigurationVersion, error) {
+	const q = `SELECT ` + versionColumns + `, content FROM hosted_configuration_versions
+		WHERE application_id = $1 AND configuration_profile_id = $2 AND version_number = $3`
+	return findOne(t.queryRow(ctx, q, appID, profileID, number), scanVersionContent,
+		func() error { return versionNotFound(appID, profileID, strconv.Itoa(number)) },
+		"find hosted configuration version")
+}
+
+// FindHostedConfigurationVersionByLabel returns the newest version with
+// that label, with its content.
+func (t *tx) FindHostedConfigurationVersionByLabel(ctx context.Context, appID, profileID, label string) (*appconfigd.HostedConfigurationVersion, error) {
+	const q = `SELECT ` + versionColumns + `, content FROM hosted_configuration_versions
+		WHERE application_id = $1 AND configuration_profile_id = $2 AND version_label = $3
+		ORDER BY version_number DESC LIMIT 1`
+	return findOne(t.queryRow(ctx, q, appID, profileID, label), scanVersionContent,
+		func() error { return versionNotFound(appID, profileID, label) },
+		"find hosted configuration version by label")
+}
+
+// ListHostedConfigurationVersions lists versions newest first, without
+// their content. The filter's VersionLabel matches exactly, or as a prefix
+// when it ends with "*". Stored text is valid UTF-8, so starts_with under
+// the columns' "C" collation is the byte prefix match package sqlite makes,
+// with no wildcards.
+func (t *tx) ListHostedConfigurationVersions(ctx context.Context, appID, profileID string, filter appconfigd.HostedConfigurationVersionFilter, page appconfigd.Page) ([]*appconfigd.HostedConfigurationVersion, int64, error) {
+	var a argList
+	q := `SELECT ` + versionColumns + ` FROM hosted_configuration_versions
+		WHERE application_id = ` + a.add(appID) + ` AND configuration_profile_id = ` + a.add(profileID) +
+		` AND version_number < ` + a.add(before(page.Cursor))
+	if label := filter.VersionLabel; label != "" {
+		if prefix, ok := strings.CutSuffix(label, "*"); !ok {
+			q += ` AND version_label = ` + a.add(label)
+		} else if prefix != "" {
+			q += ` AND starts_with(version_label, ` + a.add(prefix) + `)`
+		}
+	}
+	q += ` ORDER BY version_number DESC LIMIT $` + strconv.Itoa(len(a)+1)
+	versions, next, err := queryPage(ctx, t, page, q, a, scanVersion)
+	return versions, next, wrap(err, "list hosted configuration versions")
+}
+
+// CountHostedConfigurationVersions counts a profile's versions.
+func (t *tx) CountHostedConfigurationVersions(ctx context.Context, appID, profileID string) (int, error) {
+	const q = `SELECT COUNT(*) FROM hosted_configuration_versions
+		WHERE application_id = $1 AND configuration_profile_id = $2`
+	n, err := t.count(ctx, q, appID, profileID)
+	return n, wrap(err, "count hosted configuration versions")
+}
+
+// DeleteHostedConfigurationVersion deletes a version; its number is not
+// reused.
+func (t *tx) DeleteHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) error {
+	const q = `DELETE FROM hosted_configuration_versions
+		WHERE application_id = $1 AND configuration_profile_id = $2 AND version_number = $3`
+	err := t.execOne(ctx, func() error { return versionNotFound(appID, profileID, strconv.Itoa(number)) },
+		q, appID, profileID, number)
+	return wrap(err, "delete hosted configuration version")
+}

@@ -1,0 +1,35 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/appconfigd/appconfigd"
+)
+
+// SealingKeys returns the token sealing keys, newest first: by descending
+// CreatedAt, then descending ID. A key without CreatedAt comes last, where
+// SQLite, which sorts NULL lowest, puts it.
+func (t *tx) SealingKeys(ctx context.Context) ([]appconfigd.SealingKey, error) {
+	const q = `SELECT id, secret, created_at FROM sealing_keys ORDER BY created_at DESC NULLS LAST, id DESC`
+	keys, err := queryAll(ctx, t, q, nil, func(s scanner) (appconfigd.SealingKey, int64, error) {
+		var k appconfigd.SealingKey
+		err := s.Scan(&k.ID, &k.Secret, timeOf(&k.CreatedAt))
+		return k, int64(k.ID), err
+	})
+	return keys, wrap(err, "sealing keys")
+}
+
+// CreateSealingKey stores k; EConflict when its ID exists.
+func (t *tx) CreateSealingKey(ctx context.Context, k appconfigd.SealingKey) error {
+	secret := k.Secret
+	if secret == nil {
+		secret = []byte{}
+	}
+	const q = `INSERT INTO sealing_keys (id, secret, created_at) VALUES ($1, $2, $3)`
+	if err := t.insert(ctx, q, int64(k.ID), secret, nanos(k.CreatedAt)); err != nil {
+		return createError(err, "create sealing key", func() error {
+			return appconfigd.Errorf(appconfigd.EConflict, "SealingKey %d already exists", k.ID)
+		}, nil)
+	}
+	return nil
+}
