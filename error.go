@@ -37,6 +37,7 @@ const (
 	ResourceDeploymentStrategy         ResourceType = "DeploymentStrategy"
 	ResourceHostedConfigurationVersion ResourceType = "HostedConfigurationVersion"
 	ResourceTaggable                   ResourceType = "Resource"
+	ResourceSealingKey                 ResourceType = "SealingKey"
 )
 
 // TokenProblem is the Problem reported for an invalid data-plane parameter

@@ -3,6 +3,7 @@ package appconfigd
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -35,27 +36,34 @@ type Service struct {
 	NewSealer func(keys []SealingKey) (TokenSealer, error)
 	// Validators runs configuration profiles' validators.
 	Validators ValidatorRunner
+	// KeyRotation is how old the newest token sealing key gets before
+	// RotateSealingKeys makes a new one; 0 never rotates.
+	KeyRotation time.Duration
+	// InstanceID names this process among the replicas sharing the store,
+	// as the holder of leases.
+	InstanceID string
 	// DeploymentsChanged, when set, is called after a deployment starts
 	// or stops so the deployment engine can reschedule.
 	DeploymentsChanged func()
 
 	catalog Catalog
 	replay  ReplayGuard
-	sealer  TokenSealer
+	keys    keyring
 }
 
 // NewService returns a Service on store with AWS's defaults. Set fields,
 // then call Open.
 func NewService(store Store) *Service {
 	return &Service{
-		Store:     store,
-		Clock:     SystemClock{},
-		Limits:    DefaultLimits(),
-		Logger:    slog.New(slog.DiscardHandler),
-		Region:    "us-east-1",
-		AccountID: "000000000000",
-		TokenTTL:  DefaultTokenTTL,
-		TimeScale: 1,
+		Store:       store,
+		Clock:       SystemClock{},
+		Limits:      DefaultLimits(),
+		Logger:      slog.New(slog.DiscardHandler),
+		Region:      "us-east-1",
+		AccountID:   "000000000000",
+		TokenTTL:    DefaultTokenTTL,
+		TimeScale:   1,
+		KeyRotation: 24 * time.Hour,
 	}
 }
 
@@ -94,8 +102,15 @@ func (s *Service) Open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("open service: %w", err)
 	}
-	if s.sealer, err = s.NewSealer(keys); err != nil {
+	if err := s.installKeys(keys); err != nil {
 		return fmt.Errorf("open service: %w", err)
+	}
+	if s.InstanceID == "" {
+		id, err := s.newID()
+		if err != nil {
+			return err
+		}
+		s.InstanceID = "appconfigd-" + id
 	}
 	return s.catalog.Reload(ctx, s.Store)
 }
@@ -118,10 +133,12 @@ func (s *Service) changed(ctx context.Context) {
 	}
 }
 
-// Refresh reloads the data plane's view from the store. The deployment
-// engine calls it after advancing deployments.
+// Refresh reloads what this process keeps in memory from the store: the
+// data plane's view and the token sealing keys. Replicas sharing a store
+// call it when another one changed something, and periodically as a safety
+// net.
 func (s *Service) Refresh(ctx context.Context) error {
-	return s.catalog.Reload(ctx, s.Store)
+	return errors.Join(s.catalog.Reload(ctx, s.Store), s.reloadKeys(ctx))
 }
 
 // ListInput is the pagination of a List operation.

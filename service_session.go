@@ -97,7 +97,11 @@ func (s *Service) GetLatestConfiguration(ctx context.Context, token string) (*La
 	if token == "" || len(token) > 8192 {
 		return nil, tokenError(ProblemCorrupted, "Token not valid")
 	}
-	plain, err := s.sealer.Open(token)
+	plain, err := s.keys.state.Load().sealer.Open(token)
+	if errors.Is(err, ErrUnknownSealingKey) && s.reloadKeysForUnknown(ctx) {
+		// Another replica may have made a key this one has not loaded.
+		plain, err = s.keys.state.Load().sealer.Open(token)
+	}
 	if err != nil {
 		return nil, tokenError(ProblemCorrupted, "Token not valid")
 	}
@@ -157,7 +161,7 @@ func (s *Service) seal(t *SessionToken) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	token, err := s.sealer.Seal(plain)
+	token, err := s.keys.state.Load().sealer.Seal(plain)
 	if err != nil {
 		return "", errors.Join(errors.New("seal configuration token"), err)
 	}

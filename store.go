@@ -134,6 +134,22 @@ type Tx interface {
 	// SealingKeys returns the token sealing keys, newest first.
 	SealingKeys(ctx context.Context) ([]SealingKey, error)
 	CreateSealingKey(ctx context.Context, k SealingKey) error
+	DeleteSealingKey(ctx context.Context, id uint32) error
+
+	// TryLease acquires or renews the named lease for holder until until,
+	// and reports whether holder now has it: it does when nobody holds the
+	// lease, when the current holder's lease ended before now, or when
+	// holder already holds it. It is how replicas sharing a store elect
+	// the one that runs the deployment engine.
+	TryLease(ctx context.Context, name, holder string, now, until time.Time) (bool, error)
+}
+
+// ChangeFeed is implemented by stores that several appconfigd processes can
+// share. Listen calls changed whenever some process commits an Update,
+// until ctx is done; it also calls changed after it had to reconnect, since
+// changes may have been missed meanwhile. It returns ctx's error.
+type ChangeFeed interface {
+	Listen(ctx context.Context, changed func()) error
 }
 
 // SealingKey is a secret key that seals data-plane session tokens. Keys live

@@ -1,10 +1,12 @@
 // Package deploy runs the deployment engine: a loop that applies each
-// deployment's growth steps, bake and completion when they fall due.
+// deployment's growth steps, bake and completion when they fall due, on
+// exactly one of the replicas that share a store.
 //
 // The engine keeps no state of its own. Every step is derived from what the
 // store holds (start time, the strategy numbers copied into the deployment,
 // the events already recorded), so a process killed mid-deployment resumes
-// at the right percentage after restart.
+// at the right percentage after restart, and another replica can take over
+// without losing or doubling a step.
 package deploy
 
 import (
@@ -17,23 +19,35 @@ import (
 	"github.com/appconfigd/appconfigd"
 )
 
-// Advancer applies due deployment steps and says when the next one is due
-// (zero time when nothing is in progress). *appconfigd.Service implements
-// it.
-type Advancer interface {
+// Leader is what the engine drives. *appconfigd.Service implements it.
+type Leader interface {
+	// TryEngineLease acquires or renews the engine's lease for ttl and
+	// reports whether this process holds it.
+	TryEngineLease(ctx context.Context, ttl time.Duration) (bool, error)
+	// AdvanceDeployments applies due deployment steps and says when the
+	// next one is due (zero time when nothing is in progress).
 	AdvanceDeployments(ctx context.Context) (time.Time, error)
+	// RotateSealingKeys makes and retires token sealing keys.
+	RotateSealingKeys(ctx context.Context) error
 }
 
-// Engine wakes up whenever a deployment step is due, or when told that
-// deployments changed, and advances deployments.
+// Engine wakes up whenever a deployment step is due, when told that
+// deployments changed, and at least every RenewEvery to renew its lease.
+// Only the process holding the lease advances deployments.
 type Engine struct {
-	Advancer Advancer
-	Clock    appconfigd.Clock
-	Logger   *slog.Logger
-	// MaxSleep bounds how long the engine sleeps without checking the
-	// store, a safety net for changes it was not told about.
-	MaxSleep time.Duration
-	// RetryDelay is how long it waits after a failed advance.
+	Leader Leader
+	Clock  appconfigd.Clock
+	Logger *slog.Logger
+	// LeaseTTL is how long a lease lasts without renewal: how long the
+	// other replicas wait before taking over from a holder that died.
+	LeaseTTL time.Duration
+	// RenewEvery is how often the holder renews its lease, and how often
+	// the others try to take it. With the defaults a replica takes over
+	// within LeaseTTL+RenewEvery = 13 s of the holder's last renewal.
+	RenewEvery time.Duration
+	// RotateEvery is how often the holder checks the sealing keys.
+	RotateEvery time.Duration
+	// RetryDelay is how long it waits after a failure.
 	RetryDelay time.Duration
 
 	wake   chan struct{}
@@ -41,15 +55,17 @@ type Engine struct {
 	done   sync.WaitGroup
 }
 
-// NewEngine returns an engine for a with the default timings.
-func NewEngine(a Advancer) *Engine {
+// NewEngine returns an engine for l with the default timings.
+func NewEngine(l Leader) *Engine {
 	return &Engine{
-		Advancer:   a,
-		Clock:      appconfigd.SystemClock{},
-		Logger:     slog.New(slog.DiscardHandler),
-		MaxSleep:   30 * time.Second,
-		RetryDelay: time.Second,
-		wake:       make(chan struct{}, 1),
+		Leader:      l,
+		Clock:       appconfigd.SystemClock{},
+		Logger:      slog.New(slog.DiscardHandler),
+		LeaseTTL:    10 * time.Second,
+		RenewEvery:  3 * time.Second,
+		RotateEvery: time.Minute,
+		RetryDelay:  time.Second,
+		wake:        make(chan struct{}, 1),
 	}
 }
 
@@ -68,7 +84,8 @@ func (e *Engine) Open() error {
 	return nil
 }
 
-// Close stops the loop and waits for it to finish.
+// Close stops the loop and waits for it to finish. The lease is not given
+// up: it ends on its own after LeaseTTL.
 func (e *Engine) Close() error {
 	if e.cancel != nil {
 		e.cancel()
@@ -89,6 +106,7 @@ func (e *Engine) Wake() {
 func (e *Engine) run(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	var l loop
 	for {
 		select {
 		case <-ctx.Done():
@@ -102,23 +120,58 @@ func (e *Engine) run(ctx context.Context) {
 				}
 			}
 		}
-		timer.Reset(e.advance(ctx))
+		timer.Reset(e.pass(ctx, &l))
 	}
 }
 
-// advance runs one pass and returns how long to sleep.
-func (e *Engine) advance(ctx context.Context) time.Duration {
-	next, err := e.Advancer.AdvanceDeployments(ctx)
-	if err != nil {
-		if ctx.Err() == nil {
-			e.Logger.Error("advance deployments", "err", err)
+// loop is what the engine remembers between passes.
+type loop struct {
+	leader      bool
+	lastRenewal time.Time
+	lastRotated time.Time
+}
+
+// pass renews or takes the lease when due, advances deployments when it
+// holds it, and returns how long to sleep.
+func (e *Engine) pass(ctx context.Context, l *loop) time.Duration {
+	if now := time.Now(); !l.leader || now.Sub(l.lastRenewal) >= e.RenewEvery {
+		held, err := e.Leader.TryEngineLease(ctx, e.LeaseTTL)
+		if err != nil {
+			e.logError(ctx, "renew the deployment engine's lease", err)
+			l.leader = false
+			return e.RetryDelay
 		}
+		if held != l.leader {
+			e.Logger.Info("deployment engine lease", "held", held)
+		}
+		l.leader, l.lastRenewal = held, now
+	}
+	if !l.leader {
+		return e.RenewEvery
+	}
+	if time.Since(l.lastRotated) >= e.RotateEvery {
+		if err := e.Leader.RotateSealingKeys(ctx); err != nil {
+			e.logError(ctx, "rotate sealing keys", err)
+		} else {
+			l.lastRotated = time.Now()
+		}
+	}
+	next, err := e.Leader.AdvanceDeployments(ctx)
+	if err != nil {
+		e.logError(ctx, "advance deployments", err)
 		return e.RetryDelay
 	}
+	untilRenewal := e.RenewEvery - time.Since(l.lastRenewal)
 	if next.IsZero() {
-		return e.MaxSleep
+		return max(untilRenewal, 0)
 	}
 	// The service works in whole milliseconds; sleeping one more than
 	// needed makes sure the step is due when the engine wakes.
-	return min(max(next.Sub(e.Clock.Now()), 0)+time.Millisecond, e.MaxSleep)
+	return min(max(next.Sub(e.Clock.Now()), 0)+time.Millisecond, max(untilRenewal, 0))
+}
+
+func (e *Engine) logError(ctx context.Context, what string, err error) {
+	if ctx.Err() == nil {
+		e.Logger.Error(what, "err", err)
+	}
 }

@@ -11,35 +11,56 @@ import (
 	"github.com/appconfigd/appconfigd/deploy"
 )
 
-// fakeAdvancer records when it was called and answers with scripted next
-// times.
-type fakeAdvancer struct {
-	mu    sync.Mutex
-	calls []time.Time
-	next  func(call int, now time.Time) (time.Time, error)
+// fakeLeader records when the engine advanced deployments and answers with
+// scripted next times and lease outcomes.
+type fakeLeader struct {
+	mu       sync.Mutex
+	advances []time.Time
+	leases   int
+	rotates  int
+	next     func(call int, now time.Time) (time.Time, error)
+	// held decides the outcome of each lease attempt; nil means always.
+	held func(attempt int) bool
 }
 
-func (f *fakeAdvancer) AdvanceDeployments(ctx context.Context) (time.Time, error) {
+func (f *fakeLeader) TryEngineLease(ctx context.Context, ttl time.Duration) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.leases++
+	return f.held == nil || f.held(f.leases), nil
+}
+
+func (f *fakeLeader) AdvanceDeployments(ctx context.Context) (time.Time, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := time.Now()
-	f.calls = append(f.calls, now)
-	return f.next(len(f.calls), now)
+	f.advances = append(f.advances, now)
+	if f.next == nil {
+		return time.Time{}, nil
+	}
+	return f.next(len(f.advances), now)
 }
 
-func (f *fakeAdvancer) callTimes(start time.Time) []time.Duration {
+func (f *fakeLeader) RotateSealingKeys(ctx context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rotates++
+	return nil
+}
+
+func (f *fakeLeader) advanceTimes(start time.Time) []time.Duration {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []time.Duration
-	for _, c := range f.calls {
+	for _, c := range f.advances {
 		out = append(out, c.Sub(start).Round(time.Millisecond))
 	}
 	return out
 }
 
-func openEngine(t *testing.T, a deploy.Advancer) *deploy.Engine {
+func openEngine(t *testing.T, l deploy.Leader) *deploy.Engine {
 	t.Helper()
-	e := deploy.NewEngine(a)
+	e := deploy.NewEngine(l)
 	if err := e.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -51,17 +72,22 @@ func TestEngine(t *testing.T) {
 	t.Run("WakesWhenNextStepIsDue", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			start := time.Now()
-			a := &fakeAdvancer{next: func(call int, now time.Time) (time.Time, error) {
-				if call < 3 {
-					return start.Add(time.Duration(call) * 5 * time.Second), nil
+			// Steps are due at 2.5 s and 5 s.
+			l := &fakeLeader{next: func(call int, now time.Time) (time.Time, error) {
+				for _, at := range []time.Duration{2500 * time.Millisecond, 5 * time.Second} {
+					if due := start.Add(at); due.After(now) {
+						return due, nil
+					}
 				}
 				return time.Time{}, nil
 			}}
-			e := openEngine(t, a)
-			time.Sleep(12 * time.Second)
+			e := openEngine(t, l)
+			time.Sleep(5100 * time.Millisecond)
 			synctest.Wait()
-			got := a.callTimes(start)
-			want := []time.Duration{0, 5*time.Second + time.Millisecond, 10*time.Second + time.Millisecond}
+			e.Close()
+			// The lease renewal at 3 s also advances.
+			want := []time.Duration{0, 2501 * time.Millisecond, 3 * time.Second, 5001 * time.Millisecond}
+			got := l.advanceTimes(start)
 			if len(got) != len(want) {
 				t.Fatalf("advanced at %v, want %v", got, want)
 			}
@@ -70,19 +96,55 @@ func TestEngine(t *testing.T) {
 					t.Errorf("advance %d at +%v, want +%v", i, got[i], want[i])
 				}
 			}
-			e.Close()
 		})
 	})
 
-	t.Run("IdleEngineChecksEveryMaxSleep", func(t *testing.T) {
+	t.Run("IdleLeaderRenewsEveryThreeSeconds", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			l := &fakeLeader{}
+			openEngine(t, l)
+			time.Sleep(10 * time.Second)
+			synctest.Wait()
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if l.leases != 4 {
+				t.Errorf("lease attempts in 10 s = %d, want 4 (at 0, 3, 6, 9 s)", l.leases)
+			}
+			if l.rotates != 1 {
+				t.Errorf("key rotations in 10 s = %d, want 1", l.rotates)
+			}
+		})
+	})
+
+	t.Run("FollowerNeverAdvancesAndKeepsTrying", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			l := &fakeLeader{held: func(int) bool { return false }}
+			e := openEngine(t, l)
+			time.Sleep(7 * time.Second)
+			e.Wake()
+			synctest.Wait()
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if len(l.advances) != 0 || l.rotates != 0 {
+				t.Errorf("a follower advanced %d times and rotated keys %d times, want never", len(l.advances), l.rotates)
+			}
+			if l.leases != 4 {
+				t.Errorf("lease attempts = %d, want 4 (at 0, 3, 6 s and on wake)", l.leases)
+			}
+		})
+	})
+
+	t.Run("TakesOverWhenTheLeaseFrees", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			start := time.Now()
-			a := &fakeAdvancer{next: func(int, time.Time) (time.Time, error) { return time.Time{}, nil }}
-			openEngine(t, a)
-			time.Sleep(61 * time.Second)
+			// The lease is someone else's for the first two attempts.
+			l := &fakeLeader{held: func(attempt int) bool { return attempt > 2 }}
+			openEngine(t, l)
+			time.Sleep(7 * time.Second)
 			synctest.Wait()
-			if got := len(a.callTimes(start)); got != 3 {
-				t.Errorf("idle engine advanced %d times in 61s, want 3 (at 0, 30s, 60s)", got)
+			got := l.advanceTimes(start)
+			if len(got) == 0 || got[0] != 6*time.Second {
+				t.Errorf("advanced at %v, want first at 6s (third lease attempt)", got)
 			}
 		})
 	})
@@ -90,14 +152,14 @@ func TestEngine(t *testing.T) {
 	t.Run("WakeAdvancesAtOnce", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			start := time.Now()
-			a := &fakeAdvancer{next: func(int, time.Time) (time.Time, error) { return time.Time{}, nil }}
-			e := openEngine(t, a)
-			time.Sleep(7 * time.Second)
+			l := &fakeLeader{}
+			e := openEngine(t, l)
+			time.Sleep(1500 * time.Millisecond)
 			e.Wake()
 			synctest.Wait()
-			got := a.callTimes(start)
-			if len(got) != 2 || got[1] != 7*time.Second {
-				t.Errorf("advanced at %v, want [0s 7s]", got)
+			got := l.advanceTimes(start)
+			if len(got) != 2 || got[1] != 1500*time.Millisecond {
+				t.Errorf("advanced at %v, want [0s 1.5s]", got)
 			}
 		})
 	})
@@ -105,16 +167,16 @@ func TestEngine(t *testing.T) {
 	t.Run("FailureRetriesAfterDelay", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			start := time.Now()
-			a := &fakeAdvancer{next: func(call int, now time.Time) (time.Time, error) {
+			l := &fakeLeader{next: func(call int, now time.Time) (time.Time, error) {
 				if call == 1 {
 					return time.Time{}, errors.New("database is locked")
 				}
 				return time.Time{}, nil
 			}}
-			openEngine(t, a)
+			openEngine(t, l)
 			time.Sleep(1500 * time.Millisecond)
 			synctest.Wait()
-			got := a.callTimes(start)
+			got := l.advanceTimes(start)
 			if len(got) != 2 || got[1] != time.Second {
 				t.Errorf("advanced at %v, want [0s 1s]", got)
 			}

@@ -43,6 +43,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/appconfigd/appconfigd"
@@ -72,6 +73,10 @@ type DB struct {
 	// lockKey is the second key of the advisory locks: the schema's OID,
 	// the same in every process sharing the store.
 	lockKey int32
+
+	// Logger receives the change feed's connection failures; nil
+	// discards them.
+	Logger *slog.Logger
 }
 
 var _ appconfigd.Store = (*DB)(nil)
@@ -175,6 +180,12 @@ func (db *DB) run(ctx context.Context, opts pgx.TxOptions, fn func(tx appconfigd
 	}
 	if err := fn(&tx{pgTx: pgTx, readOnly: readOnly}); err != nil {
 		return err
+	}
+	if !readOnly {
+		// Delivered to listeners only if the transaction commits.
+		if _, err := pgTx.Exec(ctx, `SELECT pg_notify($1, '')`, db.channel()); err != nil {
+			return fmt.Errorf("postgres: notify: %w", err)
+		}
 	}
 	if err := pgTx.Commit(ctx); err != nil {
 		return fmt.Errorf("postgres: commit: %w", err)

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/appconfigd/appconfigd"
 )
@@ -31,4 +32,14 @@ func (t *tx) CreateSealingKey(ctx context.Context, k appconfigd.SealingKey) erro
 		}, nil)
 	}
 	return nil
+}
+
+// DeleteSealingKey deletes a key; ENotFound when there is none with id.
+func (t *tx) DeleteSealingKey(ctx context.Context, id uint32) error {
+	err := t.execOne(ctx, func() error { return sealingKeyNotFound(id) }, `DELETE FROM sealing_keys WHERE id = ?`, id)
+	return wrap(err, "delete sealing key")
+}
+
+func sealingKeyNotFound(id uint32) error {
+	return &appconfigd.Error{Code: appconfigd.ENotFound, Message: fmt.Sprintf("SealingKey %d not found", id), ResourceType: appconfigd.ResourceSealingKey, ResourceName: fmt.Sprint(id)}
 }

@@ -52,5 +52,14 @@ func sealingKeySpecs() []spec {
 			wantCode(t, err, appconfigd.EConflict)
 			wantEqual(t, "SealingKeys", sealingKeys(t, s), []appconfigd.SealingKey{newSealingKey(7, 1)})
 		}},
+		{"DeleteRemovesOnlyThatKey", func(t *testing.T, s appconfigd.Store) {
+			createSealingKeys(t, s, newSealingKey(1, 1), newSealingKey(2, 2))
+			update(t, s, func(ctx context.Context, tx appconfigd.Tx) error { return tx.DeleteSealingKey(ctx, 1) })
+			wantEqual(t, "SealingKeys", sealingKeys(t, s), []appconfigd.SealingKey{newSealingKey(2, 2)})
+		}},
+		{"DeleteMissingReturnsNotFound", func(t *testing.T, s appconfigd.Store) {
+			err := updateErr(t, s, func(ctx context.Context, tx appconfigd.Tx) error { return tx.DeleteSealingKey(ctx, 9) })
+			wantNotFound(t, err, appconfigd.ResourceSealingKey, "9")
+		}},
 	}
 }

@@ -64,6 +64,7 @@ func Run(t *testing.T, open func(t *testing.T) appconfigd.Store) {
 		{"Tags", tagSpecs()},
 		{"SealingKeys", sealingKeySpecs()},
 		{"Alarms", alarmSpecs()},
+		{"Leases", leaseSpecs()},
 		{"Cascades", cascadeSpecs()},
 		{"Times", timeSpecs()},
 		{"Transactions", transactionSpecs()},

@@ -35,8 +35,8 @@ type Sealer struct {
 	rand   io.Reader
 }
 
-// NewSealer returns a Sealer for keys, newest first, as the store returns
-// them. Each secret must be 32 bytes. rand supplies nonces; nil means
+// NewSealer returns a Sealer for keys; the first one seals new tokens and
+// every one opens tokens. Each secret must be 32 bytes. rand supplies nonces; nil means
 // crypto/rand.
 func NewSealer(keys []appconfigd.SealingKey, rand io.Reader) (*Sealer, error) {
 	if len(keys) == 0 {
@@ -77,7 +77,9 @@ func (s *Sealer) Seal(plaintext []byte) (string, error) {
 	return base64.RawURLEncoding.EncodeToString(out), nil
 }
 
-// Open authenticates and decrypts a token sealed with any known key.
+// Open authenticates and decrypts a token sealed with any known key. A
+// token naming a key the sealer lacks gets appconfigd.ErrUnknownSealingKey,
+// any other failure ErrInvalid.
 func (s *Sealer) Open(token string) ([]byte, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil {
@@ -88,7 +90,10 @@ func (s *Sealer) Open(token string) ([]byte, error) {
 		return nil, ErrInvalid
 	}
 	aead, ok := s.aeads[uint32(id)]
-	if !ok || len(raw) < n+aead.NonceSize()+aead.Overhead() {
+	if !ok {
+		return nil, appconfigd.ErrUnknownSealingKey
+	}
+	if len(raw) < n+aead.NonceSize()+aead.Overhead() {
 		return nil, ErrInvalid
 	}
 	header, nonce, sealed := raw[:n], raw[n:n+aead.NonceSize()], raw[n+aead.NonceSize():]

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,7 +61,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		logger.Error("start", "err", err)
 		return 1
 	}
-	logger.Info("appconfigd started", "endpoint", d.URL(), "data", d.Config.DataDir)
+	store := "sqlite:" + d.Config.DataDir
+	if d.Config.DatabaseURL != "" {
+		store = "postgres"
+	}
+	logger.Info("appconfigd started", "endpoint", d.URL(), "store", store)
 	fmt.Fprintf(stdout, `appconfigd is serving AppConfig and AppConfigData on %[1]s
 Any AWS credentials are accepted. Try:
   export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=%[2]s
@@ -96,6 +101,8 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Listen, "listen", c.Listen, "TCP `address` to serve both APIs on")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "`directory` for the SQLite database")
+	fs.StringVar(&c.DatabaseURL, "database-url", os.Getenv("APPCONFIGD_DATABASE_URL"), "PostgreSQL `URL` (postgres://…) to use instead of SQLite; replicas sharing one serve as one service (default $APPCONFIGD_DATABASE_URL)")
+	fs.DurationVar(&c.KeyRotation, "key-rotation", c.KeyRotation, "how often to make a new token sealing key (0 never)")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", c.TokenTTL, "how long a configuration token stays valid")
 	fs.Float64Var(&c.DeploymentTimeScale, "deployment-time-scale", c.DeploymentTimeScale, "run deployment and bake time this many times faster (for demos and tests)")
 	fs.StringVar(&c.Region, "region", c.Region, "AWS `region` shown in ARNs")

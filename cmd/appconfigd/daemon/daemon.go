@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/appconfigd/appconfigd"
@@ -23,6 +24,7 @@ import (
 	"github.com/appconfigd/appconfigd/controlapi"
 	"github.com/appconfigd/appconfigd/dataapi"
 	"github.com/appconfigd/appconfigd/deploy"
+	"github.com/appconfigd/appconfigd/postgres"
 	"github.com/appconfigd/appconfigd/sqlite"
 	"github.com/appconfigd/appconfigd/token"
 	"github.com/appconfigd/appconfigd/validation"
@@ -34,6 +36,9 @@ type Config struct {
 	Listen string
 	// DataDir holds the SQLite database.
 	DataDir string
+	// DatabaseURL, when set, selects a PostgreSQL store instead of
+	// SQLite; replicas that share it serve as one.
+	DatabaseURL string
 	// TokenTTL is how long a configuration token stays valid.
 	TokenTTL time.Duration
 	// DeploymentTimeScale runs deployment and bake time this many times
@@ -42,6 +47,12 @@ type Config struct {
 	// Region and AccountID appear in ARNs.
 	Region    string
 	AccountID string
+	// KeyRotation is how often a new token sealing key is made; 0 never.
+	KeyRotation time.Duration
+	// ResyncInterval is how often the in-memory view is reloaded from the
+	// store even without a change notification, a safety net for
+	// replicas.
+	ResyncInterval time.Duration
 	// Limits are the service quotas.
 	Limits appconfigd.Limits
 }
@@ -55,6 +66,8 @@ func DefaultConfig() Config {
 		DeploymentTimeScale: 1,
 		Region:              "us-east-1",
 		AccountID:           "000000000000",
+		KeyRotation:         24 * time.Hour,
+		ResyncInterval:      30 * time.Second,
 		Limits:              appconfigd.DefaultLimits(),
 	}
 }
@@ -65,12 +78,16 @@ type Daemon struct {
 	Logger *slog.Logger
 	Clock  appconfigd.Clock
 
-	store    *sqlite.DB
+	store    appconfigd.Store
 	service  *appconfigd.Service
 	engine   *deploy.Engine
 	listener net.Listener
 	server   *http.Server
 	serveErr chan error
+	// stopSync stops the goroutines that keep the view in sync with the
+	// store; syncDone is closed when they have.
+	stopSync context.CancelFunc
+	syncDone sync.WaitGroup
 }
 
 // New returns a daemon for cfg. Set Logger and Clock if needed, then Open.
@@ -97,10 +114,7 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	if !(d.Config.DeploymentTimeScale >= 1) {
 		return errors.New("deployment time scale must be at least 1")
 	}
-	if err := os.MkdirAll(d.Config.DataDir, 0o700); err != nil {
-		return fmt.Errorf("create data directory: %w", err)
-	}
-	if d.store, err = sqlite.Open(ctx, filepath.Join(d.Config.DataDir, "appconfigd.db")); err != nil {
+	if d.store, err = d.openStore(ctx); err != nil {
 		return err
 	}
 
@@ -112,6 +126,7 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	svc.AccountID = d.Config.AccountID
 	svc.TokenTTL = d.Config.TokenTTL
 	svc.TimeScale = d.Config.DeploymentTimeScale
+	svc.KeyRotation = d.Config.KeyRotation
 	svc.NewSealer = func(keys []appconfigd.SealingKey) (appconfigd.TokenSealer, error) {
 		return token.NewSealer(keys, nil)
 	}
@@ -133,6 +148,7 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	if err := d.engine.Open(); err != nil {
 		return err
 	}
+	d.startSync()
 
 	if d.listener, err = net.Listen("tcp", d.Config.Listen); err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -149,6 +165,23 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	d.serveErr = make(chan error, 1)
 	go func() { d.serveErr <- d.server.Serve(d.listener) }()
 	return nil
+}
+
+// openStore opens PostgreSQL when DatabaseURL is set, and otherwise the
+// SQLite database in DataDir.
+func (d *Daemon) openStore(ctx context.Context) (appconfigd.Store, error) {
+	if d.Config.DatabaseURL != "" {
+		db, err := postgres.Open(ctx, d.Config.DatabaseURL)
+		if err != nil {
+			return nil, err
+		}
+		db.Logger = d.Logger
+		return db, nil
+	}
+	if err := os.MkdirAll(d.Config.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	return sqlite.Open(ctx, filepath.Join(d.Config.DataDir, "appconfigd.db"))
 }
 
 // Handler returns the HTTP handler: both AWS surfaces plus the health
@@ -193,6 +226,11 @@ func (d *Daemon) Close() error {
 		d.server = nil
 	} else if d.listener != nil {
 		errs = append(errs, d.listener.Close())
+	}
+	if d.stopSync != nil {
+		d.stopSync()
+		d.syncDone.Wait()
+		d.stopSync = nil
 	}
 	if d.engine != nil {
 		errs = append(errs, d.engine.Close())

@@ -1,0 +1,19 @@
+package postgres
+
+import (
+	"context"
+	"time"
+)
+
+// TryLease acquires or renews the named lease for holder until until; it
+// succeeds when the lease is free, has ended before now, or is holder's.
+func (t *tx) TryLease(ctx context.Context, name, holder string, now, until time.Time) (bool, error) {
+	const q = `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
+		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+		WHERE leases.holder = excluded.holder OR leases.expires_at < $4`
+	tag, err := t.exec(ctx, q, name, holder, until.UnixNano(), now.UnixNano())
+	if err != nil {
+		return false, wrap(err, "try lease")
+	}
+	return tag.RowsAffected() == 1, nil
+}
