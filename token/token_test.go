@@ -3,6 +3,7 @@ package token_test
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -78,6 +79,14 @@ func TestSealer(t *testing.T) {
 		tok, _ := mustSealer(t, key(1, 1)).Seal(plain)
 		if _, err := mustSealer(t, key(1, 2)).Open(tok); err == nil {
 			t.Error("token sealed with another secret under the same key ID opened")
+		}
+	})
+
+	t.Run("UnknownKeyIDIsToldApart", func(t *testing.T) {
+		t.Parallel()
+		tok, _ := mustSealer(t, key(2, 2)).Seal(plain)
+		if _, err := mustSealer(t, key(1, 1)).Open(tok); !errors.Is(err, appconfigd.ErrUnknownSealingKey) {
+			t.Errorf("Open of a token of key 2 with only key 1 = %v, want ErrUnknownSealingKey", err)
 		}
 	})
 

@@ -65,7 +65,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if d.Config.DatabaseURL != "" {
 		store = "postgres"
 	}
-	logger.Info("appconfigd started", "endpoint", d.URL(), "store", store)
+	logger.Info("appconfigd started", "endpoint", d.URL(), "store", store, "instance", d.Service().InstanceID)
 	fmt.Fprintf(stdout, `appconfigd is serving AppConfig and AppConfigData on %[1]s
 Any AWS credentials are accepted. Try:
   export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=%[2]s

@@ -1,0 +1,125 @@
+package appconfigd_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/sqlite"
+	"github.com/appconfigd/appconfigd/token"
+)
+
+// sessionFixture creates an application, environment and profile and
+// returns the StartSessionInput for them.
+func sessionFixture(t *testing.T, svc *appconfigd.Service) appconfigd.StartSessionInput {
+	t.Helper()
+	ctx := t.Context()
+	app := must(svc.CreateApplication(ctx, &appconfigd.Application{Name: "app"}, nil))
+	env := must(svc.CreateEnvironment(ctx, app.ID, &appconfigd.Environment{Name: "env"}, nil))
+	p := must(svc.CreateConfigurationProfile(ctx, app.ID, &appconfigd.ConfigurationProfile{Name: "p", LocationURI: "hosted"}, nil))
+	return appconfigd.StartSessionInput{ApplicationIdentifier: app.ID, EnvironmentIdentifier: env.ID, ConfigurationProfileIdentifier: p.ID}
+}
+
+func sealingKeyIDs(t *testing.T, svc *appconfigd.Service) []uint32 {
+	t.Helper()
+	var ids []uint32
+	err := svc.Store.View(t.Context(), func(tx appconfigd.Tx) error {
+		keys, err := tx.SealingKeys(t.Context())
+		for _, k := range keys {
+			ids = append(ids, k.ID)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func TestSealingKeyRotation(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	svc, clock := newService(t)
+	svc.TokenTTL = time.Hour
+	in := sessionFixture(t, svc)
+	t0 := clock.Now()
+	poll := func(what, tok string) {
+		t.Helper()
+		if _, err := svc.GetLatestConfiguration(ctx, tok); err != nil {
+			t.Errorf("%s: %v", what, err)
+		}
+	}
+
+	if err := svc.RotateSealingKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := sealingKeyIDs(t, svc); len(got) != 1 {
+		t.Fatalf("keys after a rotation check at start = %v, want one", got)
+	}
+
+	// A day later a new key is made; tokens of the old one still open.
+	clock.Set(t0.Add(24 * time.Hour))
+	oldToken := must(svc.StartConfigurationSession(ctx, in))
+	if err := svc.RotateSealingKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := sealingKeyIDs(t, svc); len(got) != 2 || got[0] != 2 {
+		t.Fatalf("keys after rotation = %v, want [2 1]", got)
+	}
+	poll("a token of the previous key after rotation", oldToken)
+
+	// Once key 2 has been active long enough for every token of key 1 to
+	// expire, key 1 goes; tokens sealed since then keep working.
+	clock.Set(t0.Add(24*time.Hour + appconfigd.KeyActivationDelay))
+	if err := svc.RotateSealingKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(t0.Add(24*time.Hour + appconfigd.KeyActivationDelay + time.Hour + time.Second))
+	newToken := must(svc.StartConfigurationSession(ctx, in))
+	if err := svc.RotateSealingKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := sealingKeyIDs(t, svc); len(got) != 1 || got[0] != 2 {
+		t.Fatalf("keys after retiring = %v, want [2]", got)
+	}
+	poll("a token of the active key after the previous one was retired", newToken)
+}
+
+func TestReplicaOpensTokensOfAKeyItHasNotLoaded(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := t.TempDir() + "/db"
+	openReplica := func(clock *fakeClock) *appconfigd.Service {
+		store, err := sqlite.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		svc := appconfigd.NewService(store)
+		svc.Clock = clock
+		svc.Validators = acceptAll{}
+		svc.NewSealer = func(keys []appconfigd.SealingKey) (appconfigd.TokenSealer, error) { return token.NewSealer(keys, nil) }
+		if err := svc.Open(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return svc
+	}
+	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	a := openReplica(clock)
+	in := sessionFixture(t, a)
+	b := openReplica(clock)
+
+	clock.Set(clock.Now().Add(24*time.Hour + appconfigd.KeyActivationDelay))
+	if err := a.RotateSealingKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Replica a seals with key 2 once it is active; b only has key 1.
+	clock.Set(clock.Now().Add(appconfigd.KeyActivationDelay))
+	if err := a.RotateSealingKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tok := must(a.StartConfigurationSession(ctx, in))
+	if _, err := b.GetLatestConfiguration(ctx, tok); err != nil {
+		t.Errorf("replica b refused a token of a's new key: %v", err)
+	}
+}
