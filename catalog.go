@@ -43,6 +43,7 @@ type catalogSnapshot struct {
 }
 
 type catalogApp struct {
+	name          string
 	envs          map[string]bool
 	envsNamed     map[string][]string
 	profiles      map[string]bool
@@ -69,6 +70,7 @@ func (c *Catalog) Reload(ctx context.Context, store Store) error {
 		}
 		for _, a := range apps {
 			ca := &catalogApp{
+				name: a.Name,
 				envs: make(map[string]bool), envsNamed: make(map[string][]string),
 				profiles: make(map[string]bool), profilesNamed: make(map[string][]string),
 			}
@@ -124,9 +126,11 @@ func (c *Catalog) Reload(ctx context.Context, store Store) error {
 	return nil
 }
 
-// resolved holds the IDs a session's identifiers resolved to.
+// resolved holds the IDs a session's identifiers resolved to, and the
+// application's name.
 type resolved struct {
 	ApplicationID, EnvironmentID, ConfigurationProfileID string
+	ApplicationName                                      string
 }
 
 // Resolve turns the application, environment and profile identifiers of
@@ -142,6 +146,7 @@ func (c *Catalog) resolve(app, env, profile string) (resolved, error) {
 		return r, err
 	}
 	ca := snap.apps[r.ApplicationID]
+	r.ApplicationName = ca.name
 	if r.EnvironmentID, err = pick(ca.envs[env], env, ca.envsNamed[env], ResourceEnvironment, "EnvironmentIdentifier"); err != nil {
 		return r, err
 	}
@@ -169,6 +174,16 @@ func pick(isID bool, ident string, named []string, rt ResourceType, param string
 		ResourceName: ident,
 		ReferencedBy: map[string]string{param: ident},
 	}
+}
+
+// applicationName returns the name of an application, "" when unknown.
+func (c *Catalog) applicationName(appID string) string {
+	if snap := c.snapshot.Load(); snap != nil {
+		if ca := snap.apps[appID]; ca != nil {
+			return ca.name
+		}
+	}
+	return ""
 }
 
 // served returns the version a session should get now, nil when nothing was

@@ -18,8 +18,13 @@ const (
 	EPayloadTooLarge      ErrorCode = "PayloadTooLarge"
 	EThrottling           ErrorCode = "Throttling"
 	EAccessDenied         ErrorCode = "AccessDenied"
-	EUnauthenticated      ErrorCode = "Unauthenticated"
-	EInternal             ErrorCode = "Internal"
+	// The request carries no signature.
+	EMissingAuthentication ErrorCode = "MissingAuthentication"
+	// The request is signed by an access key nobody configured.
+	EUnrecognizedClient ErrorCode = "UnrecognizedClient"
+	// The signature does not match, or was made too long ago.
+	EInvalidSignature ErrorCode = "InvalidSignature"
+	EInternal         ErrorCode = "Internal"
 )
 
 // ResourceType names the kind of resource a [ENotFound] error is about. The

@@ -47,6 +47,9 @@ func (s *Service) StartConfigurationSession(ctx context.Context, in StartSession
 	if err != nil {
 		return "", err
 	}
+	if err := authorizeRead(ctx, r.ApplicationID, r.ApplicationName); err != nil {
+		return "", err
+	}
 	id, err := RandomBytes(s.Rand, 16)
 	if err != nil {
 		return "", err
@@ -108,6 +111,9 @@ func (s *Service) GetLatestConfiguration(ctx context.Context, token string) (*La
 	var t SessionToken
 	if err := t.UnmarshalBinary(plain); err != nil {
 		return nil, tokenError(ProblemCorrupted, "Token not valid")
+	}
+	if err := authorizeRead(ctx, t.ApplicationID, s.catalog.applicationName(t.ApplicationID)); err != nil {
+		return nil, err
 	}
 	now := s.now()
 	if now.After(t.ExpiresAt) {

@@ -39,6 +39,9 @@ func (s *Server) Routes() []awsjson.Route {
 func (s *Server) handle(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.Auth.Authenticate(r)
+		if err == nil && !p.IsAdmin() {
+			err = appconfigd.Errorf(appconfigd.EAccessDenied, "User: %s is not authorized to use the admin API", p.Name)
+		}
 		if err == nil {
 			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 			err = fn(w, r.WithContext(appconfigd.NewContextWithPrincipal(r.Context(), p)))
@@ -51,12 +54,14 @@ func (s *Server) handle(fn func(w http.ResponseWriter, r *http.Request) error) h
 
 // exceptions maps error codes to exceptions on this surface.
 var exceptions = map[appconfigd.ErrorCode]awsjson.Exception{
-	appconfigd.EBadRequest:      {Name: "BadRequestException", Status: http.StatusBadRequest},
-	appconfigd.ENotFound:        {Name: "ResourceNotFoundException", Status: http.StatusNotFound},
-	appconfigd.EAccessDenied:    {Name: "AccessDeniedException", Status: http.StatusForbidden},
-	appconfigd.EUnauthenticated: {Name: "UnrecognizedClientException", Status: http.StatusForbidden},
-	appconfigd.EThrottling:      {Name: "ThrottlingException", Status: http.StatusTooManyRequests},
-	appconfigd.EInternal:        {Name: "InternalServerException", Status: http.StatusInternalServerError},
+	appconfigd.EBadRequest:            {Name: "BadRequestException", Status: http.StatusBadRequest},
+	appconfigd.ENotFound:              {Name: "ResourceNotFoundException", Status: http.StatusNotFound},
+	appconfigd.EAccessDenied:          {Name: "AccessDeniedException", Status: http.StatusForbidden},
+	appconfigd.EMissingAuthentication: {Name: "MissingAuthenticationTokenException", Status: http.StatusForbidden},
+	appconfigd.EUnrecognizedClient:    {Name: "UnrecognizedClientException", Status: http.StatusForbidden},
+	appconfigd.EInvalidSignature:      {Name: "InvalidSignatureException", Status: http.StatusForbidden},
+	appconfigd.EThrottling:            {Name: "ThrottlingException", Status: http.StatusTooManyRequests},
+	appconfigd.EInternal:              {Name: "InternalServerException", Status: http.StatusInternalServerError},
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {

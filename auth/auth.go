@@ -11,19 +11,21 @@ import (
 )
 
 // Authenticator identifies the sender of a request, or returns an
-// *appconfigd.Error (EUnauthenticated, EAccessDenied) to refuse it.
+// *appconfigd.Error (EMissingAuthentication, EUnrecognizedClient,
+// EInvalidSignature, EAccessDenied) to refuse it.
 type Authenticator interface {
 	Authenticate(r *http.Request) (appconfigd.Principal, error)
 }
 
-// AcceptAll accepts every request without verifying its signature. It
-// takes the access key ID from a SigV4 Authorization header when there is
-// one, so logs can still say who called.
+// AcceptAll accepts every request as an admin without verifying its
+// signature, for `--auth=off`. It takes the access key ID from a SigV4
+// Authorization header when there is one, so logs can still say who called.
 type AcceptAll struct{}
 
 // Authenticate implements Authenticator.
 func (AcceptAll) Authenticate(r *http.Request) (appconfigd.Principal, error) {
-	return appconfigd.Principal{AccessKeyID: accessKeyID(r.Header.Get("Authorization"))}, nil
+	id := accessKeyID(r.Header.Get("Authorization"))
+	return appconfigd.Principal{AccessKeyID: id, Name: id, Role: appconfigd.RoleAdmin}, nil
 }
 
 // accessKeyID extracts the access key ID from

@@ -31,8 +31,12 @@ func ExceptionFor(code appconfigd.ErrorCode) awsjson.Exception {
 		return awsjson.Exception{Name: "ThrottlingException", Status: http.StatusTooManyRequests}
 	case appconfigd.EAccessDenied:
 		return awsjson.Exception{Name: "AccessDeniedException", Status: http.StatusForbidden}
-	case appconfigd.EUnauthenticated:
+	case appconfigd.EMissingAuthentication:
+		return awsjson.Exception{Name: "MissingAuthenticationTokenException", Status: http.StatusForbidden}
+	case appconfigd.EUnrecognizedClient:
 		return awsjson.Exception{Name: "UnrecognizedClientException", Status: http.StatusForbidden}
+	case appconfigd.EInvalidSignature:
+		return awsjson.Exception{Name: "InvalidSignatureException", Status: http.StatusForbidden}
 	default:
 		return awsjson.Exception{Name: "InternalServerException", Status: http.StatusInternalServerError}
 	}

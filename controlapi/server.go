@@ -60,6 +60,11 @@ func (s *Server) handle(op string, fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rw := &responseWriter{ResponseWriter: w}
 		p, err := s.Auth.Authenticate(r)
+		if err == nil && !p.IsAdmin() {
+			// Every control-plane operation changes or reveals how
+			// the fleet is configured: only admin keys may call them.
+			err = appconfigd.Errorf(appconfigd.EAccessDenied, "User: %s is not authorized to perform: appconfig:%s", p.Name, op)
+		}
 		if err == nil {
 			err = fn(rw, r.WithContext(appconfigd.NewContextWithPrincipal(r.Context(), p)))
 		}

@@ -380,7 +380,9 @@ func TestExceptionFor(t *testing.T) {
 		{appconfigd.EPayloadTooLarge, "PayloadTooLargeException", 413},
 		{appconfigd.EThrottling, "ThrottlingException", 429},
 		{appconfigd.EAccessDenied, "AccessDeniedException", 403},
-		{appconfigd.EUnauthenticated, "UnrecognizedClientException", 403},
+		{appconfigd.EMissingAuthentication, "MissingAuthenticationTokenException", 403},
+		{appconfigd.EUnrecognizedClient, "UnrecognizedClientException", 403},
+		{appconfigd.EInvalidSignature, "InvalidSignatureException", 403},
 		{appconfigd.EInternal, "InternalServerException", 500},
 		{appconfigd.ErrorCode("Unheard"), "InternalServerException", 500},
 	}
@@ -518,7 +520,7 @@ func TestAuthentication(t *testing.T) {
 		t.Parallel()
 		e := newTestEnv(t)
 		e.srv.Auth = authFunc(func(*http.Request) (appconfigd.Principal, error) {
-			return appconfigd.Principal{}, appconfigd.Errorf(appconfigd.EUnauthenticated, "The security token included in the request is invalid.")
+			return appconfigd.Principal{}, appconfigd.Errorf(appconfigd.EUnrecognizedClient, "The security token included in the request is invalid.")
 		})
 		handler := awsjson.WithRequestID(awsjson.NewRouter(e.srv.Routes()))
 		for _, op := range modelOperations() {
@@ -546,11 +548,25 @@ func TestAuthentication(t *testing.T) {
 		wantError(t, rec, http.StatusForbidden, "AccessDeniedException")
 	})
 
+	t.Run("ReaderKeyIsDenied", func(t *testing.T) {
+		t.Parallel()
+		e := newTestEnv(t)
+		e.srv.Auth = authFunc(func(*http.Request) (appconfigd.Principal, error) {
+			return appconfigd.Principal{AccessKeyID: "AKIDREADER", Name: "reader", Role: appconfigd.RoleReader}, nil
+		})
+		handler := awsjson.NewRouter(e.srv.Routes())
+		for _, op := range modelOperations() {
+			rec := httptest.NewRecorder()
+			handler.ServeHTTP(rec, httptest.NewRequest(op.method, op.path, strings.NewReader(`{"Name":"x"}`)))
+			wantError(t, rec, http.StatusForbidden, "AccessDeniedException")
+		}
+	})
+
 	t.Run("PrincipalInContext", func(t *testing.T) {
 		t.Parallel()
 		e := newTestEnv(t)
 		e.srv.Auth = authFunc(func(*http.Request) (appconfigd.Principal, error) {
-			return appconfigd.Principal{AccessKeyID: "AKIDEXAMPLE"}, nil
+			return appconfigd.Principal{AccessKeyID: "AKIDEXAMPLE", Role: appconfigd.RoleAdmin}, nil
 		})
 		var got appconfigd.Principal
 		h := e.srv.handle("Test", func(w http.ResponseWriter, r *http.Request) error {

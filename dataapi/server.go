@@ -43,12 +43,14 @@ func (s *Server) handle(fn func(w http.ResponseWriter, r *http.Request) error) h
 // exceptions maps error codes to this surface's exceptions (wire §1.4).
 // Codes the data plane never produces fall back to InternalServerException.
 var exceptions = map[appconfigd.ErrorCode]awsjson.Exception{
-	appconfigd.EBadRequest:      {Name: "BadRequestException", Status: http.StatusBadRequest},
-	appconfigd.ENotFound:        {Name: "ResourceNotFoundException", Status: http.StatusNotFound},
-	appconfigd.EThrottling:      {Name: "ThrottlingException", Status: http.StatusTooManyRequests},
-	appconfigd.EAccessDenied:    {Name: "AccessDeniedException", Status: http.StatusForbidden},
-	appconfigd.EUnauthenticated: {Name: "UnrecognizedClientException", Status: http.StatusForbidden},
-	appconfigd.EInternal:        {Name: "InternalServerException", Status: http.StatusInternalServerError},
+	appconfigd.EBadRequest:            {Name: "BadRequestException", Status: http.StatusBadRequest},
+	appconfigd.ENotFound:              {Name: "ResourceNotFoundException", Status: http.StatusNotFound},
+	appconfigd.EThrottling:            {Name: "ThrottlingException", Status: http.StatusTooManyRequests},
+	appconfigd.EAccessDenied:          {Name: "AccessDeniedException", Status: http.StatusForbidden},
+	appconfigd.EMissingAuthentication: {Name: "MissingAuthenticationTokenException", Status: http.StatusForbidden},
+	appconfigd.EUnrecognizedClient:    {Name: "UnrecognizedClientException", Status: http.StatusForbidden},
+	appconfigd.EInvalidSignature:      {Name: "InvalidSignatureException", Status: http.StatusForbidden},
+	appconfigd.EInternal:              {Name: "InternalServerException", Status: http.StatusInternalServerError},
 }
 
 // writeError encodes err as the data plane's error document with its

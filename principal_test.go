@@ -1,0 +1,53 @@
+package appconfigd_test
+
+import (
+	"testing"
+
+	"github.com/appconfigd/appconfigd"
+)
+
+func TestPrincipalCanRead(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		p    appconfigd.Principal
+		want bool
+	}{
+		{"Admin", appconfigd.Principal{Role: appconfigd.RoleAdmin}, true},
+		{"ReaderOfEverything", appconfigd.Principal{Role: appconfigd.RoleReader}, true},
+		{"ReaderOfItByID", appconfigd.Principal{Role: appconfigd.RoleReader, Applications: []string{"other", "abc1234"}}, true},
+		{"ReaderOfItByName", appconfigd.Principal{Role: appconfigd.RoleReader, Applications: []string{"web"}}, true},
+		{"ReaderOfOthers", appconfigd.Principal{Role: appconfigd.RoleReader, Applications: []string{"other"}}, false},
+		{"NoRole", appconfigd.Principal{}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.p.CanRead("abc1234", "web"); got != tt.want {
+			t.Errorf("%s: CanRead = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestReaderLimitedToApplications shows the data plane enforcing a reader
+// key's applications, for new sessions and for tokens of earlier ones.
+func TestReaderLimitedToApplications(t *testing.T) {
+	t.Parallel()
+	svc, _ := newService(t)
+	in := sessionFixture(t, svc) // application "app"
+	admin := appconfigd.NewContextWithPrincipal(t.Context(), appconfigd.Principal{Name: "ops", Role: appconfigd.RoleAdmin})
+	allowed := appconfigd.NewContextWithPrincipal(t.Context(), appconfigd.Principal{Name: "web", Role: appconfigd.RoleReader, Applications: []string{"app"}})
+	denied := appconfigd.NewContextWithPrincipal(t.Context(), appconfigd.Principal{Name: "batch", Role: appconfigd.RoleReader, Applications: []string{"batch"}})
+
+	if _, err := svc.StartConfigurationSession(denied, in); !appconfigd.IsCode(err, appconfigd.EAccessDenied) {
+		t.Errorf("StartConfigurationSession by a reader of other applications: %v, want AccessDenied", err)
+	}
+	tok, err := svc.StartConfigurationSession(allowed, in)
+	if err != nil {
+		t.Fatalf("StartConfigurationSession by a reader of the application: %v", err)
+	}
+	if _, err := svc.GetLatestConfiguration(denied, tok); !appconfigd.IsCode(err, appconfigd.EAccessDenied) {
+		t.Errorf("GetLatestConfiguration with another reader's token: %v, want AccessDenied", err)
+	}
+	if _, err := svc.GetLatestConfiguration(admin, tok); err != nil {
+		t.Errorf("GetLatestConfiguration by an admin: %v", err)
+	}
+}
