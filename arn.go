@@ -6,35 +6,74 @@ import (
 )
 
 // ARNs follow the formats of the service authorization reference
-// (wire §3.3): arn:aws:appconfig:REGION:ACCOUNT:RESOURCE.
+// (wire §3.3): arn:aws:appconfig:REGION:ACCOUNT:RESOURCE. The Format*ARN
+// functions are the one place that spells them out; the Service methods
+// fill in its Region and AccountID, and tools that work on a store without
+// a Service (storecopy, which must find the tags keyed by these ARNs) call
+// the functions with the region and account the server ran with.
+
+// formatARN returns the ARN of resource, the part after the account.
+func formatARN(region, accountID, resource string) string {
+	return "arn:aws:appconfig:" + region + ":" + accountID + ":" + resource
+}
+
+// FormatApplicationARN returns the ARN of an application in a region and
+// account.
+func FormatApplicationARN(region, accountID, appID string) string {
+	return formatARN(region, accountID, "application/"+appID)
+}
+
+// FormatEnvironmentARN returns the ARN of an environment in a region and
+// account.
+func FormatEnvironmentARN(region, accountID, appID, envID string) string {
+	return formatARN(region, accountID, "application/"+appID+"/environment/"+envID)
+}
+
+// FormatConfigurationProfileARN returns the ARN of a configuration profile
+// in a region and account.
+func FormatConfigurationProfileARN(region, accountID, appID, profileID string) string {
+	return formatARN(region, accountID, "application/"+appID+"/configurationprofile/"+profileID)
+}
+
+// FormatDeploymentStrategyARN returns the ARN of a deployment strategy in a
+// region and account.
+func FormatDeploymentStrategyARN(region, accountID, id string) string {
+	return formatARN(region, accountID, "deploymentstrategy/"+id)
+}
+
+// FormatDeploymentARN returns the ARN of a deployment in a region and
+// account.
+func FormatDeploymentARN(region, accountID, appID, envID string, number int) string {
+	return formatARN(region, accountID, "application/"+appID+"/environment/"+envID+"/deployment/"+strconv.Itoa(number))
+}
 
 func (s *Service) arn(resource string) string {
-	return "arn:aws:appconfig:" + s.Region + ":" + s.AccountID + ":" + resource
+	return formatARN(s.Region, s.AccountID, resource)
 }
 
 // ApplicationARN returns the ARN of an application.
 func (s *Service) ApplicationARN(appID string) string {
-	return s.arn("application/" + appID)
+	return FormatApplicationARN(s.Region, s.AccountID, appID)
 }
 
 // EnvironmentARN returns the ARN of an environment.
 func (s *Service) EnvironmentARN(appID, envID string) string {
-	return s.arn("application/" + appID + "/environment/" + envID)
+	return FormatEnvironmentARN(s.Region, s.AccountID, appID, envID)
 }
 
 // ConfigurationProfileARN returns the ARN of a configuration profile.
 func (s *Service) ConfigurationProfileARN(appID, profileID string) string {
-	return s.arn("application/" + appID + "/configurationprofile/" + profileID)
+	return FormatConfigurationProfileARN(s.Region, s.AccountID, appID, profileID)
 }
 
 // DeploymentStrategyARN returns the ARN of a deployment strategy.
 func (s *Service) DeploymentStrategyARN(id string) string {
-	return s.arn("deploymentstrategy/" + id)
+	return FormatDeploymentStrategyARN(s.Region, s.AccountID, id)
 }
 
 // DeploymentARN returns the ARN of a deployment.
 func (s *Service) DeploymentARN(appID, envID string, number int) string {
-	return s.arn("application/" + appID + "/environment/" + envID + "/deployment/" + strconv.Itoa(number))
+	return FormatDeploymentARN(s.Region, s.AccountID, appID, envID, number)
 }
 
 // taggable is a resource named by an ARN that TagResource accepts.

@@ -77,6 +77,13 @@ type Tx interface {
 	// LatestHostedConfigurationVersionNumber returns the highest version
 	// number ever created for the profile, deleted versions included, or 0.
 	LatestHostedConfigurationVersionNumber(ctx context.Context, appID, profileID string) (int, error)
+	// RaiseHostedConfigurationVersionNumber raises the profile's
+	// latest-version counter, which LatestHostedConfigurationVersionNumber
+	// returns, to at least n; it never lowers it. It exists for copying a
+	// store: numbers of deleted versions count as used, and copying the
+	// surviving versions alone would let them be reused. ENotFound for a
+	// missing profile.
+	RaiseHostedConfigurationVersionNumber(ctx context.Context, appID, profileID string, n int) error
 	FindHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) (*HostedConfigurationVersion, error)
 	// FindHostedConfigurationVersionByLabel returns the newest version with
 	// that label.

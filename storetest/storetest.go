@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) appconfigd.Store) {
 		{"Environments", environmentSpecs()},
 		{"ConfigurationProfiles", profileSpecs()},
 		{"HostedConfigurationVersions", hostedVersionSpecs()},
+		{"VersionCounter", versionCounterSpecs()},
 		{"DeploymentStrategies", strategySpecs()},
 		{"Deployments", deploymentSpecs()},
 		{"Tags", tagSpecs()},

@@ -19,8 +19,9 @@ import (
 const usage = `appconfigd serves the AWS AppConfig and AppConfigData APIs.
 
 Usage:
-  appconfigd [serve] [flags]   start the server (the default)
-  appconfigd help              show this help
+  appconfigd [serve] [flags]            start the server (the default)
+  appconfigd copy-to-postgres [flags]   copy a SQLite data directory into PostgreSQL
+  appconfigd help                       show this help
 
 Flags of serve:
 `
@@ -32,11 +33,14 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "serve":
 			args = args[1:]
+		case copyCommand:
+			return runCopy(ctx, args[1:], stdout, stderr)
 		case "help":
 			fs, _ := serveFlags(stderr)
 			fmt.Fprint(stdout, usage)
 			fs.SetOutput(stdout)
 			fs.PrintDefaults()
+			printCopyHelp(stdout)
 			return 0
 		default:
 			fmt.Fprintf(stderr, "appconfigd: unknown command %q; try appconfigd help\n", args[0])
@@ -53,6 +57,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "appconfigd: unexpected argument %q\n", fs.Arg(0))
 		return 2
+	}
+	if opts.config.DatabaseURL == "" {
+		// Read here rather than as the flag's default, so that help
+		// never prints a URL that may hold a password.
+		opts.config.DatabaseURL = os.Getenv("APPCONFIGD_DATABASE_URL")
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: opts.logLevel}))
 	d := New(opts.config)
@@ -101,7 +110,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Listen, "listen", c.Listen, "TCP `address` to serve both APIs on")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "`directory` for the SQLite database")
-	fs.StringVar(&c.DatabaseURL, "database-url", os.Getenv("APPCONFIGD_DATABASE_URL"), "PostgreSQL `URL` (postgres://…) to use instead of SQLite; replicas sharing one serve as one service (default $APPCONFIGD_DATABASE_URL)")
+	fs.StringVar(&c.DatabaseURL, "database-url", "", "PostgreSQL `URL` (postgres://…) to use instead of SQLite; replicas sharing one serve as one service (default $APPCONFIGD_DATABASE_URL)")
 	fs.DurationVar(&c.KeyRotation, "key-rotation", c.KeyRotation, "how often to make a new token sealing key (0 never)")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", c.TokenTTL, "how long a configuration token stays valid")
 	fs.Float64Var(&c.DeploymentTimeScale, "deployment-time-scale", c.DeploymentTimeScale, "run deployment and bake time this many times faster (for demos and tests)")

@@ -1,0 +1,745 @@
+package storecopy_test
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/postgres"
+	"github.com/appconfigd/appconfigd/sqlite"
+	"github.com/appconfigd/appconfigd/storecopy"
+	"github.com/appconfigd/appconfigd/token"
+	"github.com/appconfigd/appconfigd/validation"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/jackc/pgx/v5"
+)
+
+// The source server runs with a region and account other than the
+// defaults, so a copy that looked tags up under the wrong ARNs would lose
+// them.
+const (
+	region    = "eu-west-1"
+	accountID = "123456789012"
+)
+
+var opts = storecopy.Options{Region: region, AccountID: accountID}
+
+// envDatabaseURL names the environment variable that points the
+// PostgreSQL tests at a database, as in package postgres.
+const envDatabaseURL = "APPCONFIGD_TEST_DATABASE_URL"
+
+// testDatabase returns the URL of the test database. Without one the test
+// is skipped, except in CI, which must never skip these tests silently.
+func testDatabase(t *testing.T) string {
+	t.Helper()
+	if dsn := os.Getenv(envDatabaseURL); dsn != "" {
+		return dsn
+	}
+	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
+		t.Fatalf("%s is not set, but CI is: the PostgreSQL tests must run in CI", envDatabaseURL)
+	}
+	t.Skipf("%s is not set; skipping the copy into PostgreSQL", envDatabaseURL)
+	return ""
+}
+
+// adminExec runs one statement on a connection of its own.
+func adminExec(ctx context.Context, dsn, statement string) error {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	_, err = conn.Exec(ctx, statement)
+	return err
+}
+
+// newSchemaDSN creates an empty schema, dropped when the test ends, and
+// returns a DSN whose search_path selects it.
+func newSchemaDSN(t *testing.T) string {
+	t.Helper()
+	base := testDatabase(t)
+	schema := "appconfigd_copy_test_" + strings.ToLower(rand.Text())
+	ident := pgx.Identifier{schema}.Sanitize()
+	if err := adminExec(t.Context(), base, "CREATE SCHEMA "+ident); err != nil {
+		t.Fatalf("create schema %s: %v", schema, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := adminExec(ctx, base, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	params := map[string]string{"search_path": schema, "pool_max_conns": "4"}
+	if strings.HasPrefix(base, "postgres://") || strings.HasPrefix(base, "postgresql://") {
+		u, err := url.Parse(base)
+		if err != nil {
+			t.Fatalf("parse %s: %v", envDatabaseURL, err)
+		}
+		q := u.Query()
+		for k, v := range params {
+			q.Set(k, v)
+		}
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	for k, v := range params {
+		base += " " + k + "=" + v
+	}
+	return base
+}
+
+// openSQLite opens a new SQLite store, closed when the test ends.
+func openSQLite(t *testing.T) appconfigd.Store {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "appconfigd.db"))
+	if err != nil {
+		t.Fatalf("open SQLite: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// openPostgres opens a PostgreSQL store in a new schema, closed before the
+// schema is dropped.
+func openPostgres(t *testing.T) appconfigd.Store {
+	t.Helper()
+	dsn := newSchemaDSN(t)
+	db, err := postgres.Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatalf("open PostgreSQL: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// destinations are the stores copied into; the source is always SQLite,
+// since that is the move the command makes.
+var destinations = []struct {
+	name string
+	open func(t *testing.T) appconfigd.Store
+}{
+	{"SQLiteToSQLite", openSQLite},
+	{"SQLiteToPostgreSQL", openPostgres},
+}
+
+// forEachDestination runs test as a parallel subtest per destination.
+func forEachDestination(t *testing.T, test func(t *testing.T, open func(t *testing.T) appconfigd.Store)) {
+	t.Helper()
+	for _, d := range destinations {
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, d.open)
+		})
+	}
+}
+
+// fakeClock is a settable clock shared by the source's and the
+// destination's services.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// newService opens a Service on store as the daemon does.
+func newService(t *testing.T, store appconfigd.Store, clock appconfigd.Clock) *appconfigd.Service {
+	t.Helper()
+	svc := appconfigd.NewService(store)
+	svc.Clock = clock
+	svc.Region, svc.AccountID = region, accountID
+	svc.Validators = validation.NewRunner()
+	svc.NewSealer = func(k []appconfigd.SealingKey) (appconfigd.TokenSealer, error) { return token.NewSealer(k, nil) }
+	if err := svc.Open(t.Context()); err != nil {
+		t.Fatalf("open service: %v", err)
+	}
+	return svc
+}
+
+func must[T any](t *testing.T, what string) func(v T, err error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return v
+	}
+}
+
+func check(t *testing.T, what string, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// seeded is what seed made that the tests look up again.
+type seeded struct {
+	web, api                     *appconfigd.Application
+	prod                         *appconfigd.Environment
+	settings                     *appconfigd.ConfigurationProfile
+	session                      appconfigd.StartSessionInput
+	tags                         map[string]map[string]string // by ARN
+	highErrors, latencySLO       string                       // alarm ARNs
+	servedContent                string                       // what prod serves of settings
+	latestSettingsVersion        int
+	completed, rolledBack        int // deployment numbers in prod
+	inProgressApp, inProgressEnv string
+}
+
+// seed fills the source through a real Service, so the store holds what a
+// server writes: every kind of record, deletions that leave gaps (an
+// application, a strategy, a hosted version), and deployments that
+// completed, rolled back on an alarm and are still in progress.
+func seed(t *testing.T, svc *appconfigd.Service, clock *fakeClock) seeded {
+	t.Helper()
+	ctx := t.Context()
+	var s seeded
+	s.tags = make(map[string]map[string]string)
+	s.highErrors = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:HighErrors"
+	s.latencySLO = "LatencySLO"
+
+	// A second sealing key, a day after the first, active by the time
+	// tokens are issued: tokens of either must open after the copy.
+	clock.Add(24 * time.Hour)
+	check(t, "rotate sealing keys", svc.RotateSealingKeys(ctx))
+	clock.Add(appconfigd.KeyActivationDelay + time.Second)
+
+	fast := must[*appconfigd.DeploymentStrategy](t, "create strategy fast")(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{
+		Name: "fast", Description: "all at once, no bake", GrowthFactor: 100,
+	}, nil))
+	slow := must[*appconfigd.DeploymentStrategy](t, "create strategy slow")(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{
+		Name: "slow", Description: "careful", DeploymentDurationInMinutes: 20, FinalBakeTimeInMinutes: 10,
+		GrowthType: appconfigd.GrowthExponential, GrowthFactor: 12.5, ReplicateTo: appconfigd.ReplicateSSMDocument,
+	}, map[string]string{"speed": "slow"}))
+	s.tags[svc.DeploymentStrategyARN(slow.ID)] = map[string]string{"speed": "slow"}
+	doomed := must[*appconfigd.DeploymentStrategy](t, "create strategy doomed")(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{Name: "doomed", GrowthFactor: 50}, map[string]string{"x": "y"}))
+	check(t, "delete strategy", svc.DeleteDeploymentStrategy(ctx, doomed.ID))
+	allAtOnce := svc.DeploymentStrategyARN("AppConfig.AllAtOnce")
+	check(t, "tag a predefined strategy", svc.TagResource(ctx, allAtOnce, map[string]string{"kind": "predefined"}))
+	s.tags[allAtOnce] = map[string]string{"kind": "predefined"}
+
+	clock.Add(time.Second)
+	s.web = must[*appconfigd.Application](t, "create application web")(svc.CreateApplication(ctx, &appconfigd.Application{Name: "web", Description: "the web shop"},
+		map[string]string{"team": "payments", "cost-center": "42"}))
+	s.tags[svc.ApplicationARN(s.web.ID)] = map[string]string{"team": "payments", "cost-center": "42"}
+	gone := must[*appconfigd.Application](t, "create application gone")(svc.CreateApplication(ctx, &appconfigd.Application{Name: "gone"}, map[string]string{"a": "b"}))
+	s.api = must[*appconfigd.Application](t, "create application api")(svc.CreateApplication(ctx, &appconfigd.Application{Name: "api"}, nil))
+	check(t, "delete application", svc.DeleteApplication(ctx, gone.ID))
+
+	clock.Add(time.Second)
+	s.prod = must[*appconfigd.Environment](t, "create environment prod")(svc.CreateEnvironment(ctx, s.web.ID, &appconfigd.Environment{
+		Name: "prod", Description: "production",
+		Monitors: []appconfigd.Monitor{
+			{AlarmARN: s.highErrors, AlarmRoleARN: "arn:aws:iam::123456789012:role/Alarms"},
+			{AlarmARN: s.latencySLO},
+		},
+	}, map[string]string{"tier": "1"}))
+	s.tags[svc.EnvironmentARN(s.web.ID, s.prod.ID)] = map[string]string{"tier": "1"}
+	staging := must[*appconfigd.Environment](t, "create environment staging")(svc.CreateEnvironment(ctx, s.web.ID, &appconfigd.Environment{Name: "staging"}, nil))
+	dev := must[*appconfigd.Environment](t, "create environment dev")(svc.CreateEnvironment(ctx, s.api.ID, &appconfigd.Environment{Name: "dev"}, nil))
+
+	s.settings = must[*appconfigd.ConfigurationProfile](t, "create profile settings")(svc.CreateConfigurationProfile(ctx, s.web.ID, &appconfigd.ConfigurationProfile{
+		Name: "settings", Description: "shop settings", LocationURI: appconfigd.LocationHosted,
+		Type: appconfigd.ProfileTypeFreeform, KMSKeyIdentifier: "alias/settings",
+		Validators: []appconfigd.Validator{{Type: appconfigd.ValidatorJSONSchema, Content: `{"type":"object","required":["color"]}`}},
+	}, map[string]string{"owner": "alice"}))
+	s.tags[svc.ConfigurationProfileARN(s.web.ID, s.settings.ID)] = map[string]string{"owner": "alice"}
+	blob := must[*appconfigd.ConfigurationProfile](t, "create profile blob")(svc.CreateConfigurationProfile(ctx, s.web.ID, &appconfigd.ConfigurationProfile{
+		Name: "blob", LocationURI: appconfigd.LocationHosted, RetrievalRoleARN: "arn:aws:iam::123456789012:role/Retrieval",
+		Validators: []appconfigd.Validator{{Type: appconfigd.ValidatorLambda, Content: "arn:aws:lambda:eu-west-1:123456789012:function:check"}},
+	}, nil))
+	cfg := must[*appconfigd.ConfigurationProfile](t, "create profile cfg")(svc.CreateConfigurationProfile(ctx, s.api.ID, &appconfigd.ConfigurationProfile{
+		Name: "cfg", LocationURI: appconfigd.LocationHosted,
+	}, nil))
+
+	newVersion := func(p *appconfigd.ConfigurationProfile, content, contentType, label string) *appconfigd.HostedConfigurationVersion {
+		t.Helper()
+		clock.Add(time.Second)
+		return must[*appconfigd.HostedConfigurationVersion](t, "create version")(svc.CreateHostedConfigurationVersion(ctx, s.web.ID, p.ID, &appconfigd.HostedConfigurationVersion{
+			Content: []byte(content), ContentType: contentType, VersionLabel: label, Description: "version " + label,
+		}, nil))
+	}
+	newVersion(s.settings, `{"color":"red"}`, "application/json", "v1")
+	newVersion(s.settings, `{"color":"blue"}`, "application/json; charset=utf-8", "v2")
+	v3 := newVersion(s.settings, `{"color":"green"}`, "application/json", "")
+	check(t, "delete version", svc.DeleteHostedConfigurationVersion(ctx, s.web.ID, s.settings.ID, v3.VersionNumber))
+	s.latestSettingsVersion = v3.VersionNumber
+	// Content is bytes, not text: a NUL and invalid UTF-8 must survive.
+	newVersion(blob, "\x00\xff\xfe binary", "application/octet-stream", "raw")
+	clock.Add(time.Second)
+	must[*appconfigd.HostedConfigurationVersion](t, "create version of cfg")(svc.CreateHostedConfigurationVersion(ctx, s.api.ID, cfg.ID, &appconfigd.HostedConfigurationVersion{
+		Content: []byte("a=1\n"), ContentType: "text/plain",
+	}, nil))
+
+	// prod: deployment 1 completes, deployment 2 is rolled back by an
+	// alarm, so prod serves version 1.
+	clock.Add(time.Second)
+	d1 := must[*appconfigd.Deployment](t, "start deployment 1")(svc.StartDeployment(ctx, s.web.ID, s.prod.ID, appconfigd.StartDeploymentInput{
+		DeploymentStrategyID: fast.ID, ConfigurationProfileID: s.settings.ID, ConfigurationVersion: "1",
+		Description: "first", Tags: map[string]string{"release": "r1"},
+	}))
+	s.tags[svc.DeploymentARN(s.web.ID, s.prod.ID, d1.DeploymentNumber)] = map[string]string{"release": "r1"}
+	clock.Add(time.Minute)
+	must[time.Time](t, "advance deployments")(svc.AdvanceDeployments(ctx))
+	s.completed = d1.DeploymentNumber
+	d2 := must[*appconfigd.Deployment](t, "start deployment 2")(svc.StartDeployment(ctx, s.web.ID, s.prod.ID, appconfigd.StartDeploymentInput{
+		DeploymentStrategyID: slow.ID, ConfigurationProfileID: s.settings.ID, ConfigurationVersion: "v2",
+	}))
+	clock.Add(3 * time.Minute)
+	must[*appconfigd.Alarm](t, "set alarm")(svc.SetAlarmState(ctx, s.latencySLO, appconfigd.AlarmOK, "fine"))
+	must[*appconfigd.Alarm](t, "set alarm")(svc.SetAlarmState(ctx, s.highErrors, appconfigd.AlarmAlarm, "5xx above 1%"))
+	must[time.Time](t, "advance deployments")(svc.AdvanceDeployments(ctx))
+	s.rolledBack = d2.DeploymentNumber
+	s.servedContent = `{"color":"red"}`
+
+	// staging: one completed deployment; dev (of api): one in progress,
+	// with a step or two done.
+	must[*appconfigd.Deployment](t, "start deployment to staging")(svc.StartDeployment(ctx, s.web.ID, staging.ID, appconfigd.StartDeploymentInput{
+		DeploymentStrategyID: "AppConfig.AllAtOnce", ConfigurationProfileID: s.settings.ID, ConfigurationVersion: "2",
+	}))
+	must[*appconfigd.Deployment](t, "start deployment to dev")(svc.StartDeployment(ctx, s.api.ID, dev.ID, appconfigd.StartDeploymentInput{
+		DeploymentStrategyID: slow.ID, ConfigurationProfileID: cfg.ID, ConfigurationVersion: "1",
+	}))
+	s.inProgressApp, s.inProgressEnv = s.api.ID, dev.ID
+	clock.Add(11 * time.Minute)
+	must[time.Time](t, "advance deployments")(svc.AdvanceDeployments(ctx))
+
+	s.session = appconfigd.StartSessionInput{ApplicationIdentifier: "web", EnvironmentIdentifier: "prod", ConfigurationProfileIdentifier: "settings"}
+	return s
+}
+
+// snapshot is everything a store holds, read back through the Tx contract
+// alone: each listing in its order, each count, each hosted version with
+// its content, each resource's tags.
+type snapshot struct {
+	Applications            []*appconfigd.Application
+	ApplicationCount        int
+	Environments            map[string][]*appconfigd.Environment // by application
+	EnvironmentCounts       map[string]int
+	Profiles                map[string][]*appconfigd.ConfigurationProfile // by application
+	ProfileCounts           map[string]int
+	Versions                map[string][]*appconfigd.HostedConfigurationVersion // by app/profile, as listed
+	VersionContents         map[string]*appconfigd.HostedConfigurationVersion   // by app/profile/number
+	VersionCounts           map[string]int
+	LatestVersionNumbers    map[string]int
+	ProfileDeploymentCounts map[string]int
+	Strategies              []*appconfigd.DeploymentStrategy
+	StrategyCount           int
+	Deployments             map[string][]*appconfigd.Deployment // by app/env
+	LatestDeployments       map[string]*appconfigd.Deployment
+	ActiveDeployments       []*appconfigd.Deployment
+	ServingDeployments      []*appconfigd.Deployment
+	Tags                    map[string]map[string]string // by ARN, those with tags
+	Alarms                  []*appconfigd.Alarm
+	SealingKeys             []appconfigd.SealingKey
+}
+
+// read returns the snapshot of s.
+func read(t *testing.T, s appconfigd.Store) *snapshot {
+	t.Helper()
+	ctx := t.Context()
+	snap := &snapshot{
+		Environments: map[string][]*appconfigd.Environment{}, EnvironmentCounts: map[string]int{},
+		Profiles: map[string][]*appconfigd.ConfigurationProfile{}, ProfileCounts: map[string]int{},
+		Versions: map[string][]*appconfigd.HostedConfigurationVersion{}, VersionContents: map[string]*appconfigd.HostedConfigurationVersion{},
+		VersionCounts: map[string]int{}, LatestVersionNumbers: map[string]int{}, ProfileDeploymentCounts: map[string]int{},
+		Deployments: map[string][]*appconfigd.Deployment{}, LatestDeployments: map[string]*appconfigd.Deployment{},
+		Tags: map[string]map[string]string{},
+	}
+	tags := func(tx appconfigd.Tx, arn string) error {
+		tags, err := tx.FindTags(ctx, arn)
+		if len(tags) > 0 {
+			snap.Tags[arn] = tags
+		}
+		return err
+	}
+	err := s.View(ctx, func(tx appconfigd.Tx) (err error) {
+		if snap.Applications, _, err = tx.ListApplications(ctx, appconfigd.Page{}); err != nil {
+			return err
+		}
+		if snap.ApplicationCount, err = tx.CountApplications(ctx); err != nil {
+			return err
+		}
+		for _, a := range snap.Applications {
+			if err := tags(tx, appconfigd.FormatApplicationARN(region, accountID, a.ID)); err != nil {
+				return err
+			}
+			envs, _, err := tx.ListEnvironments(ctx, a.ID, appconfigd.Page{})
+			if err != nil {
+				return err
+			}
+			snap.Environments[a.ID] = envs
+			if snap.EnvironmentCounts[a.ID], err = tx.CountEnvironments(ctx, a.ID); err != nil {
+				return err
+			}
+			for _, e := range envs {
+				key := a.ID + "/" + e.ID
+				if err := tags(tx, appconfigd.FormatEnvironmentARN(region, accountID, a.ID, e.ID)); err != nil {
+					return err
+				}
+				ds, _, err := tx.ListDeployments(ctx, a.ID, e.ID, appconfigd.Page{})
+				if err != nil {
+					return err
+				}
+				snap.Deployments[key] = ds
+				for _, d := range ds {
+					if err := tags(tx, appconfigd.FormatDeploymentARN(region, accountID, a.ID, e.ID, d.DeploymentNumber)); err != nil {
+						return err
+					}
+				}
+				if snap.LatestDeployments[key], err = tx.LatestDeployment(ctx, a.ID, e.ID); err != nil {
+					return err
+				}
+			}
+			profiles, _, err := tx.ListConfigurationProfiles(ctx, a.ID, appconfigd.ConfigurationProfileFilter{}, appconfigd.Page{})
+			if err != nil {
+				return err
+			}
+			snap.Profiles[a.ID] = profiles
+			if snap.ProfileCounts[a.ID], err = tx.CountConfigurationProfiles(ctx, a.ID); err != nil {
+				return err
+			}
+			for _, p := range profiles {
+				key := a.ID + "/" + p.ID
+				if err := tags(tx, appconfigd.FormatConfigurationProfileARN(region, accountID, a.ID, p.ID)); err != nil {
+					return err
+				}
+				vs, _, err := tx.ListHostedConfigurationVersions(ctx, a.ID, p.ID, appconfigd.HostedConfigurationVersionFilter{}, appconfigd.Page{})
+				if err != nil {
+					return err
+				}
+				snap.Versions[key] = vs
+				for _, v := range vs {
+					full, err := tx.FindHostedConfigurationVersion(ctx, a.ID, p.ID, v.VersionNumber)
+					if err != nil {
+						return err
+					}
+					snap.VersionContents[key+"/"+strconv.Itoa(v.VersionNumber)] = full
+				}
+				if snap.VersionCounts[key], err = tx.CountHostedConfigurationVersions(ctx, a.ID, p.ID); err != nil {
+					return err
+				}
+				if snap.LatestVersionNumbers[key], err = tx.LatestHostedConfigurationVersionNumber(ctx, a.ID, p.ID); err != nil {
+					return err
+				}
+				if snap.ProfileDeploymentCounts[key], err = tx.CountProfileDeployments(ctx, a.ID, p.ID); err != nil {
+					return err
+				}
+			}
+		}
+		if snap.Strategies, _, err = tx.ListDeploymentStrategies(ctx, appconfigd.Page{}); err != nil {
+			return err
+		}
+		if snap.StrategyCount, err = tx.CountDeploymentStrategies(ctx); err != nil {
+			return err
+		}
+		for _, st := range snap.Strategies {
+			if err := tags(tx, appconfigd.FormatDeploymentStrategyARN(region, accountID, st.ID)); err != nil {
+				return err
+			}
+		}
+		if snap.ActiveDeployments, err = tx.ListActiveDeployments(ctx); err != nil {
+			return err
+		}
+		if snap.ServingDeployments, err = tx.ListServingDeployments(ctx); err != nil {
+			return err
+		}
+		if snap.Alarms, err = tx.ListAlarms(ctx); err != nil {
+			return err
+		}
+		snap.SealingKeys, err = tx.SealingKeys(ctx)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("read store: %v", err)
+	}
+	return snap
+}
+
+// wantSame fails the test when two snapshots differ. Times compare with
+// time.Time.Equal, and nil and empty slices and maps are alike, as the
+// contract suite has it.
+func wantSame(t *testing.T, what string, got, want *snapshot) {
+	t.Helper()
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Fatalf("%s (-want +got):\n%s", what, diff)
+	}
+}
+
+func TestCopy(t *testing.T) {
+	t.Parallel()
+
+	t.Run("CopiesEverything", func(t *testing.T) {
+		t.Parallel()
+		forEachDestination(t, testCopiesEverything)
+	})
+
+	t.Run("RefusesADestinationWithData", func(t *testing.T) {
+		t.Parallel()
+		forEachDestination(t, func(t *testing.T, open func(t *testing.T) appconfigd.Store) {
+			ctx := t.Context()
+			clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+			src := openSQLite(t)
+			seed(t, newService(t, src, clock), clock)
+
+			for _, tt := range []struct {
+				name    string
+				fill    func(t *testing.T, dst appconfigd.Store)
+				mention []string
+			}{
+				{"AnApplication", func(t *testing.T, dst appconfigd.Store) {
+					check(t, "create application", dst.Update(ctx, func(tx appconfigd.Tx) error {
+						return tx.CreateApplication(ctx, &appconfigd.Application{ID: "abc1234", Name: "there already"})
+					}))
+				}, []string{"1 application"}},
+				{"WhatAServerSeeds", func(t *testing.T, dst appconfigd.Store) {
+					newService(t, dst, clock) // the predefined strategies and a sealing key
+				}, []string{"4 deployment strategies", "1 token sealing key"}},
+				{"AnAlarmState", func(t *testing.T, dst appconfigd.Store) {
+					check(t, "put alarm", dst.Update(ctx, func(tx appconfigd.Tx) error {
+						return tx.PutAlarm(ctx, &appconfigd.Alarm{ARN: "HighErrors", State: appconfigd.AlarmAlarm})
+					}))
+				}, []string{"1 alarm state"}},
+			} {
+				t.Run(tt.name, func(t *testing.T) {
+					dst := open(t)
+					tt.fill(t, dst)
+					before := read(t, dst)
+					stats, err := storecopy.Copy(ctx, dst, src, opts)
+					if !errors.Is(err, storecopy.ErrDestinationNotEmpty) {
+						t.Fatalf("Copy into a store with data: %v, want ErrDestinationNotEmpty", err)
+					}
+					for _, m := range tt.mention {
+						if !strings.Contains(err.Error(), m) {
+							t.Errorf("error %q does not mention %q", err, m)
+						}
+					}
+					if stats != (storecopy.Stats{}) {
+						t.Errorf("Stats of a refused copy = %+v, want zero", stats)
+					}
+					wantSame(t, "destination after a refused copy", read(t, dst), before)
+				})
+			}
+		})
+	})
+
+	t.Run("WritesNothingWhenAWriteFails", func(t *testing.T) {
+		t.Parallel()
+		forEachDestination(t, func(t *testing.T, open func(t *testing.T) appconfigd.Store) {
+			clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+			src := openSQLite(t)
+			seed(t, newService(t, src, clock), clock)
+			dst := open(t)
+			empty := read(t, dst)
+			// Alarms are copied last, after everything else was written
+			// in the same transaction.
+			_, err := storecopy.Copy(t.Context(), failingStore{dst}, src, opts)
+			if !errors.Is(err, errInjected) {
+				t.Fatalf("Copy with a failing PutAlarm: %v, want the injected error", err)
+			}
+			wantSame(t, "destination after a failed copy", read(t, dst), empty)
+			// And the destination is still good for a copy.
+			if _, err := storecopy.Copy(t.Context(), dst, src, opts); err != nil {
+				t.Fatalf("Copy after a failed one: %v", err)
+			}
+			wantSame(t, "destination", read(t, dst), read(t, src))
+		})
+	})
+
+	t.Run("EmptySourceCopiesNothing", func(t *testing.T) {
+		t.Parallel()
+		forEachDestination(t, func(t *testing.T, open func(t *testing.T) appconfigd.Store) {
+			dst := open(t)
+			stats, err := storecopy.Copy(t.Context(), dst, openSQLite(t), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stats != (storecopy.Stats{}) {
+				t.Errorf("Stats = %+v, want zero", stats)
+			}
+			wantSame(t, "destination", read(t, dst), &snapshot{})
+		})
+	})
+
+	t.Run("RefusesMissingOptionsAndTheSameStore", func(t *testing.T) {
+		t.Parallel()
+		s := openSQLite(t)
+		mem, err := sqlite.Open(t.Context(), ":memory:")
+		check(t, "open in-memory store", err)
+		t.Cleanup(func() { _ = mem.Close() })
+		for _, tt := range []struct {
+			name     string
+			dst, src appconfigd.Store
+			opts     storecopy.Options
+			want     string
+		}{
+			{"NoRegion", openSQLite(t), s, storecopy.Options{AccountID: accountID}, "Region"},
+			{"NoAccountID", openSQLite(t), s, storecopy.Options{Region: region}, "AccountID"},
+			// An empty in-memory store would deadlock rather than be
+			// refused as not empty.
+			{"SameStore", mem, mem, opts, "same store"},
+		} {
+			if _, err := storecopy.Copy(t.Context(), tt.dst, tt.src, tt.opts); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s: Copy = %v, want an error mentioning %q", tt.name, err, tt.want)
+			}
+		}
+	})
+
+	t.Run("TextPostgreSQLCannotHoldFailsTheWholeCopy", func(t *testing.T) {
+		t.Parallel()
+		// SQLite stores a NUL in text; PostgreSQL cannot. Such a record
+		// fails the copy, naming it, and nothing is written.
+		ctx := t.Context()
+		src := openSQLite(t)
+		dst := openPostgres(t)
+		check(t, "seed", src.Update(ctx, func(tx appconfigd.Tx) error {
+			if err := tx.CreateApplication(ctx, &appconfigd.Application{ID: "good123", Name: "fine"}); err != nil {
+				return err
+			}
+			return tx.CreateApplication(ctx, &appconfigd.Application{ID: "bad1234", Name: "nul\x00inside"})
+		}))
+		_, err := storecopy.Copy(ctx, dst, src, opts)
+		if !appconfigd.IsCode(err, appconfigd.EBadRequest) || !strings.Contains(err.Error(), "bad1234") {
+			t.Fatalf("Copy = %v, want an EBadRequest naming application bad1234", err)
+		}
+		wantSame(t, "destination after a failed copy", read(t, dst), &snapshot{})
+	})
+}
+
+func testCopiesEverything(t *testing.T, open func(t *testing.T) appconfigd.Store) {
+	ctx := t.Context()
+	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	src := openSQLite(t)
+	srcSvc := newService(t, src, clock)
+	s := seed(t, srcSvc, clock)
+	dst := open(t)
+	// Issued by the source before the move: it must work after it.
+	tok := must[string](t, "start session")(srcSvc.StartConfigurationSession(ctx, s.session))
+
+	want := read(t, src)
+	stats, err := storecopy.Copy(ctx, dst, src, opts)
+	if err != nil {
+		t.Fatalf("Copy: %v", err)
+	}
+	got := read(t, dst)
+	wantSame(t, "destination after the copy", got, want)
+
+	// The comparison above is only as good as the seed: make sure it has
+	// everything it is meant to have.
+	if want.ApplicationCount != 2 || len(want.Strategies) != 6 || len(want.SealingKeys) != 2 || len(want.Alarms) != 2 ||
+		len(want.ActiveDeployments) != 1 || len(want.Tags) != len(s.tags) {
+		t.Fatalf("the seed is not what the test expects: %d applications, %d strategies, %d sealing keys, %d alarms, %d active deployments, %d tagged resources",
+			want.ApplicationCount, len(want.Strategies), len(want.SealingKeys), len(want.Alarms), len(want.ActiveDeployments), len(want.Tags))
+	}
+	if diff := cmp.Diff(s.tags, got.Tags); diff != "" {
+		t.Errorf("tags by ARN (-seeded +copied):\n%s", diff)
+	}
+	key := s.web.ID + "/" + s.settings.ID
+	if got.LatestVersionNumbers[key] != s.latestSettingsVersion || len(got.Versions[key]) != s.latestSettingsVersion-1 {
+		t.Errorf("settings: latest version number %d with %d versions, want %d with %d (the newest deleted)",
+			got.LatestVersionNumbers[key], len(got.Versions[key]), s.latestSettingsVersion, s.latestSettingsVersion-1)
+	}
+	prod := got.Deployments[s.web.ID+"/"+s.prod.ID]
+	if len(prod) != 2 || prod[1].State != appconfigd.DeploymentComplete || prod[0].State != appconfigd.DeploymentRolledBack {
+		t.Errorf("prod's deployments are not [ROLLED_BACK COMPLETE]: %v", prod)
+	}
+
+	events, tags := 0, 0
+	for _, ds := range want.Deployments {
+		for _, d := range ds {
+			events += len(d.EventLog)
+		}
+	}
+	for _, m := range want.Tags {
+		tags += len(m)
+	}
+	wantStats := storecopy.Stats{
+		Applications: 2, Environments: 3, ConfigurationProfiles: 3, HostedConfigurationVersions: 4,
+		DeploymentStrategies: 6, PredefinedDeploymentStrategies: 4, Deployments: 4, DeploymentEvents: events,
+		TaggedResources: len(s.tags), Tags: tags, Alarms: 2, SealingKeys: 2,
+	}
+	if diff := cmp.Diff(wantStats, stats); diff != "" {
+		t.Errorf("Stats (-want +got):\n%s", diff)
+	}
+
+	// A server on the destination finds everything as it was: it seeds
+	// nothing (the predefined strategies and the keys are there) ...
+	dstSvc := newService(t, dst, clock)
+	wantSame(t, "destination after a Service opened it", read(t, dst), want)
+	// ... opens the token the source issued, with its sealing keys, and
+	// serves what the source served ...
+	out, err := dstSvc.GetLatestConfiguration(ctx, tok)
+	if err != nil {
+		t.Fatalf("poll on the destination with a token the source issued: %v", err)
+	}
+	if string(out.Content) != s.servedContent || out.VersionLabel != "v1" {
+		t.Errorf("poll on the destination = %q (label %q), want %q (v1)", out.Content, out.VersionLabel, s.servedContent)
+	}
+	if _, err := dstSvc.GetLatestConfiguration(ctx, out.NextPollConfigurationToken); err != nil {
+		t.Errorf("poll with the destination's next token: %v", err)
+	}
+	// ... shows the tags under the ARNs it builds ...
+	for arn, wantTags := range s.tags {
+		gotTags, err := dstSvc.ListTagsForResource(ctx, arn)
+		if err != nil {
+			t.Errorf("ListTagsForResource(%s): %v", arn, err)
+		} else if diff := cmp.Diff(wantTags, gotTags); diff != "" {
+			t.Errorf("tags of %s (-want +got):\n%s", arn, diff)
+		}
+	}
+	// ... and numbers the next hosted version after the deleted one,
+	// never reusing its number.
+	clock.Add(time.Second)
+	v := must[*appconfigd.HostedConfigurationVersion](t, "create a version on the destination")(dstSvc.CreateHostedConfigurationVersion(ctx, "web", "settings",
+		&appconfigd.HostedConfigurationVersion{Content: []byte(`{"color":"teal"}`), ContentType: "application/json"}, nil))
+	if v.VersionNumber != s.latestSettingsVersion+1 {
+		t.Errorf("version created after the copy is number %d, want %d", v.VersionNumber, s.latestSettingsVersion+1)
+	}
+	// The deployment in progress goes on from where it was.
+	clock.Add(time.Hour)
+	must[time.Time](t, "advance deployments on the destination")(dstSvc.AdvanceDeployments(ctx))
+	d := must[*appconfigd.Deployment](t, "get deployment")(dstSvc.GetDeployment(ctx, s.inProgressApp, s.inProgressEnv, 1))
+	if d.State != appconfigd.DeploymentComplete {
+		t.Errorf("the deployment in progress is %s an hour after the copy, want COMPLETE", d.State)
+	}
+}
+
+// errInjected is the error failingStore's transactions fail with.
+var errInjected = errors.New("injected failure")
+
+// failingStore is a store whose Update transactions fail PutAlarm, to
+// check that a copy failing late writes nothing.
+type failingStore struct{ appconfigd.Store }
+
+func (s failingStore) Update(ctx context.Context, fn func(tx appconfigd.Tx) error) error {
+	return s.Store.Update(ctx, func(tx appconfigd.Tx) error { return fn(failingTx{tx}) })
+}
+
+type failingTx struct{ appconfigd.Tx }
+
+func (failingTx) PutAlarm(context.Context, *appconfigd.Alarm) error {
+	return fmt.Errorf("put alarm: %w", errInjected)
+}
