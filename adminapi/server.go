@@ -60,6 +60,7 @@ var exceptions = map[appconfigd.ErrorCode]awsjson.Exception{
 	appconfigd.EMissingAuthentication: {Name: "MissingAuthenticationTokenException", Status: http.StatusForbidden},
 	appconfigd.EUnrecognizedClient:    {Name: "UnrecognizedClientException", Status: http.StatusForbidden},
 	appconfigd.EInvalidSignature:      {Name: "InvalidSignatureException", Status: http.StatusForbidden},
+	appconfigd.EPayloadTooLarge:       {Name: "PayloadTooLargeException", Status: http.StatusRequestEntityTooLarge},
 	appconfigd.EThrottling:            {Name: "ThrottlingException", Status: http.StatusTooManyRequests},
 	appconfigd.EInternal:              {Name: "InternalServerException", Status: http.StatusInternalServerError},
 }

@@ -38,3 +38,30 @@ func accessKeyID(authorization string) string {
 	id, _, _ := strings.Cut(cred, "/")
 	return id
 }
+
+// SecretVerifier checks an access key ID and its secret access key.
+type SecretVerifier interface {
+	VerifySecret(accessKeyID, secret string) (appconfigd.Principal, bool)
+}
+
+// BasicOr accepts HTTP Basic credentials, the access key ID as user name
+// and the secret access key as password, for webhook senders that cannot
+// sign requests (Prometheus Alertmanager), and hands every other request to
+// Next. It is meant for appconfigd's admin API only, behind TLS.
+type BasicOr struct {
+	Keys SecretVerifier
+	Next Authenticator
+}
+
+// Authenticate implements Authenticator.
+func (b BasicOr) Authenticate(r *http.Request) (appconfigd.Principal, error) {
+	id, secret, ok := r.BasicAuth()
+	if !ok {
+		return b.Next.Authenticate(r)
+	}
+	p, ok := b.Keys.VerifySecret(id, secret)
+	if !ok {
+		return appconfigd.Principal{}, appconfigd.Errorf(appconfigd.EUnrecognizedClient, "The security token included in the request is invalid.")
+	}
+	return p, nil
+}

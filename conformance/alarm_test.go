@@ -50,6 +50,9 @@ func adminRequest(t *testing.T, ts *testServer, method, path string, body, out a
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	// Alertmanager, like most webhook senders, cannot sign requests; the
+	// admin API takes an access key as HTTP Basic credentials.
+	req.SetBasicAuth(accessKeyID, secretAccessKey)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
@@ -186,6 +189,36 @@ func TestAlarms(t *testing.T) {
 			"alerts": []map[string]any{{"status": "firing", "labels": map[string]string{"alertname": "Latency", "alarm_arn": "checkout-latency"}}},
 		}, nil)
 		waitForState(t, ts, fx, number, types.DeploymentStateRolledBack)
+	})
+
+	t.Run("RequiresAnAdminKey", func(t *testing.T) {
+		t.Parallel()
+		ts := startServer(t)
+		for _, tt := range []struct {
+			name     string
+			auth     func(*http.Request)
+			wantType string
+		}{
+			{"NoCredentials", func(*http.Request) {}, "MissingAuthenticationTokenException"},
+			{"WrongSecret", func(r *http.Request) { r.SetBasicAuth(accessKeyID, "not-the-secret-at-all") }, "UnrecognizedClientException"},
+			{"UnknownKey", func(r *http.Request) { r.SetBasicAuth("AKIDNOBODY", secretAccessKey) }, "UnrecognizedClientException"},
+		} {
+			req, _ := http.NewRequestWithContext(ctx(t), http.MethodPut, ts.url+"/admin/alarms/x", strings.NewReader(`{"State":"ALARM"}`))
+			tt.auth(req)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden || resp.Header.Get("X-Amzn-ErrorType") != tt.wantType {
+				t.Errorf("%s: %d %s, want 403 %s", tt.name, resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"), tt.wantType)
+			}
+		}
+		var alarms struct{ Alarms []any }
+		adminRequest(t, ts, http.MethodGet, "/admin/alarms", nil, &alarms)
+		if len(alarms.Alarms) != 0 {
+			t.Errorf("refused requests set alarms: %v", alarms.Alarms)
+		}
 	})
 
 	t.Run("BadInput", func(t *testing.T) {

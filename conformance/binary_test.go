@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -69,6 +70,9 @@ func startBinary(t *testing.T, bin, dataDir string, flags ...string) *process {
 	t.Helper()
 	p := &process{stderr: &syncBuffer{}}
 	p.cmd = exec.Command(bin, append([]string{"--listen", "127.0.0.1:0", "--data", dataDir}, flags...)...)
+	p.cmd.Env = append(os.Environ(),
+		"APPCONFIGD_ADMIN_ACCESS_KEY_ID="+accessKeyID,
+		"APPCONFIGD_ADMIN_SECRET_ACCESS_KEY="+secretAccessKey)
 	p.cmd.Stderr = p.stderr
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {

@@ -31,8 +31,8 @@ func newAWSCLI(t *testing.T, endpoint string) *awsCLI {
 		}
 	}
 	env = append(env,
-		"AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
-		"AWS_SECRET_ACCESS_KEY=secret",
+		"AWS_ACCESS_KEY_ID="+accessKeyID,
+		"AWS_SECRET_ACCESS_KEY="+secretAccessKey,
 		"AWS_DEFAULT_REGION="+region,
 		"AWS_CONFIG_FILE=/dev/null",
 		"AWS_SHARED_CREDENTIALS_FILE=/dev/null",

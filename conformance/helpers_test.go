@@ -31,15 +31,28 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/accesskey"
 	"github.com/appconfigd/appconfigd/cmd/appconfigd/daemon"
 )
 
 // Constants of the default server configuration that show up in
-// responses.
+// responses, and the admin access key every client signs with.
 const (
-	region    = "us-east-1"
-	accountID = "000000000000"
+	region          = "us-east-1"
+	accountID       = "000000000000"
+	accessKeyID     = "AKIDEXAMPLE"
+	secretAccessKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 )
+
+// testKeys is the key set of in-process servers: one admin key.
+func testKeys(t *testing.T) *accesskey.Set {
+	t.Helper()
+	set, err := accesskey.NewSet(accesskey.Key{Name: "test-admin", AccessKeyID: accessKeyID, SecretAccessKey: secretAccessKey, Role: appconfigd.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
 
 // clockStart is where every fake clock starts. Any fixed instant would do;
 // a fixed one makes timestamps in responses predictable.
@@ -111,6 +124,7 @@ func startServer(t *testing.T, opts ...serverOption) *testServer {
 	o := serverOptions{config: daemon.DefaultConfig()}
 	o.config.Listen = "127.0.0.1:0"
 	o.config.DataDir = t.TempDir()
+	o.config.Keys = testKeys(t)
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -165,7 +179,7 @@ func (w *testLogWriter) stop() {
 func awsConfig() aws.Config {
 	return aws.Config{
 		Region:      region,
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
+		Credentials: credentials.NewStaticCredentialsProvider(accessKeyID, secretAccessKey, ""),
 		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
 	}
 }

@@ -45,6 +45,7 @@ func (s *Server) handle(fn func(w http.ResponseWriter, r *http.Request) error) h
 var exceptions = map[appconfigd.ErrorCode]awsjson.Exception{
 	appconfigd.EBadRequest:            {Name: "BadRequestException", Status: http.StatusBadRequest},
 	appconfigd.ENotFound:              {Name: "ResourceNotFoundException", Status: http.StatusNotFound},
+	appconfigd.EPayloadTooLarge:       {Name: "PayloadTooLargeException", Status: http.StatusRequestEntityTooLarge},
 	appconfigd.EThrottling:            {Name: "ThrottlingException", Status: http.StatusTooManyRequests},
 	appconfigd.EAccessDenied:          {Name: "AccessDeniedException", Status: http.StatusForbidden},
 	appconfigd.EMissingAuthentication: {Name: "MissingAuthenticationTokenException", Status: http.StatusForbidden},

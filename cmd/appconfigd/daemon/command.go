@@ -75,11 +75,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		store = "postgres"
 	}
 	logger.Info("appconfigd started", "endpoint", d.URL(), "store", store, "instance", d.Service().InstanceID)
-	fmt.Fprintf(stdout, `appconfigd is serving AppConfig and AppConfigData on %[1]s
-Any AWS credentials are accepted. Try:
-  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=%[2]s
-  aws appconfig list-deployment-strategies --endpoint-url %[1]s
-`, d.URL(), d.Config.Region)
+	fmt.Fprintf(stdout, "appconfigd is serving AppConfig and AppConfigData on %s\n", d.URL())
+	d.printCredentials(stdout, logger)
 
 	var err error
 	select {
@@ -110,6 +107,8 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Listen, "listen", c.Listen, "TCP `address` to serve both APIs on")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "`directory` for the SQLite database")
+	fs.StringVar(&c.Auth, "auth", c.Auth, "request authentication: on (verify SigV4 signatures against the access keys) or off (accept any credentials as admin; local development only)")
+	fs.StringVar(&c.KeysFile, "keys-file", "", "JSON `file` of access keys, mode 0600 (default: the key in $APPCONFIGD_ADMIN_ACCESS_KEY_ID and $APPCONFIGD_ADMIN_SECRET_ACCESS_KEY, else an admin key generated in DATA/admin-key.json)")
 	fs.StringVar(&c.DatabaseURL, "database-url", "", "PostgreSQL `URL` (postgres://…) to use instead of SQLite; replicas sharing one serve as one service (default $APPCONFIGD_DATABASE_URL)")
 	fs.DurationVar(&c.KeyRotation, "key-rotation", c.KeyRotation, "how often to make a new token sealing key (0 never)")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", c.TokenTTL, "how long a configuration token stays valid")

@@ -3,7 +3,10 @@ package daemon
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -35,10 +38,11 @@ func TestRun(t *testing.T) {
 	t.Run("ServesUntilCancelled", func(t *testing.T) {
 		t.Parallel()
 		ctx, cancel := context.WithCancel(context.Background())
+		dataDir := t.TempDir()
 		var stdout, stderr syncBuffer
 		done := make(chan int)
 		go func() {
-			done <- Run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--data", t.TempDir(), "--quota", "applications=3"}, &stdout, &stderr)
+			done <- Run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--data", dataDir, "--quota", "applications=3"}, &stdout, &stderr)
 		}()
 		endpoint := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
 		var url string
@@ -51,8 +55,19 @@ func TestRun(t *testing.T) {
 			cancel()
 			t.Fatalf("no endpoint printed; stdout %q, stderr %q", stdout.String(), stderr.String())
 		}
-		if !strings.Contains(stdout.String(), "aws appconfig list-deployment-strategies --endpoint-url "+url) {
-			t.Errorf("stdout has no AWS CLI example for %s: %q", url, stdout.String())
+		if !strings.Contains(stdout.String(), "export AWS_ENDPOINT_URL="+url) || !strings.Contains(stdout.String(), "export AWS_ACCESS_KEY_ID=AKAC") {
+			t.Errorf("stdout does not say how to use the generated key with %s: %q", url, stdout.String())
+		}
+		key, err := os.ReadFile(filepath.Join(dataDir, "admin-key.json"))
+		if err != nil {
+			t.Fatalf("no generated admin key: %v", err)
+		}
+		var f struct{ Keys []struct{ SecretAccessKey string } }
+		if err := json.Unmarshal(key, &f); err != nil || len(f.Keys) != 1 || f.Keys[0].SecretAccessKey == "" {
+			t.Fatalf("admin-key.json = %s (%v)", key, err)
+		}
+		if strings.Contains(stdout.String()+stderr.String(), f.Keys[0].SecretAccessKey) {
+			t.Error("the generated secret access key was printed")
 		}
 		for _, path := range []string{"/healthz", "/readyz"} {
 			resp, err := http.Get(url + path)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/accesskey"
 	"github.com/appconfigd/appconfigd/adminapi"
 	"github.com/appconfigd/appconfigd/auth"
 	"github.com/appconfigd/appconfigd/awsjson"
@@ -25,6 +26,7 @@ import (
 	"github.com/appconfigd/appconfigd/dataapi"
 	"github.com/appconfigd/appconfigd/deploy"
 	"github.com/appconfigd/appconfigd/postgres"
+	"github.com/appconfigd/appconfigd/sigv4"
 	"github.com/appconfigd/appconfigd/sqlite"
 	"github.com/appconfigd/appconfigd/token"
 	"github.com/appconfigd/appconfigd/validation"
@@ -55,6 +57,14 @@ type Config struct {
 	ResyncInterval time.Duration
 	// Limits are the service quotas.
 	Limits appconfigd.Limits
+	// Auth is "on" (verify SigV4 signatures against the access keys) or
+	// "off" (accept any credentials as admin; local development only).
+	Auth string
+	// KeysFile is a JSON file of access keys (mode 0600), or "".
+	KeysFile string
+	// Keys, when set, replaces loading access keys from the environment,
+	// KeysFile and the data directory.
+	Keys *accesskey.Set
 }
 
 // DefaultConfig returns the defaults of `appconfigd serve`.
@@ -69,6 +79,7 @@ func DefaultConfig() Config {
 		KeyRotation:         24 * time.Hour,
 		ResyncInterval:      30 * time.Second,
 		Limits:              appconfigd.DefaultLimits(),
+		Auth:                "on",
 	}
 }
 
@@ -78,8 +89,12 @@ type Daemon struct {
 	Logger *slog.Logger
 	Clock  appconfigd.Clock
 
-	store    appconfigd.Store
-	service  *appconfigd.Service
+	store   appconfigd.Store
+	service *appconfigd.Service
+	// keys are the access keys requests must be signed with; nil when
+	// authentication is off. loaded says where they came from.
+	keys     *accesskey.Set
+	loaded   accesskey.Loaded
 	engine   *deploy.Engine
 	listener net.Listener
 	server   *http.Server
@@ -113,6 +128,9 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	}
 	if !(d.Config.DeploymentTimeScale >= 1) {
 		return errors.New("deployment time scale must be at least 1")
+	}
+	if err := d.loadKeys(); err != nil {
+		return err
 	}
 	if d.store, err = d.openStore(ctx); err != nil {
 		return err
@@ -167,6 +185,35 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	return nil
 }
 
+// loadKeys loads the access keys requests must be signed with: Config.Keys,
+// or the environment's and KeysFile's, or else an admin key generated once
+// in the data directory. Replicas sharing PostgreSQL must be given their
+// keys: each would generate a different one.
+func (d *Daemon) loadKeys() error {
+	switch d.Config.Auth {
+	case "off":
+		return nil
+	case "on":
+	default:
+		return fmt.Errorf("auth must be on or off, not %q", d.Config.Auth)
+	}
+	if d.Config.Keys != nil {
+		d.keys = d.Config.Keys
+		return nil
+	}
+	loaded, err := accesskey.Load(accesskey.Sources{
+		Getenv:     os.Getenv,
+		KeysFile:   d.Config.KeysFile,
+		DataDir:    d.Config.DataDir,
+		NoGenerate: d.Config.DatabaseURL != "",
+	})
+	if err != nil {
+		return fmt.Errorf("access keys: %w", err)
+	}
+	d.keys, d.loaded = loaded.Set, loaded
+	return nil
+}
+
 // openStore opens PostgreSQL when DatabaseURL is set, and otherwise the
 // SQLite database in DataDir.
 func (d *Daemon) openStore(ctx context.Context) (appconfigd.Store, error) {
@@ -187,10 +234,22 @@ func (d *Daemon) openStore(ctx context.Context) (appconfigd.Store, error) {
 // Handler returns the HTTP handler: both AWS surfaces plus the health
 // endpoints, behind request IDs and access logging.
 func (d *Daemon) Handler() http.Handler {
-	authn := auth.AcceptAll{}
+	var authn, adminAuthn auth.Authenticator = auth.AcceptAll{}, auth.AcceptAll{}
+	if d.keys != nil {
+		// The verifier keeps the wall clock even when d.Clock is a test's:
+		// signatures are made with the client's real time.
+		v := sigv4.NewVerifier(d.keys)
+		// Twice the largest body a handler takes, so that a slightly
+		// oversized configuration still gets the handler's own
+		// PayloadTooLargeException with its sizes.
+		v.MaxBodyBytes = 2 * int64(max(d.Config.Limits.HostedConfigurationSizeBytes, controlapi.DefaultMaxBodyBytes))
+		authn = v
+		// Alertmanager cannot sign; it sends Basic credentials.
+		adminAuthn = auth.BasicOr{Keys: d.keys, Next: v}
+	}
 	control := &controlapi.Server{Service: d.service, Auth: authn, Logger: d.Logger}
 	data := &dataapi.Server{Service: d.service, Auth: authn, Logger: d.Logger}
-	admin := &adminapi.Server{Service: d.service, Auth: authn, Logger: d.Logger}
+	admin := &adminapi.Server{Service: d.service, Auth: adminAuthn, Logger: d.Logger}
 	routes := append(control.Routes(), data.Routes()...)
 	routes = append(routes, admin.Routes()...)
 	routes = append(routes,

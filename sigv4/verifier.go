@@ -1,0 +1,339 @@
+package sigv4
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/appconfigd/appconfigd"
+)
+
+// Defaults of a Verifier's settings.
+const (
+	// DefaultService is the signing name of both AppConfig planes (wire
+	// §1.1: AppConfigData signs as "appconfig" too).
+	DefaultService = "appconfig"
+	// DefaultMaxSkew is how far a request's signing time may be from the
+	// server's clock, as AWS allows.
+	DefaultMaxSkew = 15 * time.Minute
+	// DefaultMaxBodyBytes bounds the body read to hash it when
+	// MaxBodyBytes is zero: the control plane's default hosted
+	// configuration size limit (1 MiB). A server with a larger limit must
+	// raise MaxBodyBytes to match.
+	DefaultMaxBodyBytes = 1 << 20
+)
+
+// Messages AWS sends for the common failures; clients and people search
+// for these exact words.
+const (
+	msgMissingAuthentication = "Missing Authentication Token"
+	msgUnrecognizedClient    = "The security token included in the request is invalid."
+	msgSignatureMismatch     = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+)
+
+// KeyLookup finds the secret of an access key and who holds it.
+// Implementations must be safe for concurrent use.
+type KeyLookup interface {
+	// LookupAccessKey returns the secret access key for accessKeyID and
+	// the principal requests signed with it act as, or ok false if no
+	// such key is configured.
+	LookupAccessKey(accessKeyID string) (secret string, p appconfigd.Principal, ok bool)
+}
+
+// KeyLookupFunc adapts a function to the [KeyLookup] interface.
+type KeyLookupFunc func(accessKeyID string) (string, appconfigd.Principal, bool)
+
+// LookupAccessKey calls f.
+func (f KeyLookupFunc) LookupAccessKey(accessKeyID string) (string, appconfigd.Principal, bool) {
+	return f(accessKeyID)
+}
+
+// Verifier authenticates requests signed with SigV4 in the Authorization
+// header. It implements auth.Authenticator. Set Keys, then either use
+// [NewVerifier] for the defaults or leave the other fields zero, which
+// means the same defaults.
+//
+// Decisions, for the record:
+//
+//   - Region: any non-empty region is accepted. Clients of a self-hosted
+//     endpoint sign with whatever region they are configured for, and the
+//     region is part of the credential scope and so of the signing key: a
+//     valid signature already proves the holder of the secret chose it.
+//     Enforcing one would only break clients, not protect anything.
+//   - Presigned URLs (X-Amz-Signature etc. in the query) are refused:
+//     AppConfig's SDKs and CLI never presign, and one mechanism is less to
+//     get wrong.
+//   - Session tokens (X-Amz-Security-Token) are refused as AWS refuses a
+//     long-term key paired with a token: appconfigd has no temporary
+//     credentials, so a token means the client is mis-configured (often a
+//     stale AWS_SESSION_TOKEN in the shell), and saying so beats ignoring
+//     it.
+//   - Payloads must be signed: X-Amz-Content-Sha256, when sent, must be
+//     the hash of the body; UNSIGNED-PAYLOAD is refused (AppConfig's
+//     clients always sign the payload).
+//
+// The signature covers the Host header and the request target as the
+// client sent them, so a reverse proxy in front of appconfigd must pass
+// both through unchanged (nginx: proxy_set_header Host $http_host, and
+// proxy_pass without a URI part).
+type Verifier struct {
+	// Keys finds the secret and principal of an access key.
+	Keys KeyLookup
+	// Clock is the server's clock; nil means the system clock.
+	Clock appconfigd.Clock
+	// MaxSkew is how far the signing time may be from Clock; 0 means
+	// DefaultMaxSkew.
+	MaxSkew time.Duration
+	// Service is the service a credential must be scoped to; "" means
+	// DefaultService.
+	Service string
+	// MaxBodyBytes bounds the body read to hash it; a larger body is
+	// refused before it is read in full. 0 means DefaultMaxBodyBytes. It
+	// must be at least the largest body any operation accepts (the hosted
+	// configuration size limit).
+	MaxBodyBytes int64
+}
+
+// NewVerifier returns a Verifier for keys with the default settings.
+func NewVerifier(keys KeyLookup) *Verifier {
+	return &Verifier{
+		Keys:         keys,
+		Clock:        appconfigd.SystemClock{},
+		MaxSkew:      DefaultMaxSkew,
+		Service:      DefaultService,
+		MaxBodyBytes: DefaultMaxBodyBytes,
+	}
+}
+
+// Authenticate verifies the request's signature and returns the principal
+// of the access key that made it. It implements auth.Authenticator.
+//
+// The cheap checks (the header's form, the scope, the clock, the key) run
+// before the body is read, so a request that names no configured key or
+// carries a stale time is refused without its body being buffered. The
+// body is then read (bounded by MaxBodyBytes), hashed and put back for the
+// handler. Errors are *appconfigd.Error:
+// EMissingAuthentication without an Authorization header,
+// EUnrecognizedClient for an unknown key or a session token,
+// EPayloadTooLarge for a body over the bound, EBadRequest when the body
+// cannot be read, and EInvalidSignature for everything else.
+func (v *Verifier) Authenticate(r *http.Request) (appconfigd.Principal, error) {
+	if isPresigned(r) {
+		return appconfigd.Principal{}, invalid("Query-string (presigned URL) authentication is not supported by appconfigd; sign requests with the Authorization header, as the AWS SDKs and CLI do")
+	}
+	headers := r.Header.Values("Authorization")
+	switch len(headers) {
+	case 0:
+		return appconfigd.Principal{}, appconfigd.Errorf(appconfigd.EMissingAuthentication, msgMissingAuthentication)
+	case 1:
+	default:
+		return appconfigd.Principal{}, invalid("The request has more than one Authorization header")
+	}
+	a, err := ParseAuthorization(headers[0])
+	if err != nil {
+		return appconfigd.Principal{}, err
+	}
+	if err := v.checkScope(a.Scope); err != nil {
+		return appconfigd.Principal{}, err
+	}
+	if !slices.Contains(a.SignedHeaders, "host") {
+		return appconfigd.Principal{}, invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+	}
+	t, stamp, err := signingTime(r)
+	if err != nil {
+		return appconfigd.Principal{}, err
+	}
+	if a.Scope.Date != t.Format(DateFormat) {
+		return appconfigd.Principal{}, invalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", a.Scope.Date, t.Format(DateFormat), stamp)
+	}
+	if err := v.checkTime(t); err != nil {
+		return appconfigd.Principal{}, err
+	}
+	if r.Header.Get("X-Amz-Security-Token") != "" {
+		return appconfigd.Principal{}, appconfigd.Errorf(appconfigd.EUnrecognizedClient, "%s appconfigd access keys are long-term keys and take no session token; unset AWS_SESSION_TOKEN.", msgUnrecognizedClient)
+	}
+	secret, p, ok := v.Keys.LookupAccessKey(a.AccessKeyID)
+	if !ok {
+		return appconfigd.Principal{}, appconfigd.Errorf(appconfigd.EUnrecognizedClient, msgUnrecognizedClient)
+	}
+
+	body, err := v.readBody(r)
+	if err != nil {
+		return appconfigd.Principal{}, err
+	}
+	payloadHash := HashPayload(body)
+	if err := checkContentSHA256(r, payloadHash); err != nil {
+		return appconfigd.Principal{}, err
+	}
+
+	key := SigningKey(secret, a.Scope)
+	match := func(canonical string) bool {
+		want := Signature(key, StringToSign(t, a.Scope, canonical))
+		return subtle.ConstantTimeCompare([]byte(want), []byte(a.Signature)) == 1
+	}
+	if sdk := canonicalRequest(r, a.SignedHeaders, payloadHash, trimAll); !match(sdk) {
+		// Botocore's form differs only when a signed value holds white
+		// space other than spaces (see the package comment).
+		botocore := canonicalRequest(r, a.SignedHeaders, payloadHash, trimAllPython)
+		if botocore == sdk || !match(botocore) {
+			return appconfigd.Principal{}, invalid(msgSignatureMismatch)
+		}
+	}
+	if p.AccessKeyID == "" {
+		p.AccessKeyID = a.AccessKeyID
+	}
+	return p, nil
+}
+
+// isPresigned reports whether the query carries SigV4 query
+// authentication.
+func isPresigned(r *http.Request) bool {
+	_, query := wireTarget(r)
+	if !strings.Contains(query, "X-Amz-") {
+		return false
+	}
+	q := r.URL.Query()
+	return q.Has("X-Amz-Signature") || q.Has("X-Amz-Credential") || q.Has("X-Amz-Algorithm")
+}
+
+// checkScope checks the service and terminator of the credential scope.
+// The region is not checked (see Verifier) beyond being non-empty, which
+// ParseAuthorization ensures.
+func (v *Verifier) checkScope(s Scope) error {
+	service := v.Service
+	if service == "" {
+		service = DefaultService
+	}
+	if s.Service != service {
+		return invalid("Credential should be scoped to correct service: '%s'.", service)
+	}
+	if s.Terminator != Terminator {
+		return invalid("Credential should be scoped with a valid terminator: '%s', not '%s'.", Terminator, truncate(s.Terminator, 64))
+	}
+	return nil
+}
+
+// signingTime returns the time the request was signed at: X-Amz-Date, or
+// else the Date header (botocore signs with Date when a request already
+// has one). stamp is the time in TimeFormat, for messages.
+func signingTime(r *http.Request) (t time.Time, stamp string, err error) {
+	if stamp = r.Header.Get("X-Amz-Date"); stamp != "" {
+		t, err := time.Parse(TimeFormat, stamp)
+		if err != nil || t.Format(TimeFormat) != stamp {
+			return time.Time{}, stamp, invalid("Date must be in ISO-8601 'basic format'. Got '%s'. See http://en.wikipedia.org/wiki/ISO_8601", truncate(stamp, 64))
+		}
+		return t, stamp, nil
+	}
+	if stamp = r.Header.Get("Date"); stamp != "" {
+		// Botocore writes Date with email.utils.formatdate, which ends
+		// in "-0000" rather than the "GMT" of http.TimeFormat.
+		t, err := http.ParseTime(stamp)
+		if err != nil {
+			t, err = time.Parse(time.RFC1123Z, stamp)
+		}
+		if err != nil {
+			return time.Time{}, stamp, invalid("Date header must be an HTTP date, got '%s'", truncate(stamp, 64))
+		}
+		t = t.UTC()
+		return t, t.Format(TimeFormat), nil
+	}
+	return time.Time{}, "", invalid("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+}
+
+// checkTime refuses a signing time more than MaxSkew from the server's
+// clock, with AWS's messages. Exactly MaxSkew away is still accepted.
+func (v *Verifier) checkTime(t time.Time) error {
+	skew := v.MaxSkew
+	if skew <= 0 {
+		skew = DefaultMaxSkew
+	}
+	var now time.Time
+	if v.Clock != nil {
+		now = v.Clock.Now()
+	} else {
+		now = time.Now()
+	}
+	now = now.UTC().Truncate(time.Second)
+	switch {
+	case t.Before(now.Add(-skew)):
+		return invalid("Signature expired: %s is now earlier than %s (%s - %s.)",
+			t.Format(TimeFormat), now.Add(-skew).Format(TimeFormat), now.Format(TimeFormat), formatSkew(skew))
+	case t.After(now.Add(skew)):
+		return invalid("Signature not yet current: %s is still later than %s (%s + %s.)",
+			t.Format(TimeFormat), now.Add(skew).Format(TimeFormat), now.Format(TimeFormat), formatSkew(skew))
+	}
+	return nil
+}
+
+// formatSkew writes a skew the way AWS does ("15 min").
+func formatSkew(d time.Duration) string {
+	if d%time.Minute == 0 {
+		return fmt.Sprintf("%d min", d/time.Minute)
+	}
+	return fmt.Sprintf("%d sec", d/time.Second)
+}
+
+// readBody reads the whole body, at most MaxBodyBytes, and puts it back on
+// r for the handler. The bound is checked against Content-Length first so
+// that an oversized body is refused without being read.
+func (v *Verifier) readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	limit := v.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	if r.ContentLength > limit {
+		return nil, tooLarge(r.ContentLength, limit)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	_ = r.Body.Close()
+	if err != nil {
+		return nil, appconfigd.Errorf(appconfigd.EBadRequest, "Could not read the request body: %v", err)
+	}
+	if int64(len(body)) > limit {
+		return nil, tooLarge(int64(len(body)), limit)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, nil
+}
+
+// tooLarge is the error for a body larger than the verifier reads. size is
+// what is known of the body's size: its Content-Length, or limit+1 when it
+// was cut off.
+func tooLarge(size, limit int64) *appconfigd.Error {
+	return &appconfigd.Error{
+		Code:    appconfigd.EPayloadTooLarge,
+		Message: fmt.Sprintf("Request body exceeds the maximum size of %d KB", limit/1024),
+		LimitKB: float64(limit) / 1024,
+		SizeKB:  float64(size) / 1024,
+	}
+}
+
+// checkContentSHA256 checks X-Amz-Content-Sha256 when the client sent it:
+// it must be the hash of the body received. The canonical request always
+// uses the computed hash, so a matching header changes nothing and any
+// other value is refused with a message saying why.
+func checkContentSHA256(r *http.Request, payloadHash string) error {
+	values := r.Header.Values("X-Amz-Content-Sha256")
+	if len(values) == 0 {
+		return nil
+	}
+	if len(values) > 1 {
+		return invalid("The request has more than one 'x-amz-content-sha256' header")
+	}
+	switch v := values[0]; {
+	case v == payloadHash:
+		return nil
+	case v == "UNSIGNED-PAYLOAD" || strings.HasPrefix(v, "STREAMING-"):
+		return invalid("appconfigd accepts only signed payloads; 'x-amz-content-sha256: %s' is not supported", truncate(v, 64))
+	default:
+		return invalid("The provided 'x-amz-content-sha256' header does not match what was computed.")
+	}
+}
