@@ -62,7 +62,9 @@ func TestRun(t *testing.T) {
 		if err != nil {
 			t.Fatalf("no generated admin key: %v", err)
 		}
-		var f struct{ Keys []struct{ SecretAccessKey string } }
+		var f struct {
+			Keys []struct{ SecretAccessKey string }
+		}
 		if err := json.Unmarshal(key, &f); err != nil || len(f.Keys) != 1 || f.Keys[0].SecretAccessKey == "" {
 			t.Fatalf("admin-key.json = %s (%v)", key, err)
 		}
