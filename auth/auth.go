@@ -6,6 +6,9 @@ package auth
 import (
 	"net/http"
 	"strings"
+	"sync"
+
+	"golang.org/x/time/rate"
 
 	"github.com/appconfigd/appconfigd"
 )
@@ -62,6 +65,43 @@ func (b BasicOr) Authenticate(r *http.Request) (appconfigd.Principal, error) {
 	p, ok := b.Keys.VerifySecret(id, secret)
 	if !ok {
 		return appconfigd.Principal{}, appconfigd.Errorf(appconfigd.EUnrecognizedClient, "The security token included in the request is invalid.")
+	}
+	return p, nil
+}
+
+// RateLimited refuses requests of a principal beyond a steady rate with
+// ThrottlingException, per access key, so that one misbehaving client
+// cannot starve the others. It wraps the authenticator whose principals it
+// counts; only authenticated keys get a bucket, so the set of buckets is
+// bounded by the configured keys.
+type RateLimited struct {
+	Next Authenticator
+	// PerSecond is the steady rate and Burst the bucket size.
+	PerSecond float64
+	Burst     int
+
+	mu       sync.Mutex
+	limiters map[string]*rate.Limiter
+}
+
+// Authenticate implements Authenticator.
+func (l *RateLimited) Authenticate(r *http.Request) (appconfigd.Principal, error) {
+	p, err := l.Next.Authenticate(r)
+	if err != nil {
+		return p, err
+	}
+	l.mu.Lock()
+	lim := l.limiters[p.AccessKeyID]
+	if lim == nil {
+		if l.limiters == nil {
+			l.limiters = make(map[string]*rate.Limiter)
+		}
+		lim = rate.NewLimiter(rate.Limit(l.PerSecond), l.Burst)
+		l.limiters[p.AccessKeyID] = lim
+	}
+	l.mu.Unlock()
+	if !lim.Allow() {
+		return appconfigd.Principal{}, appconfigd.Errorf(appconfigd.EThrottling, "Rate exceeded")
 	}
 	return p, nil
 }

@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -36,5 +37,33 @@ func TestBasicOr(t *testing.T) {
 	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDNEXT/20260101/us-east-1/appconfig/aws4_request, SignedHeaders=host, Signature=00")
 	if p, err := b.Authenticate(req); err != nil || p.AccessKeyID != "AKIDNEXT" {
 		t.Errorf("a signed request: %+v, %v; want it handed to Next", p, err)
+	}
+}
+
+// headerKey authenticates every request as the key named in X-Key.
+type headerKey struct{}
+
+func (headerKey) Authenticate(r *http.Request) (appconfigd.Principal, error) {
+	return appconfigd.Principal{AccessKeyID: r.Header.Get("X-Key")}, nil
+}
+
+func TestRateLimited(t *testing.T) {
+	t.Parallel()
+	l := &auth.RateLimited{Next: headerKey{}, PerSecond: 1, Burst: 3}
+	as := func(key string) *http.Request {
+		r := httptest.NewRequest("GET", "/applications", nil)
+		r.Header.Set("X-Key", key)
+		return r
+	}
+	for i := range 3 {
+		if _, err := l.Authenticate(as("AKIDA")); err != nil {
+			t.Fatalf("request %d within the burst: %v", i+1, err)
+		}
+	}
+	if _, err := l.Authenticate(as("AKIDA")); !appconfigd.IsCode(err, appconfigd.EThrottling) {
+		t.Errorf("request beyond the burst: %v, want Throttling", err)
+	}
+	if _, err := l.Authenticate(as("AKIDB")); err != nil {
+		t.Errorf("another key's first request: %v", err)
 	}
 }

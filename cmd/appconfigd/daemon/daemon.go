@@ -7,6 +7,7 @@ package daemon
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -65,6 +66,15 @@ type Config struct {
 	// Keys, when set, replaces loading access keys from the environment,
 	// KeysFile and the data directory.
 	Keys *accesskey.Set
+	// RateLimit is how many requests per second each access key may
+	// make, with bursts of RateBurst; 0 turns the limit off. It applies
+	// only when Auth is on.
+	RateLimit float64
+	RateBurst int
+	// TLSCert and TLSKey, both or neither, are PEM files that make the
+	// server speak HTTPS.
+	TLSCert string
+	TLSKey  string
 }
 
 // DefaultConfig returns the defaults of `appconfigd serve`.
@@ -80,6 +90,8 @@ func DefaultConfig() Config {
 		ResyncInterval:      30 * time.Second,
 		Limits:              appconfigd.DefaultLimits(),
 		Auth:                "on",
+		RateLimit:           1000,
+		RateBurst:           2000,
 	}
 }
 
@@ -125,6 +137,9 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	}()
 	if d.Config.TokenTTL <= 0 {
 		return errors.New("token TTL must be positive")
+	}
+	if (d.Config.TLSCert == "") != (d.Config.TLSKey == "") {
+		return errors.New("TLS needs both a certificate and a key")
 	}
 	if !(d.Config.DeploymentTimeScale >= 1) {
 		return errors.New("deployment time scale must be at least 1")
@@ -179,6 +194,14 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(d.Logger.Handler(), slog.LevelWarn),
+	}
+	if d.Config.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(d.Config.TLSCert, d.Config.TLSKey)
+		if err != nil {
+			return fmt.Errorf("load TLS certificate: %w", err)
+		}
+		d.server.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		d.listener = tls.NewListener(d.listener, d.server.TLSConfig)
 	}
 	d.serveErr = make(chan error, 1)
 	go func() { d.serveErr <- d.server.Serve(d.listener) }()
@@ -246,6 +269,10 @@ func (d *Daemon) Handler() http.Handler {
 		authn = v
 		// Alertmanager cannot sign; it sends Basic credentials.
 		adminAuthn = auth.BasicOr{Keys: d.keys, Next: v}
+		if d.Config.RateLimit > 0 {
+			authn = &auth.RateLimited{Next: authn, PerSecond: d.Config.RateLimit, Burst: d.Config.RateBurst}
+			adminAuthn = &auth.RateLimited{Next: adminAuthn, PerSecond: d.Config.RateLimit, Burst: d.Config.RateBurst}
+		}
 	}
 	control := &controlapi.Server{Service: d.service, Auth: authn, Logger: d.Logger}
 	data := &dataapi.Server{Service: d.service, Auth: authn, Logger: d.Logger}
@@ -263,7 +290,12 @@ func (d *Daemon) Handler() http.Handler {
 func (d *Daemon) Addr() string { return d.listener.Addr().String() }
 
 // URL returns the endpoint URL clients use.
-func (d *Daemon) URL() string { return "http://" + d.Addr() }
+func (d *Daemon) URL() string {
+	if d.Config.TLSCert != "" {
+		return "https://" + d.Addr()
+	}
+	return "http://" + d.Addr()
+}
 
 // Service returns the domain service, for tests that need to reach past
 // the wire.
