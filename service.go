@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -45,25 +46,32 @@ type Service struct {
 	// DeploymentsChanged, when set, is called after a deployment starts
 	// or stops so the deployment engine can reschedule.
 	DeploymentsChanged func()
+	// AuditRetention is how long audit entries are kept; 0 keeps them
+	// forever.
+	AuditRetention time.Duration
 
 	catalog Catalog
 	replay  ReplayGuard
 	keys    keyring
+	// auditPruned is when RecordAudit last deleted old entries, in Unix
+	// nanoseconds.
+	auditPruned atomic.Int64
 }
 
 // NewService returns a Service on store with AWS's defaults. Set fields,
 // then call Open.
 func NewService(store Store) *Service {
 	return &Service{
-		Store:       store,
-		Clock:       SystemClock{},
-		Limits:      DefaultLimits(),
-		Logger:      slog.New(slog.DiscardHandler),
-		Region:      "us-east-1",
-		AccountID:   "000000000000",
-		TokenTTL:    DefaultTokenTTL,
-		TimeScale:   1,
-		KeyRotation: 24 * time.Hour,
+		Store:          store,
+		Clock:          SystemClock{},
+		Limits:         DefaultLimits(),
+		Logger:         slog.New(slog.DiscardHandler),
+		Region:         "us-east-1",
+		AccountID:      "000000000000",
+		TokenTTL:       DefaultTokenTTL,
+		TimeScale:      1,
+		KeyRotation:    24 * time.Hour,
+		AuditRetention: DefaultAuditRetention,
 	}
 }
 

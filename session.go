@@ -1,6 +1,7 @@
 package appconfigd
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"hash/fnv"
@@ -87,6 +88,7 @@ var errMalformedToken = errors.New("malformed session token")
 
 // UnmarshalBinary decodes what MarshalBinary produced.
 func (t *SessionToken) UnmarshalBinary(b []byte) error {
+	original := b
 	if len(b) < 1+16+8 || b[0] != sessionTokenFormat {
 		return errMalformedToken
 	}
@@ -134,6 +136,11 @@ func (t *SessionToken) UnmarshalBinary(b []byte) error {
 	t.MinPollInterval = int(interval)
 	t.IssuedAt = time.UnixMilli(issued).UTC()
 	t.ExpiresAt = time.UnixMilli(expires).UTC()
+	// Only the canonical encoding is a token: varints padded with extra
+	// bytes decode to the same values but are not what Marshal writes.
+	if again, _ := t.MarshalBinary(); !bytes.Equal(again, original) {
+		return errMalformedToken
+	}
 	return nil
 }
 

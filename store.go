@@ -149,6 +149,16 @@ type Tx interface {
 	// holder already holds it. It is how replicas sharing a store elect
 	// the one that runs the deployment engine.
 	TryLease(ctx context.Context, name, holder string, now, until time.Time) (bool, error)
+
+	// AppendAudit adds e, whose Time must not be zero, to the audit trail.
+	AppendAudit(ctx context.Context, e *AuditEntry) error
+	// ListAudit lists the audit entries that match filter newest first:
+	// in the reverse order they were appended, which is the order of
+	// their times unless clocks of replicas disagree.
+	ListAudit(ctx context.Context, filter AuditFilter, page Page) ([]*AuditEntry, int64, error)
+	// DeleteAuditBefore deletes the audit entries older than t and
+	// returns how many it deleted.
+	DeleteAuditBefore(ctx context.Context, t time.Time) (int64, error)
 }
 
 // ChangeFeed is implemented by stores that several appconfigd processes can

@@ -1,8 +1,8 @@
 // Package adminapi is appconfigd's own HTTP API, beside the AWS ones, for
 // what AWS does elsewhere: here, the alarm states that stand in for
-// CloudWatch alarms, set directly or by Prometheus Alertmanager's webhook.
-// It speaks JSON and answers errors in the same AWS JSON form as the AWS
-// surfaces.
+// CloudWatch alarms, set directly or by Prometheus Alertmanager's webhook,
+// and the audit trail of changes that stands in for CloudTrail. It speaks
+// JSON and answers errors in the same AWS JSON form as the AWS surfaces.
 package adminapi
 
 import (
@@ -28,26 +28,35 @@ type Server struct {
 // Routes returns the admin API's routes, for awsjson.NewRouter.
 func (s *Server) Routes() []awsjson.Route {
 	return []awsjson.Route{
-		{Method: http.MethodGet, Pattern: "/admin/alarms", Handler: s.handle(s.handleListAlarms)},
-		{Method: http.MethodPut, Pattern: "/admin/alarms/{AlarmArn...}", Handler: s.handle(s.handlePutAlarm)},
-		{Method: http.MethodPost, Pattern: "/admin/alertmanager", Handler: s.handle(s.handleAlertmanager)},
+		{Method: http.MethodGet, Pattern: "/admin/alarms", Handler: s.handle("ListAlarms", s.handleListAlarms)},
+		{Method: http.MethodPut, Pattern: "/admin/alarms/{AlarmArn...}", Handler: s.handle("SetAlarmState", s.handlePutAlarm)},
+		{Method: http.MethodPost, Pattern: "/admin/alertmanager", Handler: s.handle("ReceiveAlerts", s.handleAlertmanager)},
+		{Method: http.MethodGet, Pattern: "/admin/audit", Handler: s.handle("ListAudit", s.handleListAudit)},
 	}
 }
 
-// handle authenticates the request, bounds its body, runs fn and encodes
-// its error.
-func (s *Server) handle(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+// handle authenticates the request, bounds its body, runs fn, encodes its
+// error and records a change in the audit trail. op names the operation
+// there.
+func (s *Server) handle(op string, fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w}
 		p, err := s.Auth.Authenticate(r)
+		// Only requests from a verified key are audited, as on the
+		// control plane.
+		authenticated := err == nil
 		if err == nil && !p.IsAdmin() {
 			err = appconfigd.Errorf(appconfigd.EAccessDenied, "User: %s is not authorized to use the admin API", p.Name)
 		}
 		if err == nil {
 			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-			err = fn(w, r.WithContext(appconfigd.NewContextWithPrincipal(r.Context(), p)))
+			err = fn(sw, r.WithContext(appconfigd.NewContextWithPrincipal(r.Context(), p)))
 		}
 		if err != nil {
-			s.writeError(w, r, err)
+			s.writeError(sw, r, err)
+		}
+		if authenticated && changes(r.Method) {
+			s.recordAudit(r, op, p, sw.status, err)
 		}
 	})
 }

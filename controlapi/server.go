@@ -60,6 +60,8 @@ func (s *Server) handle(op string, fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rw := &responseWriter{ResponseWriter: w}
 		p, err := s.Auth.Authenticate(r)
+		// Only requests from a verified key are audited (see changes).
+		authenticated := err == nil
 		if err == nil && !p.IsAdmin() {
 			// Every control-plane operation changes or reveals how
 			// the fleet is configured: only admin keys may call them.
@@ -67,6 +69,11 @@ func (s *Server) handle(op string, fn handlerFunc) http.Handler {
 		}
 		if err == nil {
 			err = fn(rw, r.WithContext(appconfigd.NewContextWithPrincipal(r.Context(), p)))
+		}
+		if authenticated && changes(op, r.Method) {
+			// Deferred so that it sees the status of the error
+			// document too; err is final here.
+			defer s.recordAudit(r, op, p, rw, err)
 		}
 		if err == nil {
 			return
@@ -77,22 +84,30 @@ func (s *Server) handle(op string, fn handlerFunc) http.Handler {
 			s.logger().Error("error after response started", "request_id", awsjson.RequestID(r.Context()), "op", op, "err", err)
 			return
 		}
-		s.writeError(w, r, op, err)
+		s.writeError(rw, r, op, err)
 	})
 }
 
-// responseWriter records whether a handler started its response.
+// responseWriter records whether a handler started its response, and the
+// status it sent, for the audit trail.
 type responseWriter struct {
 	http.ResponseWriter
 	wroteHeader bool
+	status      int
 }
 
 func (w *responseWriter) WriteHeader(status int) {
+	if !w.wroteHeader {
+		w.status = status
+	}
 	w.wroteHeader = true
 	w.ResponseWriter.WriteHeader(status)
 }
 
 func (w *responseWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.status = http.StatusOK
+	}
 	w.wroteHeader = true
 	return w.ResponseWriter.Write(b)
 }

@@ -311,6 +311,10 @@ func seed(t *testing.T, svc *appconfigd.Service, clock *fakeClock) seeded {
 	clock.Add(3 * time.Minute)
 	must[*appconfigd.Alarm](t, "set alarm")(svc.SetAlarmState(ctx, s.latencySLO, appconfigd.AlarmOK, "fine"))
 	must[*appconfigd.Alarm](t, "set alarm")(svc.SetAlarmState(ctx, s.highErrors, appconfigd.AlarmAlarm, "5xx above 1%"))
+	for _, op := range []string{"CreateApplication", "DeleteApplication"} {
+		clock.Add(time.Second)
+		check(t, "record audit", svc.RecordAudit(ctx, &appconfigd.AuditEntry{RequestID: "req-" + op, AccessKeyID: "AKIDOPS", KeyName: "ops", Operation: op, Resource: "/applications", Status: 201}))
+	}
 	must[time.Time](t, "advance deployments")(svc.AdvanceDeployments(ctx))
 	s.rolledBack = d2.DeploymentNumber
 	s.servedContent = `{"color":"red"}`
@@ -355,6 +359,7 @@ type snapshot struct {
 	Tags                    map[string]map[string]string // by ARN, those with tags
 	Alarms                  []*appconfigd.Alarm
 	SealingKeys             []appconfigd.SealingKey
+	Audit                   []*appconfigd.AuditEntry
 }
 
 // read returns the snapshot of s.
@@ -468,6 +473,9 @@ func read(t *testing.T, s appconfigd.Store) *snapshot {
 			return err
 		}
 		if snap.Alarms, err = tx.ListAlarms(ctx); err != nil {
+			return err
+		}
+		if snap.Audit, _, err = tx.ListAudit(ctx, appconfigd.AuditFilter{}, appconfigd.Page{}); err != nil {
 			return err
 		}
 		snap.SealingKeys, err = tx.SealingKeys(ctx)
@@ -679,7 +687,7 @@ func testCopiesEverything(t *testing.T, open func(t *testing.T) appconfigd.Store
 	wantStats := storecopy.Stats{
 		Applications: 2, Environments: 3, ConfigurationProfiles: 3, HostedConfigurationVersions: 4,
 		DeploymentStrategies: 6, PredefinedDeploymentStrategies: 4, Deployments: 4, DeploymentEvents: events,
-		TaggedResources: len(s.tags), Tags: tags, Alarms: 2, SealingKeys: 2,
+		TaggedResources: len(s.tags), Tags: tags, Alarms: 2, SealingKeys: 2, AuditEntries: 2,
 	}
 	if diff := cmp.Diff(wantStats, stats); diff != "" {
 		t.Errorf("Stats (-want +got):\n%s", diff)

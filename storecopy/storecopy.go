@@ -64,6 +64,7 @@ type Stats struct {
 	Tags            int
 	Alarms          int
 	SealingKeys     int
+	AuditEntries    int
 }
 
 // Copy copies everything src holds into dst, which must be empty: no
@@ -187,7 +188,10 @@ func (c *copier) copyAll() error {
 			return err
 		}
 	}
-	return c.copyAlarms()
+	if err := c.copyAlarms(); err != nil {
+		return err
+	}
+	return c.copyAudit()
 }
 
 // copySealingKeys copies the token sealing keys, so that the configuration
@@ -355,5 +359,21 @@ func (c *copier) copyTags(arn string) error {
 	}
 	c.stats.TaggedResources++
 	c.stats.Tags += len(tags)
+	return nil
+}
+
+// copyAudit copies the audit trail oldest first, so that it lists in the
+// same order, newest first, after the move.
+func (c *copier) copyAudit() error {
+	entries, _, err := c.src.ListAudit(c.ctx, appconfigd.AuditFilter{}, appconfigd.Page{})
+	if err != nil {
+		return fmt.Errorf("storecopy: list audit entries: %w", err)
+	}
+	for i := len(entries) - 1; i >= 0; i-- {
+		if err := c.dst.AppendAudit(c.ctx, entries[i]); err != nil {
+			return fmt.Errorf("storecopy: copy audit entry of %s: %w", entries[i].Time, err)
+		}
+		c.stats.AuditEntries++
+	}
 	return nil
 }

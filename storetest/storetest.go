@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) appconfigd.Store) {
 		{"SealingKeys", sealingKeySpecs()},
 		{"Alarms", alarmSpecs()},
 		{"Leases", leaseSpecs()},
+		{"Audit", auditSpecs()},
 		{"Cascades", cascadeSpecs()},
 		{"Times", timeSpecs()},
 		{"Transactions", transactionSpecs()},

@@ -21,6 +21,7 @@ const usage = `appconfigd serves the AWS AppConfig and AppConfigData APIs.
 Usage:
   appconfigd [serve] [flags]            start the server (the default)
   appconfigd copy-to-postgres [flags]   copy a SQLite data directory into PostgreSQL
+  appconfigd audit [flags]              print the audit trail of changes
   appconfigd help                       show this help
 
 Flags of serve:
@@ -35,12 +36,15 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			args = args[1:]
 		case copyCommand:
 			return runCopy(ctx, args[1:], stdout, stderr)
+		case auditCommand:
+			return runAudit(ctx, args[1:], stdout, stderr)
 		case "help":
 			fs, _ := serveFlags(stderr)
 			fmt.Fprint(stdout, usage)
 			fs.SetOutput(stdout)
 			fs.PrintDefaults()
 			printCopyHelp(stdout)
+			printAuditHelp(stdout)
 			return 0
 		default:
 			fmt.Fprintf(stderr, "appconfigd: unknown command %q; try appconfigd help\n", args[0])
