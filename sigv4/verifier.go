@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/appconfigd/appconfigd"
@@ -97,6 +99,10 @@ type Verifier struct {
 	// must be at least the largest body any operation accepts (the hosted
 	// configuration size limit).
 	MaxBodyBytes int64
+
+	// cache holds signing keys by secret and scope; cached counts them.
+	cache  sync.Map
+	cached atomic.Int64
 }
 
 // NewVerifier returns a Verifier for keys with the default settings.
@@ -171,7 +177,7 @@ func (v *Verifier) Authenticate(r *http.Request) (appconfigd.Principal, error) {
 		return appconfigd.Principal{}, err
 	}
 
-	key := SigningKey(secret, a.Scope)
+	key := v.signingKey(secret, a.Scope)
 	match := func(canonical string) bool {
 		want := Signature(key, StringToSign(t, a.Scope, canonical))
 		return subtle.ConstantTimeCompare([]byte(want), []byte(a.Signature)) == 1
@@ -184,10 +190,41 @@ func (v *Verifier) Authenticate(r *http.Request) (appconfigd.Principal, error) {
 			return appconfigd.Principal{}, invalid(msgSignatureMismatch)
 		}
 	}
+	v.rememberSigningKey(secret, a.Scope, key)
 	if p.AccessKeyID == "" {
 		p.AccessKeyID = a.AccessKeyID
 	}
 	return p, nil
+}
+
+// maxCachedSigningKeys bounds the signing-key cache; a key changes daily
+// per access key and region, so a few hundred entries cover a fleet.
+const maxCachedSigningKeys = 1024
+
+type signingKeyID struct {
+	secret string
+	scope  Scope
+}
+
+// signingKey returns the signing key of secret for scope, from the cache
+// when a request with the same scope verified before: deriving it costs
+// four HMACs, most of a verification.
+func (v *Verifier) signingKey(secret string, scope Scope) []byte {
+	if k, ok := v.cache.Load(signingKeyID{secret, scope}); ok {
+		return k.([]byte)
+	}
+	return SigningKey(secret, scope)
+}
+
+// rememberSigningKey caches a signing key once a signature made with it
+// verified, so that requests with made-up scopes cannot fill the cache.
+func (v *Verifier) rememberSigningKey(secret string, scope Scope, key []byte) {
+	if _, loaded := v.cache.LoadOrStore(signingKeyID{secret, scope}, key); !loaded {
+		if v.cached.Add(1) > maxCachedSigningKeys {
+			v.cache.Clear()
+			v.cached.Store(0)
+		}
+	}
 }
 
 // isPresigned reports whether the query carries SigV4 query
