@@ -5,6 +5,7 @@
 package awsjson
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,15 +58,17 @@ func DecodeJSON(r *http.Request, v any) error {
 	if err != nil {
 		return readError(err)
 	}
-	if len(strings.TrimSpace(string(body))) == 0 {
+	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
 	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
 	}
-	if dec.More() {
-		return appconfigd.Errorf(appconfigd.EBadRequest, "request body must be a single JSON object")
+	// Anything after the object but white space, even a stray closing
+	// bracket (which Decoder.More does not report), makes it not JSON.
+	if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
+		return appconfigd.Errorf(appconfigd.EBadRequest, "request body must be a single JSON object; it continues with %q at byte %d", truncate(rest, 16), dec.InputOffset())
 	}
 	return nil
 }
@@ -133,4 +136,12 @@ func (f Float) MarshalJSON() ([]byte, error) {
 		s += ".0"
 	}
 	return []byte(s), nil
+}
+
+// truncate returns at most n bytes of b, for messages.
+func truncate(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[:n]
+	}
+	return b
 }

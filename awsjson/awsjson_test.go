@@ -33,6 +33,9 @@ func TestDecodeJSON(t *testing.T) {
 		{"Truncated", `{"Name":`, true, "not valid JSON"},
 		{"Garbage", `nope`, true, "not valid JSON"},
 		{"TwoObjects", `{} {}`, true, "single JSON object"},
+		{"TrailingBracket", `{"Name":"a"}]`, true, "single JSON object"},
+		{"TrailingBrace", `{"Name":"a"}}`, true, "single JSON object"},
+		{"TrailingWhitespace", "{\"Name\":\"a\"} \n\t", false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
