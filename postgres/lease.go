@@ -11,7 +11,11 @@ func (t *tx) TryLease(ctx context.Context, name, holder string, now, until time.
 	const q = `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
 		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
 		WHERE leases.holder = excluded.holder OR leases.expires_at < $4`
+	// Taking or renewing a lease changes nothing the other replicas
+	// need to reload, so it does not make the transaction notify them.
+	wrote := t.wrote
 	tag, err := t.exec(ctx, q, name, holder, until.UnixNano(), now.UnixNano())
+	t.wrote = wrote
 	if err != nil {
 		return false, wrap(err, "try lease")
 	}

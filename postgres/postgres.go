@@ -178,10 +178,11 @@ func (db *DB) run(ctx context.Context, opts pgx.TxOptions, fn func(tx appconfigd
 			return fmt.Errorf("postgres: take the update lock: %w", err)
 		}
 	}
-	if err := fn(&tx{pgTx: pgTx, readOnly: readOnly}); err != nil {
+	t := &tx{pgTx: pgTx, readOnly: readOnly}
+	if err := fn(t); err != nil {
 		return err
 	}
-	if !readOnly {
+	if !readOnly && t.wrote {
 		// Delivered to listeners only if the transaction commits.
 		if _, err := pgTx.Exec(ctx, `SELECT pg_notify($1, '')`, db.channel()); err != nil {
 			return fmt.Errorf("postgres: notify: %w", err)

@@ -27,6 +27,9 @@ const (
 type tx struct {
 	pgTx     pgx.Tx
 	readOnly bool
+	// wrote is set by every write but a lease renewal: only then does
+	// the transaction notify the other replicas.
+	wrote bool
 }
 
 var _ appconfigd.Tx = (*tx)(nil)
@@ -72,6 +75,7 @@ func (t *tx) checkWrite(args []any) error {
 		// PostgreSQL would refuse too, but abort the transaction doing so.
 		return errors.New("write in a read-only transaction")
 	}
+	t.wrote = true
 	if !storable(args) {
 		return errUnstorable()
 	}
