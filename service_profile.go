@@ -64,6 +64,9 @@ func (s *Service) ListConfigurationProfiles(ctx context.Context, appIdent string
 	if err != nil {
 		return nil, err
 	}
+	if t := filter.Type; t != "" && t != ProfileTypeFreeform && t != ProfileTypeFeatureFlags {
+		return nil, badRequest("Type must be %s or %s, got %q", ProfileTypeFreeform, ProfileTypeFeatureFlags, truncateRunes(t, 64))
+	}
 	out := &ListOutput[*ConfigurationProfile]{}
 	err = s.Store.View(ctx, func(tx Tx) error {
 		a, err := findApplication(ctx, tx, appIdent)

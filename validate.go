@@ -82,3 +82,15 @@ func ValidateTags(tags map[string]string, max int) error {
 	}
 	return nil
 }
+
+// truncateRunes returns at most n runes of s, for messages that quote
+// client input.
+func truncateRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i] + "…"
+		}
+		n--
+	}
+	return s
+}

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/appconfigd/appconfigd"
 )
@@ -60,6 +61,16 @@ func DecodeJSON(r *http.Request, v any) error {
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
+	}
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD and store
+	// something the client never sent; JSON text must be UTF-8 (RFC 8259).
+	if !utf8.Valid(body) {
+		return appconfigd.Errorf(appconfigd.EBadRequest, "request body is not valid UTF-8")
+	}
+	// null decodes into a struct as "nothing given"; every operation's
+	// input is an object.
+	if trimmed := bytes.TrimSpace(body); trimmed[0] != '{' {
+		return appconfigd.Errorf(appconfigd.EBadRequest, "request body must be a JSON object, got %q", truncate(trimmed, 16))
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {

@@ -31,9 +31,11 @@ func TestDecodeJSON(t *testing.T) {
 		{"FloatForIntegerNamesMember", `{"Count":1.5}`, true, "Count"},
 		{"NotAnObject", `[1,2]`, true, "JSON object"},
 		{"Truncated", `{"Name":`, true, "not valid JSON"},
-		{"Garbage", `nope`, true, "not valid JSON"},
+		{"Garbage", `nope`, true, "JSON object"},
 		{"TwoObjects", `{} {}`, true, "single JSON object"},
 		{"TrailingBracket", `{"Name":"a"}]`, true, "single JSON object"},
+		{"Null", `null`, true, "JSON object"},
+		{"InvalidUTF8", "{\"Name\":\"caf\xe9\"}", true, "UTF-8"},
 		{"TrailingBrace", `{"Name":"a"}}`, true, "single JSON object"},
 		{"TrailingWhitespace", "{\"Name\":\"a\"} \n\t", false, ""},
 	}

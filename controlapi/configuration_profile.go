@@ -163,7 +163,11 @@ func (s *Server) handleListConfigurationProfiles(w http.ResponseWriter, r *http.
 	if err != nil {
 		return err
 	}
-	filter := appconfigd.ConfigurationProfileFilter{Type: r.URL.Query().Get("type")}
+	typ, _, err := queryValue(r, "type", "Type")
+	if err != nil {
+		return err
+	}
+	filter := appconfigd.ConfigurationProfileFilter{Type: typ}
 	out, err := s.Service.ListConfigurationProfiles(r.Context(), appID, filter, in)
 	if err != nil {
 		return err

@@ -125,7 +125,11 @@ func (s *Server) handleListHostedConfigurationVersions(w http.ResponseWriter, r 
 	if err != nil {
 		return err
 	}
-	filter := appconfigd.HostedConfigurationVersionFilter{VersionLabel: r.URL.Query().Get("version_label")}
+	label, _, err := queryValue(r, "version_label", "VersionLabel")
+	if err != nil {
+		return err
+	}
+	filter := appconfigd.HostedConfigurationVersionFilter{VersionLabel: label}
 	out, err := s.Service.ListHostedConfigurationVersions(r.Context(), appID, profileID, filter, in)
 	if err != nil {
 		return err

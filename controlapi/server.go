@@ -177,23 +177,43 @@ func pathNumber(r *http.Request, name string) (int, error) {
 // maxResults is the model's MaxResults maximum (wire §3.3).
 const maxResults = 50
 
+// queryValue returns the one value of the query parameter name (member
+// says which request member it carries, for the message) and whether it was
+// given. A parameter given twice is refused: which value would win is
+// anybody's guess, and a proxy and appconfigd might guess differently.
+func queryValue(r *http.Request, name, member string) (string, bool, error) {
+	vs, ok := r.URL.Query()[name]
+	switch {
+	case !ok:
+		return "", false, nil
+	case len(vs) > 1:
+		return "", false, badRequest("%s must be given once (query %s), got %d values", member, name, len(vs))
+	}
+	return vs[0], true, nil
+}
+
 // listInput reads the pagination query keys max_results and next_token
 // (wire §3.3). The Service checks the range; max_results=0 is refused here
 // because the Service reads 0 as "not given".
 func listInput(r *http.Request) (appconfigd.ListInput, error) {
-	q := r.URL.Query()
 	var in appconfigd.ListInput
-	if vs, ok := q["max_results"]; ok {
-		n, err := strconv.Atoi(strings.TrimSpace(vs[0]))
+	v, ok, err := queryValue(r, "max_results", "MaxResults")
+	if err != nil {
+		return in, err
+	}
+	if ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil {
-			return in, badRequest("MaxResults must be an integer (query max_results), got %q", vs[0])
+			return in, badRequest("MaxResults must be an integer (query max_results), got %q", v)
 		}
 		if n == 0 {
 			return in, badRequest("MaxResults must be between 1 and %d, got 0", maxResults)
 		}
 		in.MaxResults = n
 	}
-	in.NextToken = q.Get("next_token")
+	if in.NextToken, _, err = queryValue(r, "next_token", "NextToken"); err != nil {
+		return in, err
+	}
 	return in, nil
 }
 
