@@ -59,7 +59,7 @@ func DecodeJSON(r *http.Request, v any) error {
 	if err != nil {
 		return readError(err)
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
+	if len(trimJSONSpace(body)) == 0 {
 		body = []byte("{}")
 	}
 	// encoding/json would quietly turn invalid UTF-8 into U+FFFD and store
@@ -69,7 +69,7 @@ func DecodeJSON(r *http.Request, v any) error {
 	}
 	// null decodes into a struct as "nothing given"; every operation's
 	// input is an object.
-	if trimmed := bytes.TrimSpace(body); trimmed[0] != '{' {
+	if trimmed := trimJSONSpace(body); trimmed[0] != '{' {
 		return appconfigd.Errorf(appconfigd.EBadRequest, "request body must be a JSON object, got %q", truncate(trimmed, 16))
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -78,7 +78,7 @@ func DecodeJSON(r *http.Request, v any) error {
 	}
 	// Anything after the object but white space, even a stray closing
 	// bracket (which Decoder.More does not report), makes it not JSON.
-	if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
+	if rest := trimJSONSpace(body[dec.InputOffset():]); len(rest) > 0 {
 		return appconfigd.Errorf(appconfigd.EBadRequest, "request body must be a single JSON object; it continues with %q at byte %d", truncate(rest, 16), dec.InputOffset())
 	}
 	return nil
@@ -155,4 +155,11 @@ func truncate(b []byte, n int) []byte {
 		return b[:n]
 	}
 	return b
+}
+
+// trimJSONSpace trims the four characters JSON counts as white space
+// (RFC 8259 §2); bytes.TrimSpace would also drop form feeds and others,
+// which make a body invalid JSON.
+func trimJSONSpace(b []byte) []byte {
+	return bytes.Trim(b, " \t\n\r")
 }
