@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/storerow"
 )
 
 const applicationColumns = `seq, id, name, description, created_at`
@@ -14,18 +15,14 @@ func scanApplication(s scanner) (*appconfigd.Application, int64, error) {
 		a   appconfigd.Application
 		seq int64
 	)
-	err := s.Scan(&seq, &a.ID, &a.Name, &a.Description, timeOf(&a.CreatedAt))
+	err := s.Scan(&seq, &a.ID, &a.Name, &a.Description, storerow.Time(&a.CreatedAt))
 	return &a, seq, err
-}
-
-func applicationNotFound(id string) *appconfigd.Error {
-	return notFound(appconfigd.ResourceApplication, id, "Application %s not found", id)
 }
 
 // CreateApplication stores a; EConflict when its ID exists.
 func (t *tx) CreateApplication(ctx context.Context, a *appconfigd.Application) error {
 	const q = `INSERT INTO applications (id, name, description, created_at) VALUES ($1, $2, $3, $4)`
-	if err := t.insert(ctx, q, a.ID, a.Name, a.Description, nanos(a.CreatedAt)); err != nil {
+	if err := t.insert(ctx, q, a.ID, a.Name, a.Description, storerow.Nanos(a.CreatedAt)); err != nil {
 		return createError(err, "create application", func() error {
 			return appconfigd.Errorf(appconfigd.EConflict, "Application %s already exists", a.ID)
 		}, nil)
@@ -37,7 +34,7 @@ func (t *tx) CreateApplication(ctx context.Context, a *appconfigd.Application) e
 func (t *tx) FindApplication(ctx context.Context, id string) (*appconfigd.Application, error) {
 	const q = `SELECT ` + applicationColumns + ` FROM applications WHERE id = $1`
 	return findOne(t.queryRow(ctx, q, id), scanApplication,
-		func() error { return applicationNotFound(id) }, "find application")
+		func() error { return storerow.ApplicationNotFound(id) }, "find application")
 }
 
 // FindApplicationsByName returns the applications named name in creation
@@ -64,8 +61,8 @@ func (t *tx) CountApplications(ctx context.Context) (int, error) {
 // UpdateApplication saves every field of a but its ID.
 func (t *tx) UpdateApplication(ctx context.Context, a *appconfigd.Application) error {
 	const q = `UPDATE applications SET name = $1, description = $2, created_at = $3 WHERE id = $4`
-	err := t.execOne(ctx, func() error { return applicationNotFound(a.ID) },
-		q, a.Name, a.Description, nanos(a.CreatedAt), a.ID)
+	err := t.execOne(ctx, func() error { return storerow.ApplicationNotFound(a.ID) },
+		q, a.Name, a.Description, storerow.Nanos(a.CreatedAt), a.ID)
 	return wrap(err, "update application")
 }
 
@@ -73,7 +70,7 @@ func (t *tx) UpdateApplication(ctx context.Context, a *appconfigd.Application) e
 // its environments, deployments, configuration profiles and hosted
 // configuration versions.
 func (t *tx) DeleteApplication(ctx context.Context, id string) error {
-	err := t.execOne(ctx, func() error { return applicationNotFound(id) },
+	err := t.execOne(ctx, func() error { return storerow.ApplicationNotFound(id) },
 		`DELETE FROM applications WHERE id = $1`, id)
 	return wrap(err, "delete application")
 }

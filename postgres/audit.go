@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/storerow"
 )
 
 const auditColumns = `seq, at, request_id, access_key_id, key_name, operation, resource, status, error_code, message`
@@ -16,7 +17,7 @@ func scanAudit(s scanner) (*appconfigd.AuditEntry, int64, error) {
 		e   appconfigd.AuditEntry
 		seq int64
 	)
-	err := s.Scan(&seq, timeOf(&e.Time), &e.RequestID, &e.AccessKeyID, &e.KeyName, &e.Operation, &e.Resource, &e.Status, &e.ErrorCode, &e.Message)
+	err := s.Scan(&seq, storerow.Time(&e.Time), &e.RequestID, &e.AccessKeyID, &e.KeyName, &e.Operation, &e.Resource, &e.Status, &e.ErrorCode, &e.Message)
 	return &e, seq, err
 }
 
@@ -26,7 +27,7 @@ func scanAudit(s scanner) (*appconfigd.AuditEntry, int64, error) {
 func (t *tx) AppendAudit(ctx context.Context, e *appconfigd.AuditEntry) error {
 	const q = `INSERT INTO audit_log (at, request_id, access_key_id, key_name, operation, resource, status, error_code, message)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
-	_, err := t.exec(ctx, q, nanos(e.Time), e.RequestID, e.AccessKeyID, e.KeyName, e.Operation, e.Resource, e.Status, string(e.ErrorCode), e.Message)
+	_, err := t.exec(ctx, q, storerow.Nanos(e.Time), e.RequestID, e.AccessKeyID, e.KeyName, e.Operation, e.Resource, e.Status, string(e.ErrorCode), e.Message)
 	return wrap(err, "append audit entry")
 }
 

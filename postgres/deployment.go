@@ -3,9 +3,9 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/storerow"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -21,14 +21,9 @@ func scanDeployment(s scanner) (*appconfigd.Deployment, int64, error) {
 	err := s.Scan(&d.DeploymentNumber, &d.ApplicationID, &d.EnvironmentID, &d.DeploymentStrategyID,
 		&d.ConfigurationProfileID, &d.ConfigurationName, &d.ConfigurationLocationURI, &d.VersionNumber,
 		&d.VersionLabel, &d.Description, &d.DeploymentDurationInMinutes, &d.GrowthType, &d.GrowthFactor,
-		&d.FinalBakeTimeInMinutes, &d.KMSKeyIdentifier, &d.State, &d.PercentageComplete, timeOf(&d.StartedAt),
-		timeOf(&d.CompletedAt), &d.TimeScale)
+		&d.FinalBakeTimeInMinutes, &d.KMSKeyIdentifier, &d.State, &d.PercentageComplete, storerow.Time(&d.StartedAt),
+		storerow.Time(&d.CompletedAt), &d.TimeScale)
 	return &d, int64(d.DeploymentNumber), err
-}
-
-func deploymentNotFound(appID, envID string, number int) *appconfigd.Error {
-	return notFound(appconfigd.ResourceDeployment, strconv.Itoa(number),
-		"Deployment %d not found in environment %s of application %s", number, envID, appID)
 }
 
 // CreateDeployment stores d with its event log; EConflict when the
@@ -45,14 +40,14 @@ func (t *tx) CreateDeployment(ctx context.Context, d *appconfigd.Deployment) err
 		d.DeploymentStrategyID, d.ConfigurationProfileID, d.ConfigurationName, d.ConfigurationLocationURI,
 		d.VersionNumber, d.VersionLabel, d.Description, d.DeploymentDurationInMinutes, d.GrowthType,
 		d.GrowthFactor, d.FinalBakeTimeInMinutes, d.KMSKeyIdentifier, d.State, d.PercentageComplete,
-		nanos(d.StartedAt), nanos(d.CompletedAt), d.TimeScale)
+		storerow.Nanos(d.StartedAt), storerow.Nanos(d.CompletedAt), d.TimeScale)
 	if err != nil {
 		return createError(err, "create deployment",
 			func() error {
 				return appconfigd.Errorf(appconfigd.EConflict, "Deployment %d already exists in environment %s of application %s",
 					d.DeploymentNumber, d.EnvironmentID, d.ApplicationID)
 			},
-			func() error { return environmentNotFound(d.ApplicationID, d.EnvironmentID) })
+			func() error { return storerow.EnvironmentNotFound(d.ApplicationID, d.EnvironmentID) })
 	}
 	return wrap(t.insertEvents(ctx, d, 0), "create deployment")
 }
@@ -69,7 +64,7 @@ func (t *tx) insertEvents(ctx context.Context, d *appconfigd.Deployment, from in
 	for i := from; i < len(d.EventLog); i++ {
 		e := d.EventLog[i]
 		b.Queue(q, d.ApplicationID, d.EnvironmentID, d.DeploymentNumber, i,
-			e.EventType, e.TriggeredBy, e.Description, nanos(e.OccurredAt))
+			e.EventType, e.TriggeredBy, e.Description, storerow.Nanos(e.OccurredAt))
 	}
 	if err := t.execBatch(ctx, b); err != nil {
 		return fmt.Errorf("insert events %d to %d: %w", from, len(d.EventLog)-1, err)
@@ -103,7 +98,7 @@ func (t *tx) attachEvents(ctx context.Context, ds []*appconfigd.Deployment, cond
 	}
 	events, err := queryAll(ctx, t, q, args, func(s scanner) (event, int64, error) {
 		var e event
-		err := s.Scan(&e.app, &e.env, &e.number, &e.EventType, &e.TriggeredBy, &e.Description, timeOf(&e.OccurredAt))
+		err := s.Scan(&e.app, &e.env, &e.number, &e.EventType, &e.TriggeredBy, &e.Description, storerow.Time(&e.OccurredAt))
 		return e, 0, err
 	})
 	if err != nil {
@@ -122,7 +117,7 @@ func (t *tx) FindDeployment(ctx context.Context, appID, envID string, number int
 	const q = `SELECT ` + deploymentColumns + ` FROM deployments d
 		WHERE d.application_id = $1 AND d.environment_id = $2 AND d.deployment_number = $3`
 	d, err := findOne(t.queryRow(ctx, q, appID, envID, number), scanDeployment,
-		func() error { return deploymentNotFound(appID, envID, number) }, "find deployment")
+		func() error { return storerow.DeploymentNotFound(appID, envID, number) }, "find deployment")
 	if err != nil {
 		return nil, err
 	}
@@ -178,8 +173,8 @@ func (t *tx) ListDeployments(ctx context.Context, appID, envID string, page appc
 func (t *tx) UpdateDeployment(ctx context.Context, d *appconfigd.Deployment) error {
 	const q = `UPDATE deployments SET state = $1, percentage_complete = $2, completed_at = $3
 		WHERE application_id = $4 AND environment_id = $5 AND deployment_number = $6`
-	err := t.execOne(ctx, func() error { return deploymentNotFound(d.ApplicationID, d.EnvironmentID, d.DeploymentNumber) },
-		q, d.State, d.PercentageComplete, nanos(d.CompletedAt), d.ApplicationID, d.EnvironmentID, d.DeploymentNumber)
+	err := t.execOne(ctx, func() error { return storerow.DeploymentNotFound(d.ApplicationID, d.EnvironmentID, d.DeploymentNumber) },
+		q, d.State, d.PercentageComplete, storerow.Nanos(d.CompletedAt), d.ApplicationID, d.EnvironmentID, d.DeploymentNumber)
 	if err != nil {
 		return wrap(err, "update deployment")
 	}

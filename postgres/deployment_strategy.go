@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/storerow"
 )
 
 const strategyColumns = `seq, id, name, description, deployment_duration_in_minutes, growth_type,
@@ -16,12 +17,8 @@ func scanStrategy(s scanner) (*appconfigd.DeploymentStrategy, int64, error) {
 		seq int64
 	)
 	err := s.Scan(&seq, &d.ID, &d.Name, &d.Description, &d.DeploymentDurationInMinutes, &d.GrowthType,
-		&d.GrowthFactor, &d.FinalBakeTimeInMinutes, &d.ReplicateTo, &d.Predefined, timeOf(&d.CreatedAt))
+		&d.GrowthFactor, &d.FinalBakeTimeInMinutes, &d.ReplicateTo, &d.Predefined, storerow.Time(&d.CreatedAt))
 	return &d, seq, err
-}
-
-func strategyNotFound(id string) *appconfigd.Error {
-	return notFound(appconfigd.ResourceDeploymentStrategy, id, "DeploymentStrategy %s not found", id)
 }
 
 // CreateDeploymentStrategy stores s; EConflict when its ID exists.
@@ -30,7 +27,7 @@ func (t *tx) CreateDeploymentStrategy(ctx context.Context, s *appconfigd.Deploym
 		growth_type, growth_factor, final_bake_time_in_minutes, replicate_to, predefined, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
 	err := t.insert(ctx, q, s.ID, s.Name, s.Description, s.DeploymentDurationInMinutes,
-		s.GrowthType, s.GrowthFactor, s.FinalBakeTimeInMinutes, s.ReplicateTo, s.Predefined, nanos(s.CreatedAt))
+		s.GrowthType, s.GrowthFactor, s.FinalBakeTimeInMinutes, s.ReplicateTo, s.Predefined, storerow.Nanos(s.CreatedAt))
 	if err != nil {
 		return createError(err, "create deployment strategy", func() error {
 			return appconfigd.Errorf(appconfigd.EConflict, "DeploymentStrategy %s already exists", s.ID)
@@ -43,7 +40,7 @@ func (t *tx) CreateDeploymentStrategy(ctx context.Context, s *appconfigd.Deploym
 func (t *tx) FindDeploymentStrategy(ctx context.Context, id string) (*appconfigd.DeploymentStrategy, error) {
 	const q = `SELECT ` + strategyColumns + ` FROM deployment_strategies WHERE id = $1`
 	return findOne(t.queryRow(ctx, q, id), scanStrategy,
-		func() error { return strategyNotFound(id) }, "find deployment strategy")
+		func() error { return storerow.StrategyNotFound(id) }, "find deployment strategy")
 }
 
 // FindDeploymentStrategiesByName returns the strategies named name in
@@ -73,16 +70,16 @@ func (t *tx) UpdateDeploymentStrategy(ctx context.Context, s *appconfigd.Deploym
 		growth_type = $4, growth_factor = $5, final_bake_time_in_minutes = $6, replicate_to = $7,
 		predefined = $8, created_at = $9
 		WHERE id = $10`
-	err := t.execOne(ctx, func() error { return strategyNotFound(s.ID) },
+	err := t.execOne(ctx, func() error { return storerow.StrategyNotFound(s.ID) },
 		q, s.Name, s.Description, s.DeploymentDurationInMinutes, s.GrowthType, s.GrowthFactor,
-		s.FinalBakeTimeInMinutes, s.ReplicateTo, s.Predefined, nanos(s.CreatedAt), s.ID)
+		s.FinalBakeTimeInMinutes, s.ReplicateTo, s.Predefined, storerow.Nanos(s.CreatedAt), s.ID)
 	return wrap(err, "update deployment strategy")
 }
 
 // DeleteDeploymentStrategy deletes the strategy. Deployments keep the
 // numbers they copied from it.
 func (t *tx) DeleteDeploymentStrategy(ctx context.Context, id string) error {
-	err := t.execOne(ctx, func() error { return strategyNotFound(id) },
+	err := t.execOne(ctx, func() error { return storerow.StrategyNotFound(id) },
 		`DELETE FROM deployment_strategies WHERE id = $1`, id)
 	return wrap(err, "delete deployment strategy")
 }

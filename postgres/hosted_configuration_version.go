@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/storerow"
 )
 
 // versionColumns selects a version without its content; scanVersion reads
@@ -17,7 +18,7 @@ const versionColumns = `version_number, application_id, configuration_profile_id
 func scanVersion(s scanner) (*appconfigd.HostedConfigurationVersion, int64, error) {
 	var v appconfigd.HostedConfigurationVersion
 	err := s.Scan(&v.VersionNumber, &v.ApplicationID, &v.ConfigurationProfileID, &v.Description,
-		&v.ContentType, &v.VersionLabel, timeOf(&v.CreatedAt))
+		&v.ContentType, &v.VersionLabel, storerow.Time(&v.CreatedAt))
 	return &v, int64(v.VersionNumber), err
 }
 
@@ -25,13 +26,8 @@ func scanVersion(s scanner) (*appconfigd.HostedConfigurationVersion, int64, erro
 func scanVersionContent(s scanner) (*appconfigd.HostedConfigurationVersion, int64, error) {
 	var v appconfigd.HostedConfigurationVersion
 	err := s.Scan(&v.VersionNumber, &v.ApplicationID, &v.ConfigurationProfileID, &v.Description,
-		&v.ContentType, &v.VersionLabel, timeOf(&v.CreatedAt), &v.Content)
+		&v.ContentType, &v.VersionLabel, storerow.Time(&v.CreatedAt), &v.Content)
 	return &v, int64(v.VersionNumber), err
-}
-
-func versionNotFound(appID, profileID, version string) *appconfigd.Error {
-	return notFound(appconfigd.ResourceHostedConfigurationVersion, version,
-		"HostedConfigurationVersion %s not found for configuration profile %s in application %s", version, profileID, appID)
 }
 
 // CreateHostedConfigurationVersion stores v and raises the profile's
@@ -46,14 +42,14 @@ func (t *tx) CreateHostedConfigurationVersion(ctx context.Context, v *appconfigd
 		version_number, description, content_type, version_label, content, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
 	err := t.insert(ctx, insert, v.ApplicationID, v.ConfigurationProfileID, v.VersionNumber,
-		v.Description, v.ContentType, v.VersionLabel, content, nanos(v.CreatedAt))
+		v.Description, v.ContentType, v.VersionLabel, content, storerow.Nanos(v.CreatedAt))
 	if err != nil {
 		return createError(err, "create hosted configuration version",
 			func() error {
 				return appconfigd.Errorf(appconfigd.EConflict, "HostedConfigurationVersion %d already exists for configuration profile %s",
 					v.VersionNumber, v.ConfigurationProfileID)
 			},
-			func() error { return profileNotFound(v.ApplicationID, v.ConfigurationProfileID) })
+			func() error { return storerow.ProfileNotFound(v.ApplicationID, v.ConfigurationProfileID) })
 	}
 	const raise = `UPDATE configuration_profiles SET latest_version_number = GREATEST(latest_version_number, $1)
 		WHERE application_id = $2 AND id = $3`
@@ -75,7 +71,7 @@ func (t *tx) FindHostedConfigurationVersion(ctx context.Context, appID, profileI
 	const q = `SELECT ` + versionColumns + `, content FROM hosted_configuration_versions
 		WHERE application_id = $1 AND configuration_profile_id = $2 AND version_number = $3`
 	return findOne(t.queryRow(ctx, q, appID, profileID, number), scanVersionContent,
-		func() error { return versionNotFound(appID, profileID, strconv.Itoa(number)) },
+		func() error { return storerow.VersionNotFound(appID, profileID, strconv.Itoa(number)) },
 		"find hosted configuration version")
 }
 
@@ -86,7 +82,7 @@ func (t *tx) FindHostedConfigurationVersionByLabel(ctx context.Context, appID, p
 		WHERE application_id = $1 AND configuration_profile_id = $2 AND version_label = $3
 		ORDER BY version_number DESC LIMIT 1`
 	return findOne(t.queryRow(ctx, q, appID, profileID, label), scanVersionContent,
-		func() error { return versionNotFound(appID, profileID, label) },
+		func() error { return storerow.VersionNotFound(appID, profileID, label) },
 		"find hosted configuration version by label")
 }
 
@@ -125,7 +121,7 @@ func (t *tx) CountHostedConfigurationVersions(ctx context.Context, appID, profil
 func (t *tx) DeleteHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) error {
 	const q = `DELETE FROM hosted_configuration_versions
 		WHERE application_id = $1 AND configuration_profile_id = $2 AND version_number = $3`
-	err := t.execOne(ctx, func() error { return versionNotFound(appID, profileID, strconv.Itoa(number)) },
+	err := t.execOne(ctx, func() error { return storerow.VersionNotFound(appID, profileID, strconv.Itoa(number)) },
 		q, appID, profileID, number)
 	return wrap(err, "delete hosted configuration version")
 }

@@ -2,9 +2,9 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/storerow"
 )
 
 // SealingKeys returns the token sealing keys, newest first: by descending
@@ -14,7 +14,7 @@ func (t *tx) SealingKeys(ctx context.Context) ([]appconfigd.SealingKey, error) {
 	const q = `SELECT id, secret, created_at FROM sealing_keys ORDER BY created_at DESC NULLS LAST, id DESC`
 	keys, err := queryAll(ctx, t, q, nil, func(s scanner) (appconfigd.SealingKey, int64, error) {
 		var k appconfigd.SealingKey
-		err := s.Scan(&k.ID, &k.Secret, timeOf(&k.CreatedAt))
+		err := s.Scan(&k.ID, &k.Secret, storerow.Time(&k.CreatedAt))
 		return k, int64(k.ID), err
 	})
 	return keys, wrap(err, "sealing keys")
@@ -27,7 +27,7 @@ func (t *tx) CreateSealingKey(ctx context.Context, k appconfigd.SealingKey) erro
 		secret = []byte{}
 	}
 	const q = `INSERT INTO sealing_keys (id, secret, created_at) VALUES ($1, $2, $3)`
-	if err := t.insert(ctx, q, int64(k.ID), secret, nanos(k.CreatedAt)); err != nil {
+	if err := t.insert(ctx, q, int64(k.ID), secret, storerow.Nanos(k.CreatedAt)); err != nil {
 		return createError(err, "create sealing key", func() error {
 			return appconfigd.Errorf(appconfigd.EConflict, "SealingKey %d already exists", k.ID)
 		}, nil)
@@ -37,10 +37,6 @@ func (t *tx) CreateSealingKey(ctx context.Context, k appconfigd.SealingKey) erro
 
 // DeleteSealingKey deletes a key; ENotFound when there is none with id.
 func (t *tx) DeleteSealingKey(ctx context.Context, id uint32) error {
-	err := t.execOne(ctx, func() error { return sealingKeyNotFound(id) }, `DELETE FROM sealing_keys WHERE id = $1`, int64(id))
+	err := t.execOne(ctx, func() error { return storerow.SealingKeyNotFound(id) }, `DELETE FROM sealing_keys WHERE id = $1`, int64(id))
 	return wrap(err, "delete sealing key")
-}
-
-func sealingKeyNotFound(id uint32) error {
-	return &appconfigd.Error{Code: appconfigd.ENotFound, Message: fmt.Sprintf("SealingKey %d not found", id), ResourceType: appconfigd.ResourceSealingKey, ResourceName: fmt.Sprint(id)}
 }

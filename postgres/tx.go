@@ -7,7 +7,6 @@ import (
 	"math"
 	"reflect"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/appconfigd/appconfigd"
@@ -262,16 +261,6 @@ func (a *argList) add(v any) string {
 	return fmt.Sprintf("$%d", len(*a))
 }
 
-// notFound returns the ENotFound error for a missing resource.
-func notFound(rt appconfigd.ResourceType, name, format string, args ...any) *appconfigd.Error {
-	return &appconfigd.Error{
-		Code:         appconfigd.ENotFound,
-		Message:      fmt.Sprintf(format, args...),
-		ResourceType: rt,
-		ResourceName: name,
-	}
-}
-
 // pgCode returns the PostgreSQL error code of err, "" if it has none.
 func pgCode(err error) string {
 	var e *pgconn.PgError
@@ -314,31 +303,3 @@ func wrap(err error, op string) error {
 	}
 	return fmt.Errorf("postgres: %s: %w", op, err)
 }
-
-// nanos returns t as a column value: nanoseconds since the Unix epoch, or
-// NULL for the zero time.
-func nanos(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UnixNano()
-}
-
-// timeColumn scans a column written by nanos into *t, in UTC.
-type timeColumn struct{ t *time.Time }
-
-// Scan implements sql.Scanner, which pgx calls with an int64 or nil.
-func (c timeColumn) Scan(v any) error {
-	switch v := v.(type) {
-	case nil:
-		*c.t = time.Time{}
-	case int64:
-		*c.t = time.Unix(0, v).UTC()
-	default:
-		return fmt.Errorf("time column holds %T, want BIGINT", v)
-	}
-	return nil
-}
-
-// timeOf returns a destination that scans a time column into p.
-func timeOf(p *time.Time) timeColumn { return timeColumn{t: p} }

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+
+	"github.com/appconfigd/appconfigd/internal/storerow"
 )
 
 // RaiseHostedConfigurationVersionNumber raises the profile's
@@ -14,6 +16,6 @@ func (t *tx) RaiseHostedConfigurationVersionNumber(ctx context.Context, appID, p
 	// profile.
 	const q = `UPDATE configuration_profiles SET latest_version_number = GREATEST(latest_version_number, $1)
 		WHERE application_id = $2 AND id = $3`
-	err := t.execOne(ctx, func() error { return profileNotFound(appID, profileID) }, q, n, appID, profileID)
+	err := t.execOne(ctx, func() error { return storerow.ProfileNotFound(appID, profileID) }, q, n, appID, profileID)
 	return wrap(err, "raise hosted configuration version number")
 }

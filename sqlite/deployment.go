@@ -3,10 +3,10 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/storerow"
 )
 
 const deploymentColumns = `d.deployment_number, d.application_id, d.environment_id, d.deployment_strategy_id,
@@ -21,14 +21,9 @@ func scanDeployment(s scanner) (*appconfigd.Deployment, int64, error) {
 	err := s.Scan(&d.DeploymentNumber, &d.ApplicationID, &d.EnvironmentID, &d.DeploymentStrategyID,
 		&d.ConfigurationProfileID, &d.ConfigurationName, &d.ConfigurationLocationURI, &d.VersionNumber,
 		&d.VersionLabel, &d.Description, &d.DeploymentDurationInMinutes, &d.GrowthType, &d.GrowthFactor,
-		&d.FinalBakeTimeInMinutes, &d.KMSKeyIdentifier, &d.State, &d.PercentageComplete, timeOf(&d.StartedAt),
-		timeOf(&d.CompletedAt), &d.TimeScale)
+		&d.FinalBakeTimeInMinutes, &d.KMSKeyIdentifier, &d.State, &d.PercentageComplete, storerow.Time(&d.StartedAt),
+		storerow.Time(&d.CompletedAt), &d.TimeScale)
 	return &d, int64(d.DeploymentNumber), err
-}
-
-func deploymentNotFound(appID, envID string, number int) *appconfigd.Error {
-	return notFound(appconfigd.ResourceDeployment, strconv.Itoa(number),
-		"Deployment %d not found in environment %s of application %s", number, envID, appID)
 }
 
 // CreateDeployment stores d with its event log; EConflict when the
@@ -45,14 +40,14 @@ func (t *tx) CreateDeployment(ctx context.Context, d *appconfigd.Deployment) err
 		d.DeploymentStrategyID, d.ConfigurationProfileID, d.ConfigurationName, d.ConfigurationLocationURI,
 		d.VersionNumber, d.VersionLabel, d.Description, d.DeploymentDurationInMinutes, d.GrowthType,
 		d.GrowthFactor, d.FinalBakeTimeInMinutes, d.KMSKeyIdentifier, d.State, d.PercentageComplete,
-		nanos(d.StartedAt), nanos(d.CompletedAt), d.TimeScale)
+		storerow.Nanos(d.StartedAt), storerow.Nanos(d.CompletedAt), d.TimeScale)
 	if err != nil {
 		return createError(err, "create deployment",
 			func() error {
 				return appconfigd.Errorf(appconfigd.EConflict, "Deployment %d already exists in environment %s of application %s",
 					d.DeploymentNumber, d.EnvironmentID, d.ApplicationID)
 			},
-			func() error { return environmentNotFound(d.ApplicationID, d.EnvironmentID) })
+			func() error { return storerow.EnvironmentNotFound(d.ApplicationID, d.EnvironmentID) })
 	}
 	return wrap(t.insertEvents(ctx, d, 0), "create deployment")
 }
@@ -64,7 +59,7 @@ func (t *tx) insertEvents(ctx context.Context, d *appconfigd.Deployment, from in
 	for i := from; i < len(d.EventLog); i++ {
 		e := d.EventLog[i]
 		_, err := t.exec(ctx, q, d.ApplicationID, d.EnvironmentID, d.DeploymentNumber, i,
-			e.EventType, e.TriggeredBy, e.Description, nanos(e.OccurredAt))
+			e.EventType, e.TriggeredBy, e.Description, storerow.Nanos(e.OccurredAt))
 		if err != nil {
 			return fmt.Errorf("insert event %d: %w", i, err)
 		}
@@ -101,7 +96,7 @@ func (t *tx) attachEvents(ctx context.Context, ds []*appconfigd.Deployment, cond
 			k key
 			e appconfigd.DeploymentEvent
 		)
-		if err := rows.Scan(&k.app, &k.env, &k.number, &e.EventType, &e.TriggeredBy, &e.Description, timeOf(&e.OccurredAt)); err != nil {
+		if err := rows.Scan(&k.app, &k.env, &k.number, &e.EventType, &e.TriggeredBy, &e.Description, storerow.Time(&e.OccurredAt)); err != nil {
 			return fmt.Errorf("load events: %w", err)
 		}
 		if d := byKey[k]; d != nil {
@@ -119,7 +114,7 @@ func (t *tx) FindDeployment(ctx context.Context, appID, envID string, number int
 	const q = `SELECT ` + deploymentColumns + ` FROM deployments d
 		WHERE d.application_id = ? AND d.environment_id = ? AND d.deployment_number = ?`
 	d, err := findOne(t.sqlTx.QueryRowContext(ctx, q, appID, envID, number), scanDeployment,
-		func() error { return deploymentNotFound(appID, envID, number) }, "find deployment")
+		func() error { return storerow.DeploymentNotFound(appID, envID, number) }, "find deployment")
 	if err != nil {
 		return nil, err
 	}
@@ -175,8 +170,8 @@ func (t *tx) ListDeployments(ctx context.Context, appID, envID string, page appc
 func (t *tx) UpdateDeployment(ctx context.Context, d *appconfigd.Deployment) error {
 	const q = `UPDATE deployments SET state = ?, percentage_complete = ?, completed_at = ?
 		WHERE application_id = ? AND environment_id = ? AND deployment_number = ?`
-	err := t.execOne(ctx, func() error { return deploymentNotFound(d.ApplicationID, d.EnvironmentID, d.DeploymentNumber) },
-		q, d.State, d.PercentageComplete, nanos(d.CompletedAt), d.ApplicationID, d.EnvironmentID, d.DeploymentNumber)
+	err := t.execOne(ctx, func() error { return storerow.DeploymentNotFound(d.ApplicationID, d.EnvironmentID, d.DeploymentNumber) },
+		q, d.State, d.PercentageComplete, storerow.Nanos(d.CompletedAt), d.ApplicationID, d.EnvironmentID, d.DeploymentNumber)
 	if err != nil {
 		return wrap(err, "update deployment")
 	}

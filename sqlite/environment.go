@@ -2,10 +2,9 @@ package sqlite
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/storerow"
 )
 
 // environmentColumns selects an environment with the state of its
@@ -15,45 +14,6 @@ const environmentColumns = `e.seq, e.application_id, e.id, e.name, e.description
 		WHERE d.application_id = e.application_id AND d.environment_id = e.id
 		ORDER BY d.deployment_number DESC LIMIT 1), '')`
 
-// monitorRecord is the stored JSON form of an appconfigd.Monitor, kept
-// apart so renaming a Go field cannot change the schema.
-type monitorRecord struct {
-	AlarmARN     string `json:"alarmArn"`
-	AlarmRoleARN string `json:"alarmRoleArn"`
-}
-
-// encodeMonitors returns the JSON column value of ms; nil stays null.
-func encodeMonitors(ms []appconfigd.Monitor) (string, error) {
-	var records []monitorRecord
-	if ms != nil {
-		records = make([]monitorRecord, len(ms))
-		for i, m := range ms {
-			records[i] = monitorRecord(m)
-		}
-	}
-	b, err := json.Marshal(records)
-	if err != nil {
-		return "", fmt.Errorf("encode monitors: %w", err)
-	}
-	return string(b), nil
-}
-
-// decodeMonitors parses a column written by encodeMonitors.
-func decodeMonitors(s string) ([]appconfigd.Monitor, error) {
-	var records []monitorRecord
-	if err := json.Unmarshal([]byte(s), &records); err != nil {
-		return nil, fmt.Errorf("decode monitors: %w", err)
-	}
-	if records == nil {
-		return nil, nil
-	}
-	ms := make([]appconfigd.Monitor, len(records))
-	for i, r := range records {
-		ms[i] = appconfigd.Monitor(r)
-	}
-	return ms, nil
-}
-
 // scanEnvironment scans a row of environmentColumns.
 func scanEnvironment(s scanner) (*appconfigd.Environment, int64, error) {
 	var (
@@ -62,10 +22,10 @@ func scanEnvironment(s scanner) (*appconfigd.Environment, int64, error) {
 		monitors string
 		state    string
 	)
-	if err := s.Scan(&seq, &e.ApplicationID, &e.ID, &e.Name, &e.Description, &monitors, timeOf(&e.CreatedAt), &state); err != nil {
+	if err := s.Scan(&seq, &e.ApplicationID, &e.ID, &e.Name, &e.Description, &monitors, storerow.Time(&e.CreatedAt), &state); err != nil {
 		return nil, 0, err
 	}
-	ms, err := decodeMonitors(monitors)
+	ms, err := storerow.DecodeMonitors(monitors)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -74,25 +34,21 @@ func scanEnvironment(s scanner) (*appconfigd.Environment, int64, error) {
 	return &e, seq, nil
 }
 
-func environmentNotFound(appID, id string) *appconfigd.Error {
-	return notFound(appconfigd.ResourceEnvironment, id, "Environment %s not found in application %s", id, appID)
-}
-
 // CreateEnvironment stores e; EConflict when the application already has
 // an environment with its ID, ENotFound when the application is missing.
 func (t *tx) CreateEnvironment(ctx context.Context, e *appconfigd.Environment) error {
-	monitors, err := encodeMonitors(e.Monitors)
+	monitors, err := storerow.EncodeMonitors(e.Monitors)
 	if err != nil {
 		return wrap(err, "create environment")
 	}
 	const q = `INSERT INTO environments (application_id, id, name, description, monitors, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`
-	if _, err := t.exec(ctx, q, e.ApplicationID, e.ID, e.Name, e.Description, monitors, nanos(e.CreatedAt)); err != nil {
+	if _, err := t.exec(ctx, q, e.ApplicationID, e.ID, e.Name, e.Description, monitors, storerow.Nanos(e.CreatedAt)); err != nil {
 		return createError(err, "create environment",
 			func() error {
 				return appconfigd.Errorf(appconfigd.EConflict, "Environment %s already exists in application %s", e.ID, e.ApplicationID)
 			},
-			func() error { return applicationNotFound(e.ApplicationID) })
+			func() error { return storerow.ApplicationNotFound(e.ApplicationID) })
 	}
 	return nil
 }
@@ -101,7 +57,7 @@ func (t *tx) CreateEnvironment(ctx context.Context, e *appconfigd.Environment) e
 func (t *tx) FindEnvironment(ctx context.Context, appID, id string) (*appconfigd.Environment, error) {
 	const q = `SELECT ` + environmentColumns + ` FROM environments e WHERE e.application_id = ? AND e.id = ?`
 	return findOne(t.sqlTx.QueryRowContext(ctx, q, appID, id), scanEnvironment,
-		func() error { return environmentNotFound(appID, id) }, "find environment")
+		func() error { return storerow.EnvironmentNotFound(appID, id) }, "find environment")
 }
 
 // FindEnvironmentsByName returns an application's environments named name
@@ -130,21 +86,21 @@ func (t *tx) CountEnvironments(ctx context.Context, appID string) (int, error) {
 // UpdateEnvironment saves every field of e but its keys and
 // LatestDeploymentState, which is derived.
 func (t *tx) UpdateEnvironment(ctx context.Context, e *appconfigd.Environment) error {
-	monitors, err := encodeMonitors(e.Monitors)
+	monitors, err := storerow.EncodeMonitors(e.Monitors)
 	if err != nil {
 		return wrap(err, "update environment")
 	}
 	const q = `UPDATE environments SET name = ?, description = ?, monitors = ?, created_at = ?
 		WHERE application_id = ? AND id = ?`
-	err = t.execOne(ctx, func() error { return environmentNotFound(e.ApplicationID, e.ID) },
-		q, e.Name, e.Description, monitors, nanos(e.CreatedAt), e.ApplicationID, e.ID)
+	err = t.execOne(ctx, func() error { return storerow.EnvironmentNotFound(e.ApplicationID, e.ID) },
+		q, e.Name, e.Description, monitors, storerow.Nanos(e.CreatedAt), e.ApplicationID, e.ID)
 	return wrap(err, "update environment")
 }
 
 // DeleteEnvironment deletes the environment and, through foreign keys, its
 // deployments and their event logs.
 func (t *tx) DeleteEnvironment(ctx context.Context, appID, id string) error {
-	err := t.execOne(ctx, func() error { return environmentNotFound(appID, id) },
+	err := t.execOne(ctx, func() error { return storerow.EnvironmentNotFound(appID, id) },
 		`DELETE FROM environments WHERE application_id = ? AND id = ?`, appID, id)
 	return wrap(err, "delete environment")
 }

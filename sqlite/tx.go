@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	"github.com/appconfigd/appconfigd"
 	sqlitedriver "modernc.org/sqlite"
@@ -134,16 +133,6 @@ func before(cursor int64) int64 {
 	return cursor
 }
 
-// notFound returns the ENotFound error for a missing resource.
-func notFound(rt appconfigd.ResourceType, name, format string, args ...any) *appconfigd.Error {
-	return &appconfigd.Error{
-		Code:         appconfigd.ENotFound,
-		Message:      fmt.Sprintf(format, args...),
-		ResourceType: rt,
-		ResourceName: name,
-	}
-}
-
 // isDuplicate reports whether err is a primary key or unique constraint
 // violation, judged by SQLite's extended result code.
 func isDuplicate(err error) bool {
@@ -190,31 +179,3 @@ func wrap(err error, op string) error {
 	}
 	return fmt.Errorf("sqlite: %s: %w", op, err)
 }
-
-// nanos returns t as a column value: nanoseconds since the Unix epoch, or
-// NULL for the zero time.
-func nanos(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UnixNano()
-}
-
-// timeColumn scans a column written by nanos into *t, in UTC.
-type timeColumn struct{ t *time.Time }
-
-// Scan implements sql.Scanner.
-func (c timeColumn) Scan(v any) error {
-	switch v := v.(type) {
-	case nil:
-		*c.t = time.Time{}
-	case int64:
-		*c.t = time.Unix(0, v).UTC()
-	default:
-		return fmt.Errorf("time column holds %T, want INTEGER", v)
-	}
-	return nil
-}
-
-// timeOf returns a destination that scans a time column into p.
-func timeOf(p *time.Time) timeColumn { return timeColumn{t: p} }

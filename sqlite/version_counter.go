@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+
+	"github.com/appconfigd/appconfigd/internal/storerow"
 )
 
 // RaiseHostedConfigurationVersionNumber raises the profile's
@@ -13,6 +15,6 @@ func (t *tx) RaiseHostedConfigurationVersionNumber(ctx context.Context, appID, p
 	// MAX keeps its value, so no affected row means no profile.
 	const q = `UPDATE configuration_profiles SET latest_version_number = MAX(latest_version_number, ?)
 		WHERE application_id = ? AND id = ?`
-	err := t.execOne(ctx, func() error { return profileNotFound(appID, profileID) }, q, n, appID, profileID)
+	err := t.execOne(ctx, func() error { return storerow.ProfileNotFound(appID, profileID) }, q, n, appID, profileID)
 	return wrap(err, "raise hosted configuration version number")
 }
