@@ -3,8 +3,11 @@ package appconfigd
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
+
+	"github.com/appconfigd/appconfigd/featureflag"
 )
 
 // Catalog is the in-memory view the data plane serves from, so that
@@ -27,7 +30,7 @@ type versionKey struct {
 }
 
 // ServedVersion is a hosted configuration version as the data plane serves
-// it.
+// it: for feature-flag profiles, in the retrieval-time format (wire §4.2).
 type ServedVersion struct {
 	VersionNumber int
 	ContentType   string
@@ -51,8 +54,9 @@ type catalogApp struct {
 }
 
 // Reload rebuilds the catalog from the store. Concurrent calls are
-// serialized; each sees everything committed before it started.
-func (c *Catalog) Reload(ctx context.Context, store Store) error {
+// serialized; each sees everything committed before it started. Problems
+// that do not stop the reload are logged to logger.
+func (c *Catalog) Reload(ctx context.Context, store Store, logger *slog.Logger) error {
 	c.reloadMu.Lock()
 	defer c.reloadMu.Unlock()
 	snap := &catalogSnapshot{
@@ -63,6 +67,7 @@ func (c *Catalog) Reload(ctx context.Context, store Store) error {
 	if c.versions == nil {
 		c.versions = make(map[versionKey]*ServedVersion)
 	}
+	flagProfiles := make(map[string]bool)
 	err := store.View(ctx, func(tx Tx) error {
 		apps, _, err := tx.ListApplications(ctx, Page{})
 		if err != nil {
@@ -90,6 +95,7 @@ func (c *Catalog) Reload(ctx context.Context, store Store) error {
 			}
 			for _, p := range profiles {
 				ca.profiles[p.ID] = true
+				flagProfiles[p.ID] = p.Type == ProfileTypeFeatureFlags
 				ca.profilesNamed[p.Name] = append(ca.profilesNamed[p.Name], p.ID)
 			}
 		}
@@ -110,7 +116,7 @@ func (c *Catalog) Reload(ctx context.Context, store Store) error {
 					if err != nil {
 						return fmt.Errorf("load deployed version %d of profile %s: %w", n, k.ConfigurationProfileID, err)
 					}
-					v = &ServedVersion{VersionNumber: n, ContentType: hv.ContentType, VersionLabel: hv.VersionLabel, Content: hv.Content}
+					v = servedVersion(hv, flagProfiles[k.ConfigurationProfileID], logger)
 				}
 				snap.versions[vk] = v
 			}
@@ -124,6 +130,26 @@ func (c *Catalog) Reload(ctx context.Context, store Store) error {
 	c.versions = snap.versions
 	c.snapshot.Store(snap)
 	return nil
+}
+
+// servedVersion prepares a hosted version for serving. Feature flags are
+// converted to the retrieval-time format once here, so polls only copy
+// bytes. A flag document that does not convert (stored before validation
+// existed, say) is served as stored and logged, rather than taking the
+// whole environment offline.
+func servedVersion(hv *HostedConfigurationVersion, flags bool, logger *slog.Logger) *ServedVersion {
+	v := &ServedVersion{VersionNumber: hv.VersionNumber, ContentType: hv.ContentType, VersionLabel: hv.VersionLabel, Content: hv.Content}
+	if !flags {
+		return v
+	}
+	body, contentType, err := featureflag.Retrieval(hv.Content)
+	if err != nil {
+		logger.Error("feature flags served as stored: not in the deployment-time format",
+			"application", hv.ApplicationID, "profile", hv.ConfigurationProfileID, "version", hv.VersionNumber, "err", err)
+		return v
+	}
+	v.Content, v.ContentType = body, contentType
+	return v
 }
 
 // resolved holds the IDs a session's identifiers resolved to, and the
@@ -186,30 +212,32 @@ func (c *Catalog) applicationName(appID string) string {
 	return ""
 }
 
-// served returns the version a session should get now, nil when nothing was
-// ever deployed, or an ENotFound error when the session's application,
-// environment or profile has been deleted.
-func (c *Catalog) served(t *SessionToken) (*ServedVersion, error) {
+// plan returns the serving plan of a session's environment and profile,
+// nil when nothing was ever deployed, or an ENotFound error when the
+// session's application, environment or profile has been deleted. The
+// returned snapshot holds the plan's versions.
+func (c *Catalog) plan(t *SessionToken) (*catalogSnapshot, *servingPlan, error) {
 	snap := c.snapshot.Load()
 	if snap == nil {
-		return nil, Errorf(EInternal, "catalog not loaded")
+		return nil, nil, Errorf(EInternal, "catalog not loaded")
 	}
 	ca := snap.apps[t.ApplicationID]
 	switch {
 	case ca == nil:
-		return nil, &Error{Code: ENotFound, Message: "Application " + t.ApplicationID + " of this session no longer exists", ResourceType: ResourceApplication, ResourceName: t.ApplicationID}
+		return nil, nil, &Error{Code: ENotFound, Message: "Application " + t.ApplicationID + " of this session no longer exists", ResourceType: ResourceApplication, ResourceName: t.ApplicationID}
 	case !ca.envs[t.EnvironmentID]:
-		return nil, &Error{Code: ENotFound, Message: "Environment " + t.EnvironmentID + " of this session no longer exists", ResourceType: ResourceEnvironment, ResourceName: t.EnvironmentID}
+		return nil, nil, &Error{Code: ENotFound, Message: "Environment " + t.EnvironmentID + " of this session no longer exists", ResourceType: ResourceEnvironment, ResourceName: t.EnvironmentID}
 	case !ca.profiles[t.ConfigurationProfileID]:
-		return nil, &Error{Code: ENotFound, Message: "Configuration profile " + t.ConfigurationProfileID + " of this session no longer exists", ResourceType: ResourceConfigurationProfile, ResourceName: t.ConfigurationProfileID}
+		return nil, nil, &Error{Code: ENotFound, Message: "Configuration profile " + t.ConfigurationProfileID + " of this session no longer exists", ResourceType: ResourceConfigurationProfile, ResourceName: t.ConfigurationProfileID}
 	}
-	p := snap.plans[servingKey{t.ApplicationID, t.EnvironmentID, t.ConfigurationProfileID}]
-	if p == nil {
-		return nil, nil
-	}
-	n := p.versionFor(t.SessionID, t.EnvironmentID)
+	return snap, snap.plans[servingKey{t.ApplicationID, t.EnvironmentID, t.ConfigurationProfileID}], nil
+}
+
+// version returns hosted version n of the session's profile as served, nil
+// for 0.
+func (snap *catalogSnapshot) version(t *SessionToken, n int) *ServedVersion {
 	if n == 0 {
-		return nil, nil
+		return nil
 	}
-	return snap.versions[versionKey{t.ApplicationID, t.ConfigurationProfileID, n}], nil
+	return snap.versions[versionKey{t.ApplicationID, t.ConfigurationProfileID, n}]
 }

@@ -44,10 +44,10 @@ func TestReaderLimitedToApplications(t *testing.T) {
 	if err != nil {
 		t.Fatalf("StartConfigurationSession by a reader of the application: %v", err)
 	}
-	if _, err := svc.GetLatestConfiguration(denied, tok); !appconfigd.IsCode(err, appconfigd.EAccessDenied) {
+	if _, err := svc.GetLatestConfiguration(denied, tok, appconfigd.PollOptions{}); !appconfigd.IsCode(err, appconfigd.EAccessDenied) {
 		t.Errorf("GetLatestConfiguration with another reader's token: %v, want AccessDenied", err)
 	}
-	if _, err := svc.GetLatestConfiguration(admin, tok); err != nil {
+	if _, err := svc.GetLatestConfiguration(admin, tok, appconfigd.PollOptions{}); err != nil {
 		t.Errorf("GetLatestConfiguration by an admin: %v", err)
 	}
 }

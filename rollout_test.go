@@ -98,7 +98,7 @@ func TestRolloutShareOfSessions(t *testing.T) {
 	poll := func(step string) {
 		t.Helper()
 		for i := range tokens {
-			out := must(svc.GetLatestConfiguration(ctx, tokens[i]))
+			out := must(svc.GetLatestConfiguration(ctx, tokens[i], appconfigd.PollOptions{}))
 			tokens[i] = out.NextPollConfigurationToken
 			if len(out.Content) > 0 {
 				if string(out.Content) == has[i] {

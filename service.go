@@ -120,7 +120,7 @@ func (s *Service) Open(ctx context.Context) error {
 		}
 		s.InstanceID = "appconfigd-" + id
 	}
-	return s.catalog.Reload(ctx, s.Store)
+	return s.catalog.Reload(ctx, s.Store, s.Logger)
 }
 
 // now returns the current time in UTC, truncated to milliseconds so that
@@ -136,7 +136,7 @@ func (s *Service) newID() (string, error) {
 // changed refreshes the data plane's view after a committed change. A
 // failure leaves the previous view in place; the next change retries.
 func (s *Service) changed(ctx context.Context) {
-	if err := s.catalog.Reload(ctx, s.Store); err != nil {
+	if err := s.catalog.Reload(ctx, s.Store, s.Logger); err != nil {
 		s.Logger.Error("refresh data plane view", "err", err)
 	}
 }
@@ -146,7 +146,7 @@ func (s *Service) changed(ctx context.Context) {
 // call it when another one changed something, and periodically as a safety
 // net.
 func (s *Service) Refresh(ctx context.Context) error {
-	return errors.Join(s.catalog.Reload(ctx, s.Store), s.reloadKeys(ctx))
+	return errors.Join(s.catalog.Reload(ctx, s.Store, s.Logger), s.reloadKeys(ctx))
 }
 
 // ListInput is the pagination of a List operation.

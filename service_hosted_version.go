@@ -2,7 +2,11 @@ package appconfigd
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strconv"
+
+	"github.com/appconfigd/appconfigd/featureflag"
 )
 
 // CreateHostedConfigurationVersion stores a new version of a hosted
@@ -30,6 +34,11 @@ func (s *Service) CreateHostedConfigurationVersion(ctx context.Context, appIdent
 			return Errorf(EConflict, "Latest-Version-Number %d does not match the latest version number %d of configuration profile %s", *latestVersionNumber, latest, p.ID)
 		}
 		v.ApplicationID, v.ConfigurationProfileID = a.ID, p.ID
+		if p.Type == ProfileTypeFeatureFlags {
+			if err := s.prepareFlags(ctx, tx, v, latest); err != nil {
+				return err
+			}
+		}
 		v.VersionNumber = latest + 1
 		v.CreatedAt = s.now()
 		return tx.CreateHostedConfigurationVersion(ctx, v)
@@ -38,6 +47,51 @@ func (s *Service) CreateHostedConfigurationVersion(ctx context.Context, appIdent
 		return nil, err
 	}
 	return v, nil
+}
+
+// flagsHelperMessage starts the message AWS sends for a malformed flag
+// document (evidence: "Error invoking extension AppConfig Feature Flags
+// Helper: Malformed 'Content' provided"); ours goes on to say what is wrong
+// and where.
+const flagsHelperMessage = "Error invoking extension AppConfig Feature Flags Helper: Malformed 'Content' provided"
+
+// prepareFlags validates a feature-flag document in the deployment-time
+// format and stamps it with _createdAt/_updatedAt as AWS does (wire §4.1).
+// Flags unchanged since the profile's latest version keep their stamps.
+func (s *Service) prepareFlags(ctx context.Context, tx Tx, v *HostedConfigurationVersion, latest int) error {
+	if err := featureflag.Validate(v.Content); err != nil {
+		return flagsError(err)
+	}
+	var previous []byte
+	if latest > 0 {
+		prev, err := tx.FindHostedConfigurationVersion(ctx, v.ApplicationID, v.ConfigurationProfileID, latest)
+		if err != nil {
+			return err
+		}
+		previous = prev.Content
+	}
+	stamped, err := featureflag.Stamp(v.Content, previous, s.now())
+	if err != nil {
+		return flagsError(err)
+	}
+	v.Content = stamped
+	return nil
+}
+
+// flagsError turns a feature-flag validation failure into a BadRequest
+// that lists every problem in Details.InvalidConfiguration.
+func flagsError(err error) error {
+	var ve *featureflag.ValidationError
+	if !errors.As(err, &ve) {
+		return badRequest("%s: %v", flagsHelperMessage, err)
+	}
+	e := &Error{Code: EBadRequest, Message: fmt.Sprintf("%s: %v", flagsHelperMessage, ve)}
+	for _, p := range ve.Problems {
+		e.InvalidConfiguration = append(e.InvalidConfiguration, InvalidConfigurationDetail{
+			Constraint: p.Constraint, Location: p.Location, Reason: p.Reason, Type: p.Type, Value: p.Value,
+		})
+	}
+	return e
 }
 
 // GetHostedConfigurationVersion returns one version with its content.

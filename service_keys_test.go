@@ -45,7 +45,7 @@ func TestSealingKeyRotation(t *testing.T) {
 	t0 := clock.Now()
 	poll := func(what, tok string) {
 		t.Helper()
-		if _, err := svc.GetLatestConfiguration(ctx, tok); err != nil {
+		if _, err := svc.GetLatestConfiguration(ctx, tok, appconfigd.PollOptions{}); err != nil {
 			t.Errorf("%s: %v", what, err)
 		}
 	}
@@ -119,7 +119,7 @@ func TestReplicaOpensTokensOfAKeyItHasNotLoaded(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok := must(a.StartConfigurationSession(ctx, in))
-	if _, err := b.GetLatestConfiguration(ctx, tok); err != nil {
+	if _, err := b.GetLatestConfiguration(ctx, tok, appconfigd.PollOptions{}); err != nil {
 		t.Errorf("replica b refused a token of a's new key: %v", err)
 	}
 }

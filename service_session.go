@@ -3,6 +3,7 @@ package appconfigd
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
 // StartSessionInput is what StartConfigurationSession takes (wire §1.2).
@@ -79,6 +80,37 @@ type LatestConfiguration struct {
 	VersionLabel               string
 	NextPollConfigurationToken string
 	NextPollIntervalInSeconds  int
+	// VersionNumber is the hosted version the session has after this poll,
+	// 0 while nothing was ever deployed. AWS keeps it to itself; the agent
+	// reports it as Configuration-Version (wire §4.4, §6 Q6).
+	VersionNumber int
+	// Rollout describes the deployment in progress, when the poll asked for
+	// entity rollout and one is.
+	Rollout *RolloutState
+}
+
+// PollOptions are the choices of a poller beyond the token.
+type PollOptions struct {
+	// EntityRollout asks for what an agent needs to roll a deployment out
+	// by entity rather than by session (wire §4.4 Entity-Id): during a
+	// deployment the poll answers with the version being deployed and
+	// reports the deployment's progress in Rollout.
+	EntityRollout bool
+}
+
+// RolloutState is the progress of a deployment as an entity-rollout agent
+// sees it.
+type RolloutState struct {
+	// ID identifies the deployment; agents hash entity IDs with it.
+	ID string
+	// Percentage is the share of entities that get TargetVersion now.
+	Percentage float64
+	// TargetVersion is the hosted version being deployed; BaselineVersion
+	// the one everybody else keeps (0 for none).
+	TargetVersion, BaselineVersion int
+	// SessionVersion is the version this session would get without entity
+	// rollout.
+	SessionVersion int
 }
 
 // Token errors (wire §2.3, evidence Q1–Q2). Reuse of a consumed next token
@@ -96,7 +128,11 @@ func tokenError(problem TokenProblem, message string) *Error {
 // (PollIntervalNotSatisfied, "Request too early"; without a requested
 // interval early polls are allowed, evidence Q7). A rejected poll does not
 // use up its token.
-func (s *Service) GetLatestConfiguration(ctx context.Context, token string) (*LatestConfiguration, error) {
+//
+// With opts.EntityRollout, a session first gets the deployment's baseline
+// (so the agent holds both versions) and then the version being deployed,
+// whatever its own rollout bucket; Rollout reports the deployment.
+func (s *Service) GetLatestConfiguration(ctx context.Context, token string, opts PollOptions) (*LatestConfiguration, error) {
 	if token == "" || len(token) > 8192 {
 		return nil, tokenError(ProblemCorrupted, "Token not valid")
 	}
@@ -128,7 +164,7 @@ func (s *Service) GetLatestConfiguration(ctx context.Context, token string) (*La
 			return nil, tokenError(ProblemPollIntervalNotSatisfied, "Request too early")
 		}
 	}
-	v, err := s.catalog.served(&t)
+	snap, plan, err := s.catalog.plan(&t)
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +173,21 @@ func (s *Service) GetLatestConfiguration(ctx context.Context, token string) (*La
 	}
 
 	out := &LatestConfiguration{NextPollIntervalInSeconds: t.PollInterval()}
+	var v *ServedVersion
+	if plan != nil {
+		n := plan.versionFor(t.SessionID, t.EnvironmentID)
+		if opts.EntityRollout && plan.Rollout != 0 {
+			out.Rollout = &RolloutState{
+				ID:              fmt.Sprintf("%s/%d", t.EnvironmentID, plan.RolloutDeployment),
+				Percentage:      plan.Percentage,
+				TargetVersion:   plan.Rollout,
+				BaselineVersion: plan.Baseline,
+				SessionVersion:  n,
+			}
+			n = plan.entityRolloutVersion(t.LastVersion)
+		}
+		v = snap.version(&t, n)
+	}
 	next := t
 	if t.Initial() {
 		chain, err := RandomBytes(s.Rand, len(next.Chain))
@@ -150,6 +201,7 @@ func (s *Service) GetLatestConfiguration(ctx context.Context, token string) (*La
 	next.ExpiresAt = now.Add(s.TokenTTL)
 	if v != nil {
 		out.ContentType = v.ContentType
+		out.VersionNumber = v.VersionNumber
 		if v.VersionNumber != t.LastVersion {
 			out.Content = v.Content
 			out.VersionLabel = v.VersionLabel

@@ -57,3 +57,14 @@ func (p *servingPlan) versionFor(sessionID [16]byte, environmentID string) int {
 func (p *servingPlan) uses(n int) bool {
 	return n != 0 && (p.Baseline == n || p.Rollout == n)
 }
+
+// entityRolloutVersion returns the version an entity-rollout agent's
+// session gets while a deployment is in progress, given the version it last
+// received: the baseline first, so that the agent can keep serving it to
+// entities outside the rollout, then the version being deployed.
+func (p *servingPlan) entityRolloutVersion(last int) int {
+	if p.Baseline != 0 && last != p.Baseline && last != p.Rollout {
+		return p.Baseline
+	}
+	return p.Rollout
+}

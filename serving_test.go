@@ -76,3 +76,27 @@ func TestServingPlanVersionFor(t *testing.T) {
 		}
 	}
 }
+
+func TestServingPlanEntityRolloutVersion(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		plan servingPlan
+		last int
+		want int
+	}{
+		{"NewSessionGetsBaselineFirst", servingPlan{Baseline: 1, Rollout: 2}, 0, 1},
+		{"OlderVersionGetsBaselineFirst", servingPlan{Baseline: 3, Rollout: 4}, 1, 3},
+		{"BaselineHolderGetsTarget", servingPlan{Baseline: 1, Rollout: 2}, 1, 2},
+		{"TargetHolderKeepsTarget", servingPlan{Baseline: 1, Rollout: 2}, 2, 2},
+		{"FirstDeploymentHasNoBaseline", servingPlan{Rollout: 1}, 0, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.plan.entityRolloutVersion(tt.last); got != tt.want {
+				t.Errorf("entityRolloutVersion(%d) of %+v = %d, want %d", tt.last, tt.plan, got, tt.want)
+			}
+		})
+	}
+}

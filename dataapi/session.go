@@ -62,7 +62,8 @@ func (s *Server) handleGetLatestConfiguration(w http.ResponseWriter, r *http.Req
 	case len(tokens) > 1:
 		return appconfigd.Errorf(appconfigd.EBadRequest, "ConfigurationToken must be given once, got %d configuration_token parameters", len(tokens))
 	}
-	out, err := s.Service.GetLatestConfiguration(r.Context(), tokens[0])
+	opts := appconfigd.PollOptions{EntityRollout: r.Header.Get(HeaderEntityRollout) == "1"}
+	out, err := s.Service.GetLatestConfiguration(r.Context(), tokens[0], opts)
 	if err != nil {
 		return err
 	}
@@ -80,6 +81,7 @@ func (s *Server) handleGetLatestConfiguration(w http.ResponseWriter, r *http.Req
 	if out.VersionLabel != "" {
 		h.Set("Version-Label", out.VersionLabel)
 	}
+	setExtensionHeaders(h, out)
 	h.Set("Content-Length", strconv.Itoa(len(out.Content)))
 	w.WriteHeader(http.StatusOK)
 	_, err = w.Write(out.Content)

@@ -699,14 +699,14 @@ func testCopiesEverything(t *testing.T, open func(t *testing.T) appconfigd.Store
 	wantSame(t, "destination after a Service opened it", read(t, dst), want)
 	// ... opens the token the source issued, with its sealing keys, and
 	// serves what the source served ...
-	out, err := dstSvc.GetLatestConfiguration(ctx, tok)
+	out, err := dstSvc.GetLatestConfiguration(ctx, tok, appconfigd.PollOptions{})
 	if err != nil {
 		t.Fatalf("poll on the destination with a token the source issued: %v", err)
 	}
 	if string(out.Content) != s.servedContent || out.VersionLabel != "v1" {
 		t.Errorf("poll on the destination = %q (label %q), want %q (v1)", out.Content, out.VersionLabel, s.servedContent)
 	}
-	if _, err := dstSvc.GetLatestConfiguration(ctx, out.NextPollConfigurationToken); err != nil {
+	if _, err := dstSvc.GetLatestConfiguration(ctx, out.NextPollConfigurationToken, appconfigd.PollOptions{}); err != nil {
 		t.Errorf("poll with the destination's next token: %v", err)
 	}
 	// ... shows the tags under the ARNs it builds ...

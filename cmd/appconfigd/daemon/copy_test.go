@@ -201,7 +201,7 @@ func TestCopyToPostgres(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if out, err := svc.GetLatestConfiguration(ctx, tok); err != nil || string(out.Content) != `{"v":1}` {
+		if out, err := svc.GetLatestConfiguration(ctx, tok, appconfigd.PollOptions{}); err != nil || string(out.Content) != `{"v":1}` {
 			t.Errorf("the copy serves %v, %v; want {\"v\":1}", out, err)
 		}
 

@@ -1,0 +1,73 @@
+package appconfigd_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/appconfigd/appconfigd"
+)
+
+// TestGetLatestConfigurationEntityRollout follows an entity-rollout poller
+// through a gradual deployment: it gets the baseline, then the version
+// being deployed whatever its own bucket, with the deployment's progress;
+// after completion the rollout report stops and nothing is resent.
+func TestGetLatestConfigurationEntityRollout(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	svc, clock := newService(t)
+	app := must(svc.CreateApplication(ctx, &appconfigd.Application{Name: "app"}, nil))
+	env := must(svc.CreateEnvironment(ctx, app.ID, &appconfigd.Environment{Name: "env"}, nil))
+	profile := must(svc.CreateConfigurationProfile(ctx, app.ID, &appconfigd.ConfigurationProfile{Name: "p", LocationURI: "hosted"}, nil))
+	v1 := must(svc.CreateHostedConfigurationVersion(ctx, app.ID, profile.ID, &appconfigd.HostedConfigurationVersion{Content: []byte("v1"), ContentType: "text/plain"}, nil))
+	v2 := must(svc.CreateHostedConfigurationVersion(ctx, app.ID, profile.ID, &appconfigd.HostedConfigurationVersion{Content: []byte("v2"), ContentType: "text/plain"}, nil))
+	instant := must(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{Name: "instant", GrowthFactor: 100}, nil))
+	linear := must(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{Name: "linear", DeploymentDurationInMinutes: 60, GrowthFactor: 20}, nil))
+	deploy := func(st *appconfigd.DeploymentStrategy, v *appconfigd.HostedConfigurationVersion) *appconfigd.Deployment {
+		t.Helper()
+		return must(svc.StartDeployment(ctx, app.ID, env.ID, appconfigd.StartDeploymentInput{
+			DeploymentStrategyID: st.ID, ConfigurationProfileID: profile.ID, ConfigurationVersion: itoa(v.VersionNumber),
+		}))
+	}
+	deploy(instant, v1)
+	tok := must(svc.StartConfigurationSession(ctx, appconfigd.StartSessionInput{
+		ApplicationIdentifier: app.ID, EnvironmentIdentifier: env.ID, ConfigurationProfileIdentifier: profile.ID,
+	}))
+	entity := appconfigd.PollOptions{EntityRollout: true}
+	poll := func(want string, wantVersion int) *appconfigd.LatestConfiguration {
+		t.Helper()
+		out := must(svc.GetLatestConfiguration(ctx, tok, entity))
+		tok = out.NextPollConfigurationToken
+		if string(out.Content) != want || out.VersionNumber != wantVersion {
+			t.Fatalf("poll got content %q version %d, want %q version %d", out.Content, out.VersionNumber, want, wantVersion)
+		}
+		return out
+	}
+	if out := poll("v1", 1); out.Rollout != nil {
+		t.Fatalf("without a deployment in progress Rollout = %+v, want nil", out.Rollout)
+	}
+
+	d := deploy(linear, v2)
+	first := d.Steps()[0]
+	clock.Set(d.StartedAt.Add(first.At))
+	must(svc.AdvanceDeployments(ctx))
+	out := poll("v2", 2)
+	want := appconfigd.RolloutState{ID: env.ID + "/2", Percentage: first.Percentage, TargetVersion: 2, BaselineVersion: 1}
+	if out.Rollout == nil {
+		t.Fatal("during the deployment Rollout = nil")
+	}
+	got := *out.Rollout
+	got.SessionVersion = 0 // depends on the session's random bucket
+	if got != want {
+		t.Errorf("Rollout = %+v, want %+v", got, want)
+	}
+	if sv := out.Rollout.SessionVersion; sv != 1 && sv != 2 {
+		t.Errorf("SessionVersion = %d, want 1 or 2", sv)
+	}
+	poll("", 2)
+
+	clock.Set(d.StartedAt.Add(61 * time.Minute))
+	must(svc.AdvanceDeployments(ctx))
+	if out := poll("", 2); out.Rollout != nil {
+		t.Errorf("after completion Rollout = %+v, want nil", out.Rollout)
+	}
+}
