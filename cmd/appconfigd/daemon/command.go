@@ -22,6 +22,7 @@ Usage:
   appconfigd [serve] [flags]            start the server (the default)
   appconfigd copy-to-postgres [flags]   copy a SQLite data directory into PostgreSQL
   appconfigd audit [flags]              print the audit trail of changes
+  appconfigd agent                      run a local AWS AppConfig Agent (set up by environment variables)
   appconfigd help                       show this help
 
 Flags of serve:
@@ -38,6 +39,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return runCopy(ctx, args[1:], stdout, stderr)
 		case auditCommand:
 			return runAudit(ctx, args[1:], stdout, stderr)
+		case agentCommand:
+			return runAgent(ctx, args[1:], os.Getenv, stdout, stderr)
 		case "help":
 			fs, _ := serveFlags(stderr)
 			fmt.Fprint(stdout, usage)
@@ -45,6 +48,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fs.PrintDefaults()
 			printCopyHelp(stdout)
 			printAuditHelp(stdout)
+			printAgentHelp(stdout)
 			return 0
 		default:
 			fmt.Fprintf(stderr, "appconfigd: unknown command %q; try appconfigd help\n", args[0])

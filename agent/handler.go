@@ -1,0 +1,89 @@
+package agent
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Handler returns the agent's HTTP API (wire §4.4):
+//
+//	GET /applications/{app}/environments/{env}/configurations/{profile}[?flag=key…]
+//
+// Segments are names or IDs, URL-encoded (a%2Fb names "a/b"). Requests
+// wait until Run has loaded backups or local files.
+func (a *Agent) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /applications/{app}/environments/{env}/configurations/{profile}", a.serveConfiguration)
+	if a.cfg.AccessToken == "" {
+		return mux
+	}
+	return a.requireToken(mux)
+}
+
+// requireToken answers 401 unless the request carries
+// "Authorization: Bearer ACCESS_TOKEN" (wire §4.4).
+func (a *Agent) requireToken(next http.Handler) http.Handler {
+	want := []byte(a.cfg.AccessToken)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), want) != 1 {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			writeError(w, errorf(http.StatusUnauthorized, "a valid Authorization: Bearer token is required"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (a *Agent) serveConfiguration(w http.ResponseWriter, r *http.Request) {
+	req, err := parseRequest(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	select {
+	case <-a.started:
+	case <-r.Context().Done():
+		return
+	}
+	k := Key{Application: r.PathValue("app"), Environment: r.PathValue("env"), Profile: r.PathValue("profile")}
+	s, err := a.lookup(r.Context(), k, req.entity)
+	if err != nil {
+		if r.Context().Err() == nil {
+			writeError(w, err)
+		}
+		return
+	}
+	body, contentType, err := s.render(req.flags, req.context)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	if v := s.version(); v != "" {
+		h.Set("Configuration-Version", v)
+	}
+	if s.versionLabel != "" {
+		h.Set("Version-Label", s.versionLabel)
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body) // a caller gone away needs no answer
+}
+
+// writeError answers with err's status and a plain-text message (wire
+// §4.4); errors that are not *httpError are the agent's own: 500.
+func writeError(w http.ResponseWriter, err error) {
+	var he *httpError
+	if !errors.As(err, &he) {
+		he = errorf(http.StatusInternalServerError, err.Error())
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(he.status)
+	w.Write([]byte(he.msg + "\n"))
+}

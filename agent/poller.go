@@ -1,0 +1,149 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/appconfigdata/types"
+)
+
+// maxSessionAge is when a session is replaced before its token can
+// expire: tokens live up to 24 hours (wire §1.3, evidence Q3), counted
+// here from the session's start, the earlier of the two readings.
+const maxSessionAge = 23 * time.Hour
+
+// Bounds of RequiredMinimumPollIntervalInSeconds (wire §1.2); outside them
+// the session asks for no minimum.
+const (
+	minRequiredPollInterval = 15 * time.Second
+	maxRequiredPollInterval = 86400 * time.Second
+)
+
+// firstRetry is the first wait after a failed poll; each further failure
+// doubles it, up to the poll interval.
+const firstRetry = time.Second
+
+// poller keeps one entry fresh through one configuration session.
+type poller struct {
+	agent *Agent
+	entry *entry
+	// token is the next token to poll with, "" when there is no session;
+	// started is when the session began; fresh says the next poll is the
+	// session's first.
+	token   string
+	started time.Time
+	fresh   bool
+}
+
+// run polls until the agent stops: once at once, then after every
+// interval the service asks for, or with backoff after a failure. A first
+// fetch the caller's names made fail ends the poller and forgets the
+// entry, so the next request asks again.
+func (p *poller) run(ctx context.Context) {
+	a, e := p.agent, p.entry
+	failures := 0
+	for first := true; ; first = false {
+		wait, err := p.poll(ctx)
+		switch {
+		case err == nil:
+			failures = 0
+		case ctx.Err() != nil:
+			e.fail(err)
+			e.markReady()
+			return
+		default:
+			failures++
+			wait = min(a.cfg.PollInterval, firstRetry<<min(failures-1, 20))
+			e.fail(err)
+			a.logger.Warn("poll failed", "configuration", e.key.String(), "err", err, "retry_in", wait, "serving_last_received", !e.empty())
+		}
+		if first {
+			if err != nil && !callerError(err) && e.empty() {
+				a.restoreBackup(e)
+			}
+			e.markReady()
+			if err != nil && callerError(err) && e.empty() {
+				a.forget(e)
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-a.clock.After(wait):
+		}
+	}
+}
+
+// poll polls once, starting a session when there is none, when the
+// session is old, or when the service rejects its token, and returns how
+// long to wait before the next poll.
+func (p *poller) poll(ctx context.Context) (time.Duration, error) {
+	if p.token == "" || p.agent.clock.Now().Sub(p.started) >= maxSessionAge {
+		if err := p.startSession(ctx); err != nil {
+			return 0, err
+		}
+	}
+	l, err := p.getLatest(ctx)
+	var badRequest *types.BadRequestException
+	if errors.As(err, &badRequest) {
+		// An expired, corrupted or reused token, or a poll the service
+		// thinks too early: a new session's first poll is always
+		// accepted (evidence Q1, Q3).
+		p.agent.logger.Debug("token rejected; starting a new session", "configuration", p.entry.key.String(), "err", err)
+		if err := p.startSession(ctx); err != nil {
+			return 0, err
+		}
+		l, err = p.getLatest(ctx)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if fresh := p.entry.apply(l, p.fresh); fresh != nil {
+		p.agent.logger.Info("new configuration", "configuration", p.entry.key.String(), "version", fresh.version(), "content_type", fresh.contentType)
+		if fresh.flagErr != nil {
+			p.agent.logger.Warn("feature flags cannot be read; requests get 500", "configuration", p.entry.key.String(), "err", fresh.flagErr)
+		}
+		p.agent.saveBackup(p.entry.key, fresh)
+	}
+	p.fresh = false
+	return max(p.agent.cfg.PollInterval, l.NextPollInterval), nil
+}
+
+func (p *poller) startSession(ctx context.Context) error {
+	p.token = ""
+	ctx, cancel := context.WithTimeout(ctx, p.agent.cfg.RequestTimeout)
+	defer cancel()
+	token, err := p.agent.client.StartSession(ctx, p.entry.key, requiredMinimumPollInterval(p.agent.cfg.PollInterval))
+	if err != nil {
+		return err
+	}
+	p.token, p.started, p.fresh = token, p.agent.clock.Now(), true
+	return nil
+}
+
+// getLatest polls with the current token and moves on to the next one. On
+// failure the token is kept: a call that never reached the service left
+// it valid, and one that did is rejected on reuse, which starts a new
+// session.
+func (p *poller) getLatest(ctx context.Context) (*Latest, error) {
+	ctx, cancel := context.WithTimeout(ctx, p.agent.cfg.RequestTimeout)
+	defer cancel()
+	l, err := p.agent.client.GetLatest(ctx, p.token)
+	if err != nil {
+		return nil, err
+	}
+	p.token = l.NextToken
+	return l, nil
+}
+
+// requiredMinimumPollInterval is the RequiredMinimumPollIntervalInSeconds
+// a session asks for: the poll interval when the service allows it, else
+// none (0).
+func requiredMinimumPollInterval(d time.Duration) int32 {
+	if d < minRequiredPollInterval || d > maxRequiredPollInterval {
+		return 0
+	}
+	return int32(d / time.Second)
+}
