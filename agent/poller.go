@@ -52,6 +52,10 @@ func (p *poller) run(ctx context.Context) {
 			e.fail(err)
 			e.markReady()
 			return
+		case first && callerError(err) && e.empty():
+			// Not retried: the next request asks again (below).
+			e.fail(err)
+			a.logger.Info("configuration not available", "configuration", e.key.String(), "err", err)
 		default:
 			failures++
 			wait = min(a.cfg.PollInterval, firstRetry<<min(failures-1, 20))
