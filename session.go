@@ -68,7 +68,11 @@ const sessionTokenFormat = 1
 
 // MarshalBinary encodes t compactly for sealing.
 func (t *SessionToken) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, 96)
+	return t.appendBinary(make([]byte, 0, 96)), nil
+}
+
+// appendBinary appends what MarshalBinary returns to b.
+func (t *SessionToken) appendBinary(b []byte) []byte {
 	b = append(b, sessionTokenFormat)
 	b = append(b, t.SessionID[:]...)
 	b = append(b, t.Chain[:]...)
@@ -80,8 +84,7 @@ func (t *SessionToken) MarshalBinary() ([]byte, error) {
 	b = binary.AppendUvarint(b, uint64(t.LastVersion))
 	b = binary.AppendUvarint(b, uint64(t.MinPollInterval))
 	b = binary.AppendVarint(b, t.IssuedAt.UnixMilli())
-	b = binary.AppendVarint(b, t.ExpiresAt.UnixMilli())
-	return b, nil
+	return binary.AppendVarint(b, t.ExpiresAt.UnixMilli())
 }
 
 var errMalformedToken = errors.New("malformed session token")
@@ -138,7 +141,9 @@ func (t *SessionToken) UnmarshalBinary(b []byte) error {
 	t.ExpiresAt = time.UnixMilli(expires).UTC()
 	// Only the canonical encoding is a token: varints padded with extra
 	// bytes decode to the same values but are not what Marshal writes.
-	if again, _ := t.MarshalBinary(); !bytes.Equal(again, original) {
+	// Re-encoded on the stack: a typical token fits in buf.
+	var buf [128]byte
+	if again := t.appendBinary(buf[:0]); !bytes.Equal(again, original) {
 		return errMalformedToken
 	}
 	return nil

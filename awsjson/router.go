@@ -51,32 +51,39 @@ func NewRouter(routes []Route) http.Handler {
 			})
 		}))
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// ServeMux would redirect an unclean path (//, ., ..) to another
-		// resource with an HTML body; no operation has such a path.
-		if !isClean(r.URL.Path) {
-			WriteError(w, UnknownOperation, map[string]any{
-				"Message": "No operation matches " + r.Method + " " + r.URL.Path,
-			})
-			return
-		}
-		if _, p := ops.Handler(r); p != "" {
-			ops.ServeHTTP(w, r)
-			return
-		}
+	// The fallback takes every request no operation matches, so that a
+	// request is matched once: an operation's more specific pattern wins
+	// over "/", and ServeMux still redirects to an operation's path with
+	// a trailing slash as before.
+	ops.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, p := paths.Handler(r); p != "" {
 			paths.ServeHTTP(w, r)
 			return
 		}
-		WriteError(w, UnknownOperation, map[string]any{
-			"Message": "No operation matches " + r.Method + " " + r.URL.Path,
-		})
+		unknownOperation(w, r)
+	}))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// ServeMux would redirect an unclean path (//, ., ..) to another
+		// resource with an HTML body, and answer "OPTIONS *" with a bare
+		// 400; no operation has such a path.
+		if !isClean(r.URL.Path) || r.RequestURI == "*" {
+			unknownOperation(w, r)
+			return
+		}
+		ops.ServeHTTP(w, r)
+	})
+}
+
+func unknownOperation(w http.ResponseWriter, r *http.Request) {
+	WriteError(w, UnknownOperation, map[string]any{
+		"Message": "No operation matches " + r.Method + " " + r.URL.Path,
 	})
 }
 
 // isClean reports whether p is a path ServeMux would not redirect: no empty,
-// "." or ".." segments, apart from one trailing slash.
+// "." or ".." segments, apart from one trailing slash ("//" is the empty
+// segment of "/" plus that slash).
 func isClean(p string) bool {
 	trimmed := strings.TrimSuffix(p, "/")
-	return trimmed != "" && path.Clean(trimmed) == trimmed
+	return trimmed != "" && trimmed != "/" && path.Clean(trimmed) == trimmed
 }

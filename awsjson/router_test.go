@@ -35,11 +35,19 @@ func TestRouter(t *testing.T) {
 		{"WrongMethod", "PUT", "/things/a1", 405, "", "MethodNotAllowedException"},
 		{"DoubleSlashNotRedirected", "GET", "//things/a1", 404, "", "UnknownOperationException"},
 		{"DotDotNotRedirected", "GET", "/things/../things/a1", 404, "", "UnknownOperationException"},
+		{"RootDoubleSlashNotRedirected", "GET", "//", 404, "", "UnknownOperationException"},
+		{"OptionsStar", "OPTIONS", "*", 404, "", "UnknownOperationException"},
+		{"HeadTakesGet", "HEAD", "/things/a1", 200, "get:a1", ""},
+		{"WrongMethodOnExactPath", "GET", "/things", 405, "", "MethodNotAllowedException"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			req := httptest.NewRequest(tt.method, "http://x"+tt.path, nil)
+			target := "http://x" + tt.path
+			if tt.path == "*" {
+				target = "*"
+			}
+			req := httptest.NewRequest(tt.method, target, nil)
 			rec := httptest.NewRecorder()
 			router.ServeHTTP(rec, req)
 			if rec.Code != tt.wantStatus {

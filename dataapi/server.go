@@ -3,6 +3,7 @@
 package dataapi
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -27,12 +28,15 @@ func (s *Server) Routes() []awsjson.Route {
 	}
 }
 
-// handle authenticates the request, runs fn and encodes its error.
-func (s *Server) handle(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+// handle authenticates the request, runs fn with a context carrying the
+// principal and encodes its error. The context is passed on its own rather
+// than in a copy of the request: a poll is cheap enough for the copy to
+// show.
+func (s *Server) handle(fn func(ctx context.Context, w http.ResponseWriter, r *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.Auth.Authenticate(r)
 		if err == nil {
-			err = fn(w, r.WithContext(appconfigd.NewContextWithPrincipal(r.Context(), p)))
+			err = fn(appconfigd.NewContextWithPrincipal(r.Context(), p), w, r)
 		}
 		if err != nil {
 			s.writeError(w, r, err)

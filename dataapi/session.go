@@ -1,8 +1,11 @@
 package dataapi
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/appconfigd/appconfigd"
 	"github.com/appconfigd/appconfigd/awsjson"
@@ -25,7 +28,7 @@ type startConfigurationSessionResponse struct {
 
 // handleStartConfigurationSession serves POST /configurationsessions
 // (wire §1.2).
-func (s *Server) handleStartConfigurationSession(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleStartConfigurationSession(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxSessionBody)
 	var req startConfigurationSessionRequest
 	if err := awsjson.DecodeJSON(r, &req); err != nil {
@@ -43,7 +46,7 @@ func (s *Server) handleStartConfigurationSession(w http.ResponseWriter, r *http.
 			return appconfigd.Errorf(appconfigd.EBadRequest, "RequiredMinimumPollIntervalInSeconds must be between %d and %d, got 0", appconfigd.MinPollInterval, appconfigd.MaxPollInterval)
 		}
 	}
-	token, err := s.Service.StartConfigurationSession(r.Context(), in)
+	token, err := s.Service.StartConfigurationSession(ctx, in)
 	if err != nil {
 		return err
 	}
@@ -54,40 +57,75 @@ func (s *Server) handleStartConfigurationSession(w http.ResponseWriter, r *http.
 // handleGetLatestConfiguration serves GET /configuration (wire §1.3): the
 // configuration bytes as the body, metadata in headers, and a fresh token
 // on every success.
-func (s *Server) handleGetLatestConfiguration(w http.ResponseWriter, r *http.Request) error {
-	tokens := r.URL.Query()["configuration_token"]
+func (s *Server) handleGetLatestConfiguration(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+	token, n := configurationToken(r.URL)
 	switch {
-	case len(tokens) == 0 || tokens[0] == "":
+	case n == 0 || token == "":
 		return appconfigd.Errorf(appconfigd.EBadRequest, "ConfigurationToken is required (query parameter configuration_token)")
-	case len(tokens) > 1:
-		return appconfigd.Errorf(appconfigd.EBadRequest, "ConfigurationToken must be given once, got %d configuration_token parameters", len(tokens))
+	case n > 1:
+		return appconfigd.Errorf(appconfigd.EBadRequest, "ConfigurationToken must be given once, got %d configuration_token parameters", n)
 	}
 	opts := appconfigd.PollOptions{EntityRollout: r.Header.Get(HeaderEntityRollout) == "1"}
-	out, err := s.Service.GetLatestConfiguration(r.Context(), tokens[0], opts)
+	out, err := s.Service.GetLatestConfiguration(ctx, token, opts)
 	if err != nil {
 		return err
 	}
 	h := w.Header()
-	h.Set("Next-Poll-Configuration-Token", out.NextPollConfigurationToken)
+	// The keys are canonical already, which h.Set would check one by one,
+	// and the values share one backing array.
+	values := make([]string, 0, 5)
+	set := func(key, value string) {
+		values = append(values, value)
+		h[key] = values[len(values)-1 : len(values) : len(values)]
+	}
+	set("Next-Poll-Configuration-Token", out.NextPollConfigurationToken)
 	// Plain decimal: the Go SDK parses it with strconv.ParseInt(v, 0, 32).
-	h.Set("Next-Poll-Interval-In-Seconds", strconv.Itoa(out.NextPollIntervalInSeconds))
+	set("Next-Poll-Interval-In-Seconds", strconv.Itoa(out.NextPollIntervalInSeconds))
 	if out.ContentType != "" {
-		h.Set("Content-Type", out.ContentType)
+		set("Content-Type", out.ContentType)
 	} else {
 		// Nothing deployed yet: send no Content-Type rather than let
 		// net/http guess one.
 		h["Content-Type"] = nil
 	}
 	if out.VersionLabel != "" {
-		h.Set("Version-Label", out.VersionLabel)
+		set("Version-Label", out.VersionLabel)
 	}
 	setExtensionHeaders(h, out)
-	h.Set("Content-Length", strconv.Itoa(len(out.Content)))
+	set("Content-Length", strconv.Itoa(len(out.Content)))
 	w.WriteHeader(http.StatusOK)
 	_, err = w.Write(out.Content)
 	if err != nil {
 		// The client went away; there is nobody to answer.
-		s.Logger.Debug("write configuration", "request_id", awsjson.RequestID(r.Context()), "err", err)
+		s.Logger.Debug("write configuration", "request_id", awsjson.RequestID(ctx), "err", err)
 	}
 	return nil
+}
+
+// configurationToken returns the first configuration_token parameter of u
+// and how many there are, as u.Query() counts them. A query of that one
+// parameter, what every poll sends, is read without building Query's map.
+func configurationToken(u *url.URL) (first string, n int) {
+	const name = "configuration_token"
+	if q := u.RawQuery; !strings.ContainsAny(q, "&;") {
+		if q == "" {
+			return "", 0
+		}
+		// The one parameter, decoded as url.ParseQuery decodes it: a
+		// malformed escape drops it.
+		k, v, _ := strings.Cut(q, "=")
+		k, err := url.QueryUnescape(k)
+		if err != nil || k != name {
+			return "", 0
+		}
+		if v, err = url.QueryUnescape(v); err != nil {
+			return "", 0
+		}
+		return v, 1
+	}
+	tokens := u.Query()[name]
+	if len(tokens) == 0 {
+		return "", 0
+	}
+	return tokens[0], len(tokens)
 }

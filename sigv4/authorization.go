@@ -1,6 +1,7 @@
 package sigv4
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -67,16 +68,18 @@ func ParseAuthorization(header string) (Authorization, error) {
 	}
 
 	var a Authorization
-	elems := strings.Split(credential, "/")
-	if len(elems) != 5 {
+	if strings.Count(credential, "/") != 4 {
 		return Authorization{}, invalid("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '%s'", truncate(credential, 256))
 	}
-	a.AccessKeyID = elems[0]
-	a.Scope = Scope{Date: elems[1], Region: elems[2], Service: elems[3], Terminator: elems[4]}
+	elem := credential
+	for _, dst := range []*string{&a.AccessKeyID, &a.Scope.Date, &a.Scope.Region, &a.Scope.Service} {
+		*dst, elem, _ = strings.Cut(elem, "/")
+	}
+	a.Scope.Terminator = elem
 	if a.AccessKeyID == "" {
 		return Authorization{}, invalid("Credential has an empty access key ID")
 	}
-	if d, err := time.Parse(DateFormat, a.Scope.Date); err != nil || d.Format(DateFormat) != a.Scope.Date {
+	if _, ok := parseStamp(a.Scope.Date, false); !ok {
 		return Authorization{}, invalid("Credential date must be in the form YYYYMMDD, got '%s'", truncate(a.Scope.Date, 64))
 	}
 	if a.Scope.Region == "" {
@@ -87,15 +90,23 @@ func ParseAuthorization(header string) (Authorization, error) {
 		return Authorization{}, invalid("Authorization header has an empty 'SignedHeaders' parameter")
 	}
 	a.SignedHeaders = strings.Split(signedHeaders, ";")
-	names := make(map[string]bool, len(a.SignedHeaders))
-	for _, h := range a.SignedHeaders {
+	// A request signs a handful of headers, for which scanning the names
+	// before beats a map; a header listing many gets a map, so that its
+	// refusal takes linear time.
+	var names map[string]bool
+	if len(a.SignedHeaders) > 16 {
+		names = make(map[string]bool, len(a.SignedHeaders))
+	}
+	for i, h := range a.SignedHeaders {
 		if !validHeaderName(h) {
 			return Authorization{}, invalid("SignedHeaders must list lower-case header names separated by ';', got '%s'", truncate(signedHeaders, 256))
 		}
-		if names[h] {
+		if names != nil && names[h] || names == nil && slices.Contains(a.SignedHeaders[:i], h) {
 			return Authorization{}, invalid("SignedHeaders lists '%s' twice", h)
 		}
-		names[h] = true
+		if names != nil {
+			names[h] = true
+		}
 	}
 
 	if !isLowerHex(signature, 64) {
@@ -103,6 +114,44 @@ func ParseAuthorization(header string) (Authorization, error) {
 	}
 	a.Signature = signature
 	return a, nil
+}
+
+// parseStamp parses s in DateFormat, or in TimeFormat withClock, and
+// reports whether it is exactly that: what time.Parse accepts and then
+// formats back to s, at a fraction of the cost (fixed-width digits, each
+// field in range, a day the month has).
+func parseStamp(s string, withClock bool) (time.Time, bool) {
+	width := len(DateFormat)
+	if withClock {
+		width = len(TimeFormat)
+	}
+	if len(s) != width {
+		return time.Time{}, false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	year, month, day := num(0, 4), num(4, 2), num(6, 2)
+	hour, minute, second := 0, 0, 0
+	if withClock {
+		if s[8] != 'T' || s[15] != 'Z' {
+			return time.Time{}, false
+		}
+		hour, minute, second = num(9, 2), num(11, 2), num(13, 2)
+	}
+	if year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, second, 0, time.UTC)
+	// time.Date carries a day past the month's end into the next month.
+	return t, t.Day() == day
 }
 
 // validHeaderName reports whether s is a non-empty, lower-case HTTP field

@@ -1,6 +1,11 @@
 package sigv4
 
-import "testing"
+import (
+	"fmt"
+	"net/textproto"
+	"testing"
+	"time"
+)
 
 func TestTrimAll(t *testing.T) {
 	cases := []struct{ in, sdk, botocore string }{
@@ -11,13 +16,15 @@ func TestTrimAll(t *testing.T) {
 		{"a\x1cb", "a\x1cb", "a b"},
 		{"", "", ""},
 		{`"a   b   c"`, `"a b c"`, `"a b c"`},
+		{" \t\n", "", ""},
+		{"a\xffb\r\n\xc3\xa9", "a\xffb\r\n\xc3\xa9", "a\xffb \xc3\xa9"},
 	}
 	for _, c := range cases {
-		if got := trimAll(c.in); got != c.sdk {
-			t.Errorf("trimAll(%q) = %q, want %q", c.in, got, c.sdk)
+		if got := string(appendTrimAll([]byte("x:"), c.in)); got != "x:"+c.sdk {
+			t.Errorf("appendTrimAll(%q) = %q, want %q", c.in, got, "x:"+c.sdk)
 		}
-		if got := trimAllPython(c.in); got != c.botocore {
-			t.Errorf("trimAllPython(%q) = %q, want %q", c.in, got, c.botocore)
+		if got := string(appendTrimAllPython([]byte("x:"), c.in)); got != "x:"+c.botocore {
+			t.Errorf("appendTrimAllPython(%q) = %q, want %q", c.in, got, "x:"+c.botocore)
 		}
 	}
 }
@@ -58,6 +65,69 @@ func TestCanonicalURIAndQuery(t *testing.T) {
 	for in, want := range queries {
 		if got := CanonicalQuery(in); got != want {
 			t.Errorf("CanonicalQuery(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzCanonicalHeaderKey: for every name ParseAuthorization admits in
+// SignedHeaders, the key the canonical headers are looked up under is the
+// one net/http stores the header under.
+func FuzzCanonicalHeaderKey(f *testing.F) {
+	for _, seed := range []string{"host", "x-amz-date", "amz-sdk-invocation-id", "content-type", "-a--b-", "x_y.z~1", "a!#$%&'*+-.^_`|~9"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if !validHeaderName(name) {
+			return
+		}
+		if got, want := string(appendCanonicalHeaderKey(nil, name)), textproto.CanonicalMIMEHeaderKey(name); got != want {
+			t.Errorf("appendCanonicalHeaderKey(%q) = %q, want %q", name, got, want)
+		}
+	})
+}
+
+// FuzzParseStamp: parseStamp accepts exactly what time.Parse accepts and
+// formats back unchanged, and reads the same time from it.
+func FuzzParseStamp(f *testing.F) {
+	for _, seed := range []string{"20260101T003000Z", "20240229T235959Z", "20230229T000000Z", "20261301T000000Z", "20260101T240000Z", "20260101T006000Z", "+0260101T000000Z", "2026010100:00:0Z", "00000101T000000Z", "20260101", "20260431", "2026010", ""} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, c := range []struct {
+			layout    string
+			withClock bool
+		}{{DateFormat, false}, {TimeFormat, true}} {
+			want, err := time.Parse(c.layout, s)
+			wantOK := err == nil && want.Format(c.layout) == s
+			got, ok := parseStamp(s, c.withClock)
+			if ok != wantOK || ok && !got.Equal(want) {
+				t.Errorf("parseStamp(%q, %v) = %v, %v; time.Parse(%q) = %v, %v", s, c.withClock, got, ok, c.layout, want, wantOK)
+			}
+		}
+	})
+}
+
+// TestParseStampAgreesWithTimeParse walks the edges of every field, leap
+// years included, against time.Parse and a round trip through Format.
+func TestParseStampAgreesWithTimeParse(t *testing.T) {
+	t.Parallel()
+	for _, year := range []int{0, 1, 4, 100, 400, 1900, 2000, 2024, 2026, 9999} {
+		for month := 0; month <= 13; month++ {
+			for day := 0; day <= 32; day++ {
+				for _, clock := range []string{"000000", "235959", "240000", "006000", "000060"} {
+					date := fmt.Sprintf("%04d%02d%02d", year, month, day)
+					for _, c := range []struct {
+						s, layout string
+						withClock bool
+					}{{date, DateFormat, false}, {date + "T" + clock + "Z", TimeFormat, true}} {
+						want, err := time.Parse(c.layout, c.s)
+						wantOK := err == nil && want.Format(c.layout) == c.s
+						if got, ok := parseStamp(c.s, c.withClock); ok != wantOK || ok && !got.Equal(want) {
+							t.Fatalf("parseStamp(%q) = %v, %v; time.Parse = %v, %v", c.s, got, ok, want, wantOK)
+						}
+					}
+				}
+			}
 		}
 	}
 }

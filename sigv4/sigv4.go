@@ -52,7 +52,8 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -91,7 +92,17 @@ type Scope struct {
 // String returns the scope as it appears in the string to sign:
 // "20260101/us-east-1/appconfig/aws4_request".
 func (s Scope) String() string {
-	return s.Date + "/" + s.Region + "/" + s.Service + "/" + s.Terminator
+	return string(appendScope(nil, s))
+}
+
+func appendScope(dst []byte, s Scope) []byte {
+	dst = append(dst, s.Date...)
+	dst = append(dst, '/')
+	dst = append(dst, s.Region...)
+	dst = append(dst, '/')
+	dst = append(dst, s.Service...)
+	dst = append(dst, '/')
+	return append(dst, s.Terminator...)
 }
 
 // Authorization is a parsed SigV4 Authorization header:
@@ -117,24 +128,34 @@ type Authorization struct {
 // The path and query are taken from r.RequestURI, which is what the client
 // sent, when r is a server request, and from r.URL otherwise.
 func CanonicalRequest(r *http.Request, signedHeaders []string, payloadHash string) string {
-	return canonicalRequest(r, signedHeaders, payloadHash, trimAll)
+	return string(appendCanonicalRequest(nil, r, signedHeaders, payloadHash, appendTrimAll))
 }
 
-func canonicalRequest(r *http.Request, signedHeaders []string, payloadHash string, trim func(string) string) string {
+// appendTrimFunc appends a trimmed header value to dst: appendTrimAll for
+// the SDK's form, appendTrimAllPython for botocore's.
+type appendTrimFunc func(dst []byte, value string) []byte
+
+// appendCanonicalRequest appends the canonical request to dst. The
+// Verifier hashes it in a reused buffer, so that building it allocates
+// nothing for a request with at most one query parameter (a poll).
+func appendCanonicalRequest(dst []byte, r *http.Request, signedHeaders []string, payloadHash string, trim appendTrimFunc) []byte {
 	path, query := wireTarget(r)
-	var b strings.Builder
-	b.WriteString(r.Method)
-	b.WriteByte('\n')
-	b.WriteString(CanonicalURI(path))
-	b.WriteByte('\n')
-	b.WriteString(CanonicalQuery(query))
-	b.WriteByte('\n')
-	b.WriteString(canonicalHeaders(r, signedHeaders, trim))
-	b.WriteByte('\n')
-	b.WriteString(strings.Join(signedHeaders, ";"))
-	b.WriteByte('\n')
-	b.WriteString(payloadHash)
-	return b.String()
+	dst = append(dst, r.Method...)
+	dst = append(dst, '\n')
+	dst = appendCanonicalURI(dst, path)
+	dst = append(dst, '\n')
+	dst = appendCanonicalQuery(dst, query)
+	dst = append(dst, '\n')
+	dst = appendCanonicalHeaders(dst, r, signedHeaders, trim)
+	dst = append(dst, '\n')
+	for i, name := range signedHeaders {
+		if i > 0 {
+			dst = append(dst, ';')
+		}
+		dst = append(dst, name...)
+	}
+	dst = append(dst, '\n')
+	return append(dst, payloadHash...)
 }
 
 // wireTarget returns the escaped path and the raw query the client sent.
@@ -181,10 +202,14 @@ func wireTarget(r *http.Request) (path, query string) {
 // every service but S3: the path percent-encoded once more, so that each
 // segment ends up encoded twice. An empty path is "/".
 func CanonicalURI(escapedPath string) string {
+	return string(appendCanonicalURI(nil, escapedPath))
+}
+
+func appendCanonicalURI(dst []byte, escapedPath string) []byte {
 	if escapedPath == "" {
-		return "/"
+		return append(dst, '/')
 	}
-	return encode(escapedPath, true)
+	return appendEncoded(dst, escapedPath, true)
 }
 
 // CanonicalQuery returns the canonical query string of a raw query:
@@ -195,8 +220,19 @@ func CanonicalURI(escapedPath string) string {
 // '=' has an empty value. Empty parameters ("a=1&&b=2") are skipped, as
 // url.ParseQuery skips them.
 func CanonicalQuery(rawQuery string) string {
+	return string(appendCanonicalQuery(nil, rawQuery))
+}
+
+func appendCanonicalQuery(dst []byte, rawQuery string) []byte {
 	if rawQuery == "" {
-		return ""
+		return dst
+	}
+	if !strings.Contains(rawQuery, "&") {
+		// One parameter, as in every poll: nothing to sort.
+		k, v, _ := strings.Cut(rawQuery, "=")
+		dst = appendEncoded(dst, queryUnescape(k), false)
+		dst = append(dst, '=')
+		return appendEncoded(dst, queryUnescape(v), false)
 	}
 	type pair struct{ k, v string }
 	var pairs []pair
@@ -207,22 +243,21 @@ func CanonicalQuery(rawQuery string) string {
 		k, v, _ := strings.Cut(part, "=")
 		pairs = append(pairs, pair{encode(queryUnescape(k), false), encode(queryUnescape(v), false)})
 	}
-	sort.Slice(pairs, func(i, j int) bool {
-		if pairs[i].k != pairs[j].k {
-			return pairs[i].k < pairs[j].k
+	slices.SortFunc(pairs, func(a, b pair) int {
+		if c := strings.Compare(a.k, b.k); c != 0 {
+			return c
 		}
-		return pairs[i].v < pairs[j].v
+		return strings.Compare(a.v, b.v)
 	})
-	var b strings.Builder
 	for i, p := range pairs {
 		if i > 0 {
-			b.WriteByte('&')
+			dst = append(dst, '&')
 		}
-		b.WriteString(p.k)
-		b.WriteByte('=')
-		b.WriteString(p.v)
+		dst = append(dst, p.k...)
+		dst = append(dst, '=')
+		dst = append(dst, p.v...)
 	}
-	return b.String()
+	return dst
 }
 
 // queryUnescape decodes a query component like url.QueryUnescape ('+' is a
@@ -240,32 +275,46 @@ func queryUnescape(s string) string {
 // A-Z a-z 0-9 - . _ ~ (and '/' when keepSlash), with uppercase hex: the
 // UriEncode function of the SigV4 specification.
 func encode(s string, keepSlash bool) string {
-	const hexDigits = "0123456789ABCDEF"
-	n := 0
 	for i := 0; i < len(s); i++ {
 		if !unreserved(s[i]) && !(keepSlash && s[i] == '/') {
-			n++
+			return string(appendEncoded(make([]byte, 0, len(s)+16), s, keepSlash))
 		}
 	}
-	if n == 0 {
-		return s
-	}
-	b := make([]byte, 0, len(s)+2*n)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if unreserved(c) || (keepSlash && c == '/') {
-			b = append(b, c)
-		} else {
-			b = append(b, '%', hexDigits[c>>4], hexDigits[c&15])
-		}
-	}
-	return string(b)
+	return s
 }
 
-func unreserved(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '.' || c == '_' || c == '~'
+// appendEncoded appends s to dst percent-encoded as encode does, copying
+// runs of characters that stay as they are in one go.
+func appendEncoded(dst []byte, s string, keepSlash bool) []byte {
+	const hexDigits = "0123456789ABCDEF"
+	for {
+		i := 0
+		for i < len(s) && (unreserved(s[i]) || keepSlash && s[i] == '/') {
+			i++
+		}
+		dst = append(dst, s[:i]...)
+		if i == len(s) {
+			return dst
+		}
+		c := s[i]
+		dst = append(dst, '%', hexDigits[c>>4], hexDigits[c&15])
+		s = s[i+1:]
+	}
 }
+
+// unreserved reports whether c is one of the characters SigV4's UriEncode
+// keeps: A-Z a-z 0-9 - . _ ~.
+func unreserved(c byte) bool {
+	return unreservedChars[c]
+}
+
+var unreservedChars = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~'
+	}
+	return t
+}()
 
 // CanonicalHeaders returns the canonical headers block for the signed
 // header names: one "name:value\n" line per name, in the given order.
@@ -279,83 +328,104 @@ func unreserved(c byte) bool {
 // other ASCII white space character into a space; the Verifier tries that
 // form as well when it differs (see [Verifier]).
 func CanonicalHeaders(r *http.Request, signedHeaders []string) string {
-	return canonicalHeaders(r, signedHeaders, trimAll)
+	return string(appendCanonicalHeaders(nil, r, signedHeaders, appendTrimAll))
 }
 
-func canonicalHeaders(r *http.Request, signedHeaders []string, trim func(string) string) string {
-	var b strings.Builder
+func appendCanonicalHeaders(dst []byte, r *http.Request, signedHeaders []string, trim appendTrimFunc) []byte {
 	for _, name := range signedHeaders {
-		b.WriteString(name)
-		b.WriteByte(':')
-		switch {
-		case name == "host":
+		dst = append(dst, name...)
+		dst = append(dst, ':')
+		if name == "host" {
 			host := r.Host
 			if host == "" {
 				host = r.URL.Host
 			}
-			b.WriteString(trim(host))
-		default:
-			values := r.Header.Values(name)
-			if len(values) == 0 && name == "content-length" && r.ContentLength > 0 {
-				values = []string{itoa(r.ContentLength)}
-			}
-			for i, v := range values {
-				if i > 0 {
-					b.WriteByte(',')
-				}
-				b.WriteString(trim(v))
-			}
+			dst = trim(dst, host)
+			dst = append(dst, '\n')
+			continue
 		}
-		b.WriteByte('\n')
+		// Look the values up under the canonical key, written after
+		// the line so far and cut off again: r.Header.Values(name)
+		// would allocate the key.
+		keyAt := len(dst)
+		dst = appendCanonicalHeaderKey(dst, name)
+		values := r.Header[string(dst[keyAt:])]
+		dst = dst[:keyAt]
+		if len(values) == 0 && name == "content-length" && r.ContentLength > 0 {
+			dst = strconv.AppendInt(dst, r.ContentLength, 10)
+		}
+		for i, v := range values {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = trim(dst, v)
+		}
+		dst = append(dst, '\n')
 	}
-	return b.String()
+	return dst
 }
 
-// trimAll removes leading and trailing white space and collapses each run
-// of spaces into one: the Trimall function of the specification as the
-// SDK applies it (StripExcessSpaces, then strings.TrimSpace).
-func trimAll(s string) string {
-	s = strings.TrimSpace(s)
-	if !strings.Contains(s, "  ") {
-		return s
+// appendCanonicalHeaderKey appends the key net/http stores a header under
+// (textproto.CanonicalMIMEHeaderKey) for a lower-case header name:
+// the first letter and every letter after a '-' in upper case.
+// ParseAuthorization admits only token characters, which that function
+// canonicalizes this way too.
+func appendCanonicalHeaderKey(dst []byte, name string) []byte {
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if upper && 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		dst = append(dst, c)
+		upper = c == '-'
 	}
-	b := make([]byte, 0, len(s))
+	return dst
+}
+
+// appendTrimAll appends s with leading and trailing white space removed
+// and each run of spaces collapsed into one: the Trimall function of the
+// specification as the SDK applies it (StripExcessSpaces, then
+// strings.TrimSpace).
+func appendTrimAll(dst []byte, s string) []byte {
+	s = strings.TrimSpace(s)
 	for i := 0; i < len(s); i++ {
 		if s[i] == ' ' && i > 0 && s[i-1] == ' ' {
 			continue
 		}
-		b = append(b, s[i])
+		dst = append(dst, s[i])
 	}
-	return string(b)
+	return dst
 }
 
-// trimAllPython is botocore's Trimall, ' '.join(value.split()): every run
-// of white space, as Python's str.isspace counts it among ASCII
-// characters, becomes one space, and the ends are trimmed. (Non-ASCII
-// header values do not survive botocore's Latin-1 encoding of headers
-// intact anyway.)
-func trimAllPython(s string) string {
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		return r == ' ' || '\t' <= r && r <= '\r' || '\x1c' <= r && r <= '\x1f'
-	}), " ")
-}
-
-func itoa(n int64) string {
-	var buf [20]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			return string(buf[i:])
+// appendTrimAllPython appends s as botocore's Trimall, ' '.join(value.split()),
+// leaves it: every run of white space, as Python's str.isspace counts it
+// among ASCII characters, becomes one space, and the ends are trimmed.
+// (Non-ASCII header values do not survive botocore's Latin-1 encoding of
+// headers intact anyway; their bytes are never white space here.)
+func appendTrimAllPython(dst []byte, s string) []byte {
+	space, first := false, true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' || '\t' <= c && c <= '\r' || '\x1c' <= c && c <= '\x1f' {
+			space = true
+			continue
 		}
+		if space && !first {
+			dst = append(dst, ' ')
+		}
+		space, first = false, false
+		dst = append(dst, c)
 	}
+	return dst
 }
 
 // HashPayload returns the hex SHA-256 of a request body, the payload hash
 // of the canonical request.
 func HashPayload(body []byte) string {
+	if len(body) == 0 {
+		return EmptyPayloadHash
+	}
 	sum := sha256.Sum256(body)
 	return hex.EncodeToString(sum[:])
 }
@@ -365,8 +435,19 @@ func HashPayload(body []byte) string {
 //
 //	AWS4-HMAC-SHA256 \n 20260101T000000Z \n scope \n hex(SHA-256(canonical request))
 func StringToSign(t time.Time, scope Scope, canonicalRequest string) string {
-	sum := sha256.Sum256([]byte(canonicalRequest))
-	return Algorithm + "\n" + t.UTC().Format(TimeFormat) + "\n" + scope.String() + "\n" + hex.EncodeToString(sum[:])
+	return string(appendStringToSign(nil, t.UTC().Format(TimeFormat), scope, sha256.Sum256([]byte(canonicalRequest))))
+}
+
+// appendStringToSign appends the string to sign for a canonical request
+// with the given hash, signed at stamp (in TimeFormat), to dst.
+func appendStringToSign(dst []byte, stamp string, scope Scope, canonicalHash [sha256.Size]byte) []byte {
+	dst = append(dst, Algorithm...)
+	dst = append(dst, '\n')
+	dst = append(dst, stamp...)
+	dst = append(dst, '\n')
+	dst = appendScope(dst, scope)
+	dst = append(dst, '\n')
+	return hex.AppendEncode(dst, canonicalHash[:])
 }
 
 // SigningKey derives the signing key of a secret access key for a scope:

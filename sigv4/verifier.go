@@ -2,14 +2,16 @@ package sigv4
 
 import (
 	"bytes"
-	"crypto/subtle"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/appconfigd/appconfigd"
@@ -100,9 +102,11 @@ type Verifier struct {
 	// configuration size limit).
 	MaxBodyBytes int64
 
-	// cache holds signing keys by secret and scope; cached counts them.
-	cache  sync.Map
-	cached atomic.Int64
+	// cache holds signing keys by secret and scope, guarded by mu.
+	mu    sync.RWMutex
+	cache map[signingKeyID]*signingKey
+	// scratch pools the buffers verifications work in.
+	scratch sync.Pool
 }
 
 // NewVerifier returns a Verifier for keys with the default settings.
@@ -132,7 +136,7 @@ func (v *Verifier) Authenticate(r *http.Request) (appconfigd.Principal, error) {
 	if isPresigned(r) {
 		return appconfigd.Principal{}, invalid("Query-string (presigned URL) authentication is not supported by appconfigd; sign requests with the Authorization header, as the AWS SDKs and CLI do")
 	}
-	headers := r.Header.Values("Authorization")
+	headers := r.Header["Authorization"]
 	switch len(headers) {
 	case 0:
 		return appconfigd.Principal{}, appconfigd.Errorf(appconfigd.EMissingAuthentication, msgMissingAuthentication)
@@ -154,13 +158,14 @@ func (v *Verifier) Authenticate(r *http.Request) (appconfigd.Principal, error) {
 	if err != nil {
 		return appconfigd.Principal{}, err
 	}
-	if a.Scope.Date != t.Format(DateFormat) {
+	// stamp is t in TimeFormat, which starts with t in DateFormat.
+	if a.Scope.Date != stamp[:len(DateFormat)] {
 		return appconfigd.Principal{}, invalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", a.Scope.Date, t.Format(DateFormat), stamp)
 	}
 	if err := v.checkTime(t); err != nil {
 		return appconfigd.Principal{}, err
 	}
-	if r.Header.Get("X-Amz-Security-Token") != "" {
+	if firstValue(r.Header, "X-Amz-Security-Token") != "" {
 		return appconfigd.Principal{}, appconfigd.Errorf(appconfigd.EUnrecognizedClient, "%s appconfigd access keys are long-term keys and take no session token; unset AWS_SESSION_TOKEN.", msgUnrecognizedClient)
 	}
 	secret, p, ok := v.Keys.LookupAccessKey(a.AccessKeyID)
@@ -177,24 +182,68 @@ func (v *Verifier) Authenticate(r *http.Request) (appconfigd.Principal, error) {
 		return appconfigd.Principal{}, err
 	}
 
-	key := v.signingKey(secret, a.Scope)
-	match := func(canonical string) bool {
-		want := Signature(key, StringToSign(t, a.Scope, canonical))
-		return subtle.ConstantTimeCompare([]byte(want), []byte(a.Signature)) == 1
-	}
-	if sdk := canonicalRequest(r, a.SignedHeaders, payloadHash, trimAll); !match(sdk) {
+	key, cached := v.signingKey(secret, a.Scope)
+	sc := v.getScratch()
+	defer v.putScratch(sc)
+	sdk, ok := match(sc, key, r, &a, stamp, payloadHash, appendTrimAll)
+	if !ok {
 		// Botocore's form differs only when a signed value holds white
 		// space other than spaces (see the package comment).
-		botocore := canonicalRequest(r, a.SignedHeaders, payloadHash, trimAllPython)
-		if botocore == sdk || !match(botocore) {
+		botocore, ok := match(sc, key, r, &a, stamp, payloadHash, appendTrimAllPython)
+		if botocore == sdk || !ok {
 			return appconfigd.Principal{}, invalid(msgSignatureMismatch)
 		}
 	}
-	v.rememberSigningKey(secret, a.Scope, key)
+	if !cached {
+		v.rememberSigningKey(secret, a.Scope, key)
+	}
 	if p.AccessKeyID == "" {
 		p.AccessKeyID = a.AccessKeyID
 	}
 	return p, nil
+}
+
+// scratch is the memory one verification works in, reused through the
+// Verifier's pool so that a verification allocates next to nothing.
+type scratch struct {
+	// buf holds the canonical request and then the string to sign.
+	buf []byte
+	// mac is the signature computed, want the one the client sent.
+	mac, want [sha256.Size]byte
+}
+
+// maxPooledScratch bounds the buffer kept for reuse, so that one request
+// with huge signed headers does not pin its memory.
+const maxPooledScratch = 16 << 10
+
+func (v *Verifier) getScratch() *scratch {
+	if sc, ok := v.scratch.Get().(*scratch); ok {
+		return sc
+	}
+	return &scratch{buf: make([]byte, 0, 1024)}
+}
+
+func (v *Verifier) putScratch(sc *scratch) {
+	if cap(sc.buf) <= maxPooledScratch {
+		v.scratch.Put(sc)
+	}
+}
+
+// match reports whether the request's signature is the one key makes of
+// its canonical request with header values trimmed by trim, and returns
+// the canonical request's hash. The canonical request and the string to
+// sign are written into sc and hashed there, never made into strings.
+func match(sc *scratch, key *signingKey, r *http.Request, a *Authorization, stamp, payloadHash string, trim appendTrimFunc) (canonicalHash [sha256.Size]byte, ok bool) {
+	sc.buf = appendCanonicalRequest(sc.buf[:0], r, a.SignedHeaders, payloadHash, trim)
+	canonicalHash = sha256.Sum256(sc.buf)
+	sc.buf = appendStringToSign(sc.buf[:0], stamp, a.Scope, canonicalHash)
+	key.sign(sc.mac[:0], sc.buf)
+	// ParseAuthorization checked that the signature is 64 lower-case hex
+	// digits, so it decodes, and decodes back to the same text.
+	if _, err := hex.Decode(sc.want[:], []byte(a.Signature)); err != nil {
+		return canonicalHash, false
+	}
+	return canonicalHash, hmac.Equal(sc.mac[:], sc.want[:])
 }
 
 // maxCachedSigningKeys bounds the signing-key cache; a key changes daily
@@ -206,25 +255,50 @@ type signingKeyID struct {
 	scope  Scope
 }
 
+// signingKey is a derived signing key with a pool of HMACs keyed with it:
+// setting up an HMAC costs as much as running it on a string to sign.
+type signingKey struct {
+	macs sync.Pool
+}
+
+func newSigningKey(key []byte) *signingKey {
+	k := &signingKey{}
+	k.macs.New = func() any { return hmac.New(sha256.New, key) }
+	return k
+}
+
+// sign writes the HMAC-SHA256 of stringToSign into dst[:sha256.Size].
+func (k *signingKey) sign(dst, stringToSign []byte) {
+	m := k.macs.Get().(hash.Hash)
+	m.Reset()
+	m.Write(stringToSign)
+	m.Sum(dst)
+	k.macs.Put(m)
+}
+
 // signingKey returns the signing key of secret for scope, from the cache
-// when a request with the same scope verified before: deriving it costs
-// four HMACs, most of a verification.
-func (v *Verifier) signingKey(secret string, scope Scope) []byte {
-	if k, ok := v.cache.Load(signingKeyID{secret, scope}); ok {
-		return k.([]byte)
+// when a request with the same scope verified before (cached true):
+// deriving it costs four HMACs, most of a verification.
+func (v *Verifier) signingKey(secret string, scope Scope) (k *signingKey, cached bool) {
+	id := signingKeyID{secret, scope}
+	v.mu.RLock()
+	k, cached = v.cache[id]
+	v.mu.RUnlock()
+	if cached {
+		return k, true
 	}
-	return SigningKey(secret, scope)
+	return newSigningKey(SigningKey(secret, scope)), false
 }
 
 // rememberSigningKey caches a signing key once a signature made with it
 // verified, so that requests with made-up scopes cannot fill the cache.
-func (v *Verifier) rememberSigningKey(secret string, scope Scope, key []byte) {
-	if _, loaded := v.cache.LoadOrStore(signingKeyID{secret, scope}, key); !loaded {
-		if v.cached.Add(1) > maxCachedSigningKeys {
-			v.cache.Clear()
-			v.cached.Store(0)
-		}
+func (v *Verifier) rememberSigningKey(secret string, scope Scope, k *signingKey) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.cache == nil || len(v.cache) >= maxCachedSigningKeys {
+		v.cache = make(map[signingKeyID]*signingKey)
 	}
+	v.cache[signingKeyID{secret, scope}] = k
 }
 
 // isPresigned reports whether the query carries SigV4 query
@@ -259,14 +333,14 @@ func (v *Verifier) checkScope(s Scope) error {
 // else the Date header (botocore signs with Date when a request already
 // has one). stamp is the time in TimeFormat, for messages.
 func signingTime(r *http.Request) (t time.Time, stamp string, err error) {
-	if stamp = r.Header.Get("X-Amz-Date"); stamp != "" {
-		t, err := time.Parse(TimeFormat, stamp)
-		if err != nil || t.Format(TimeFormat) != stamp {
+	if stamp = firstValue(r.Header, "X-Amz-Date"); stamp != "" {
+		t, ok := parseStamp(stamp, true)
+		if !ok {
 			return time.Time{}, stamp, invalid("Date must be in ISO-8601 'basic format'. Got '%s'. See http://en.wikipedia.org/wiki/ISO_8601", truncate(stamp, 64))
 		}
 		return t, stamp, nil
 	}
-	if stamp = r.Header.Get("Date"); stamp != "" {
+	if stamp = firstValue(r.Header, "Date"); stamp != "" {
 		// Botocore writes Date with email.utils.formatdate, which ends
 		// in "-0000" rather than the "GMT" of http.TimeFormat.
 		t, err := http.ParseTime(stamp)
@@ -280,6 +354,15 @@ func signingTime(r *http.Request) (t time.Time, stamp string, err error) {
 		return t, t.Format(TimeFormat), nil
 	}
 	return time.Time{}, "", invalid("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+}
+
+// firstValue is h.Get(key) for a key already in canonical form, which
+// h.Get would spend time canonicalizing again.
+func firstValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // checkTime refuses a signing time more than MaxSkew from the server's
@@ -358,7 +441,7 @@ func tooLarge(size, limit int64) *appconfigd.Error {
 // uses the computed hash, so a matching header changes nothing and any
 // other value is refused with a message saying why.
 func checkContentSHA256(r *http.Request, payloadHash string) error {
-	values := r.Header.Values("X-Amz-Content-Sha256")
+	values := r.Header["X-Amz-Content-Sha256"]
 	if len(values) == 0 {
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -439,6 +440,44 @@ func TestVerifierZeroValue(t *testing.T) {
 	}
 }
 
+// TestVerifierConcurrentUse: verifications share the signing-key cache and
+// their working buffers, so concurrent ones over several scopes must each
+// get their own verdict, the first verification of a scope and the cached
+// ones alike.
+func TestVerifierConcurrentUse(t *testing.T) {
+	t.Parallel()
+	v := verifierAt(signTime)
+	type signed struct {
+		good, tampered *http.Request
+	}
+	var reqs []signed
+	for i, region := range []string{"us-east-1", "eu-west-3", "local", "ap-south-2"} {
+		q := req{method: "GET", target: fmt.Sprintf("/configuration?configuration_token=tok%d", i), region: region}
+		good := q.build(t)
+		good.RequestURI = good.URL.RequestURI()
+		tampered := q.build(t)
+		tampered.RequestURI = fmt.Sprintf("/configuration?configuration_token=tok%d", i+1)
+		reqs = append(reqs, signed{good, tampered})
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				r := reqs[(g+i)%len(reqs)]
+				if _, err := v.Authenticate(r.good); err != nil {
+					t.Errorf("%s signed for %s: %v", r.good.RequestURI, r.good.Header.Get("Authorization"), err)
+					return
+				}
+				if _, err := v.Authenticate(r.tampered); !appconfigd.IsCode(err, appconfigd.EInvalidSignature) {
+					t.Errorf("tampered %s: err = %v, want EInvalidSignature", r.tampered.RequestURI, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // TestCanonicalRequestMatchesSDK compares our canonical request with the
 // one the SDK's signer logs, for requests whose path and query need
 // encoding: the strongest check that the two agree on the escaping rules.
@@ -481,6 +520,26 @@ func BenchmarkAuthenticate(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		if _, err := v.Authenticate(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAuthenticatePoll measures verifying what a poller sends most:
+// GetLatestConfiguration, a GET with a configuration token in the query
+// and the headers aws-sdk-go-v2 signs.
+func BenchmarkAuthenticatePoll(b *testing.B) {
+	v := verifierAt(signTime)
+	r := req{method: "GET", target: "/configuration?configuration_token=" + strings.Repeat("AYADeJx9q_-", 11) + "Zq", headers: map[string]string{
+		"Amz-Sdk-Invocation-Id": "4a93630e-b8b1-4845-81f4-e4438544c918",
+		"Amz-Sdk-Request":       "attempt=1; max=3",
+	}}.build(b)
+	// As the server receives it: the target in RequestURI, no body.
+	r.RequestURI = r.URL.RequestURI()
+	r.Body = http.NoBody
+	b.ReportAllocs()
+	for b.Loop() {
 		if _, err := v.Authenticate(r); err != nil {
 			b.Fatal(err)
 		}

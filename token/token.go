@@ -21,6 +21,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"sync"
 
 	"github.com/appconfigd/appconfigd"
 )
@@ -33,6 +35,8 @@ type Sealer struct {
 	newest uint32
 	aeads  map[uint32]cipher.AEAD
 	rand   io.Reader
+	// buffers pools Seal's working buffers (*[]byte).
+	buffers sync.Pool
 }
 
 // NewSealer returns a Sealer for keys; the first one seals new tokens and
@@ -61,10 +65,18 @@ func NewSealer(keys []appconfigd.SealingKey, rand io.Reader) (*Sealer, error) {
 }
 
 // Seal encrypts and authenticates plaintext with the newest key.
+//
+// The sealed bytes and their base64 text are built in one pooled buffer,
+// so that the token string is the only allocation.
 func (s *Sealer) Seal(plaintext []byte) (string, error) {
 	aead := s.aeads[s.newest]
-	header := binary.AppendUvarint(nil, uint64(s.newest))
-	nonce := make([]byte, aead.NonceSize())
+	bp := s.getBuffer()
+	defer s.putBuffer(bp)
+	raw := binary.AppendUvarint((*bp)[:0], uint64(s.newest))
+	header := len(raw)
+	raw = slices.Grow(raw, aead.NonceSize()+len(plaintext)+aead.Overhead())
+	raw = raw[:header+aead.NonceSize()]
+	nonce := raw[header:]
 	r := s.rand
 	if r == nil {
 		r = rand.Reader
@@ -72,16 +84,38 @@ func (s *Sealer) Seal(plaintext []byte) (string, error) {
 	if _, err := io.ReadFull(r, nonce); err != nil {
 		return "", fmt.Errorf("token: nonce: %w", err)
 	}
-	out := append(header, nonce...)
-	out = aead.Seal(out, nonce, plaintext, header)
-	return base64.RawURLEncoding.EncodeToString(out), nil
+	// The ciphertext goes after the nonce; dst must not overlap the
+	// additional data, so it starts empty there.
+	sealed := aead.Seal(raw[len(raw):len(raw)], nonce, plaintext, raw[:header])
+	raw = raw[:len(raw)+len(sealed)]
+	out := base64.RawURLEncoding.AppendEncode(raw, raw)
+	*bp = out
+	return string(out[len(raw):]), nil
+}
+
+// getBuffer returns a buffer from the pool, or a new one.
+func (s *Sealer) getBuffer() *[]byte {
+	if bp, ok := s.buffers.Get().(*[]byte); ok {
+		return bp
+	}
+	b := make([]byte, 0, 512)
+	return &b
+}
+
+// putBuffer returns a buffer to the pool unless it grew past what a token
+// (at most 8192 characters, appconfigd.TokenSealer) needs.
+func (s *Sealer) putBuffer(bp *[]byte) {
+	if cap(*bp) <= 16<<10 {
+		s.buffers.Put(bp)
+	}
 }
 
 // Open authenticates and decrypts a token sealed with any known key. A
 // token naming a key the sealer lacks gets appconfigd.ErrUnknownSealingKey,
 // any other failure ErrInvalid.
 func (s *Sealer) Open(token string) ([]byte, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(token)
+	// Decoded into one buffer, which the plaintext then reuses.
+	raw, err := base64.RawURLEncoding.AppendDecode(make([]byte, 0, base64.RawURLEncoding.DecodedLen(len(token))), []byte(token))
 	if err != nil {
 		return nil, ErrInvalid
 	}
@@ -97,7 +131,7 @@ func (s *Sealer) Open(token string) ([]byte, error) {
 		return nil, ErrInvalid
 	}
 	header, nonce, sealed := raw[:n], raw[n:n+aead.NonceSize()], raw[n+aead.NonceSize():]
-	plain, err := aead.Open(nil, nonce, sealed, header)
+	plain, err := aead.Open(sealed[:0], nonce, sealed, header)
 	if err != nil {
 		return nil, ErrInvalid
 	}

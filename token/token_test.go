@@ -2,10 +2,15 @@ package token_test
 
 import (
 	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/appconfigd/appconfigd"
@@ -102,6 +107,52 @@ func TestSealer(t *testing.T) {
 		if _, err := old.Open(newTok); err == nil {
 			t.Error("a sealer without the new key opened a token sealed with it")
 		}
+	})
+
+	t.Run("LayoutIsKeyIDNonceCiphertext", func(t *testing.T) {
+		t.Parallel()
+		// Tokens outlive processes and cross replicas, so the layout of
+		// the package comment is pinned: built here from crypto/aes.
+		const id = 300 // two bytes of uvarint
+		nonce := bytes.Repeat([]byte{0x5a}, 12)
+		s, err := token.NewSealer([]appconfigd.SealingKey{key(id, 3)}, bytes.NewReader(nonce))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Seal(plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		block, _ := aes.NewCipher(key(id, 3).Secret)
+		aead, _ := cipher.NewGCM(block)
+		header := binary.AppendUvarint(nil, id)
+		want := append(append(bytes.Clone(header), nonce...), aead.Seal(nil, nonce, plain, header)...)
+		if got != base64.RawURLEncoding.EncodeToString(want) {
+			t.Errorf("Seal = %s, want %s", got, base64.RawURLEncoding.EncodeToString(want))
+		}
+	})
+
+	t.Run("ConcurrentSealsAreIndependent", func(t *testing.T) {
+		t.Parallel()
+		s := mustSealer(t, key(1, 1))
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Go(func() {
+				for i := range 200 {
+					p := []byte(strings.Repeat(strconv.Itoa(g), i%50))
+					tok, err := s.Seal(p)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if got, err := s.Open(tok); err != nil || !bytes.Equal(got, p) {
+						t.Errorf("Open(Seal(%q)) = %q, %v", p, got, err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
 	})
 
 	t.Run("RejectsBadKeys", func(t *testing.T) {
