@@ -171,3 +171,15 @@ func (s *Service) TryEngineLease(ctx context.Context, ttl time.Duration) (held b
 	})
 	return held, err
 }
+
+// ReleaseEngineLease gives up the engine's lease if this process holds it,
+// so that another replica takes over at once rather than after the lease
+// runs out: it renews the lease to a moment already past. A lease held by
+// another process is left alone.
+func (s *Service) ReleaseEngineLease(ctx context.Context) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
+		now := s.now()
+		_, err := tx.TryLease(ctx, engineLease, s.InstanceID, now, now.Add(-time.Millisecond))
+		return err
+	})
+}

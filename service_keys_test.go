@@ -85,29 +85,34 @@ func TestSealingKeyRotation(t *testing.T) {
 	poll("a token of the active key after the previous one was retired", newToken)
 }
 
+// openReplica opens a Service on the SQLite database at path, as one
+// replica of several sharing it.
+func openReplica(t *testing.T, path string, clock *fakeClock) *appconfigd.Service {
+	t.Helper()
+	ctx := t.Context()
+	store, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	svc := appconfigd.NewService(store)
+	svc.Clock = clock
+	svc.Validators = acceptAll{}
+	svc.NewSealer = func(keys []appconfigd.SealingKey) (appconfigd.TokenSealer, error) { return token.NewSealer(keys, nil) }
+	if err := svc.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
 func TestReplicaOpensTokensOfAKeyItHasNotLoaded(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	path := t.TempDir() + "/db"
-	openReplica := func(clock *fakeClock) *appconfigd.Service {
-		store, err := sqlite.Open(ctx, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { store.Close() })
-		svc := appconfigd.NewService(store)
-		svc.Clock = clock
-		svc.Validators = acceptAll{}
-		svc.NewSealer = func(keys []appconfigd.SealingKey) (appconfigd.TokenSealer, error) { return token.NewSealer(keys, nil) }
-		if err := svc.Open(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return svc
-	}
 	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	a := openReplica(clock)
+	a := openReplica(t, path, clock)
 	in := sessionFixture(t, a)
-	b := openReplica(clock)
+	b := openReplica(t, path, clock)
 
 	clock.Set(clock.Now().Add(24*time.Hour + appconfigd.KeyActivationDelay))
 	if err := a.RotateSealingKeys(ctx); err != nil {
@@ -121,5 +126,33 @@ func TestReplicaOpensTokensOfAKeyItHasNotLoaded(t *testing.T) {
 	tok := must(a.StartConfigurationSession(ctx, in))
 	if _, err := b.GetLatestConfiguration(ctx, tok, appconfigd.PollOptions{}); err != nil {
 		t.Errorf("replica b refused a token of a's new key: %v", err)
+	}
+}
+
+// TestEngineLeaseRelease: a replica that gives up the engine's lease lets
+// another take it at once, and one that does not hold it cannot end it.
+func TestEngineLeaseRelease(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := t.TempDir() + "/db"
+	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	a, b := openReplica(t, path, clock), openReplica(t, path, clock)
+	const ttl = 10 * time.Second
+	if !must(a.TryEngineLease(ctx, ttl)) {
+		t.Fatal("a could not take the free lease")
+	}
+	if err := b.ReleaseEngineLease(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(clock.Now().Add(time.Second))
+	if must(b.TryEngineLease(ctx, ttl)) {
+		t.Fatal("b took the lease after releasing one it did not hold")
+	}
+	if err := a.ReleaseEngineLease(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(clock.Now().Add(time.Millisecond))
+	if !must(b.TryEngineLease(ctx, ttl)) {
+		t.Error("b could not take the lease a released")
 	}
 }

@@ -12,8 +12,10 @@ package deploy
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/appconfigd/appconfigd"
@@ -29,6 +31,9 @@ type Leader interface {
 	AdvanceDeployments(ctx context.Context) (time.Time, error)
 	// RotateSealingKeys makes and retires token sealing keys.
 	RotateSealingKeys(ctx context.Context) error
+	// ReleaseEngineLease gives up the engine's lease if this process
+	// holds it.
+	ReleaseEngineLease(ctx context.Context) error
 }
 
 // Engine wakes up whenever a deployment step is due, when told that
@@ -53,6 +58,8 @@ type Engine struct {
 	wake   chan struct{}
 	cancel context.CancelFunc
 	done   sync.WaitGroup
+	// leading says whether the last lease attempt succeeded, for Close.
+	leading atomic.Bool
 }
 
 // NewEngine returns an engine for l with the default timings.
@@ -84,13 +91,28 @@ func (e *Engine) Open() error {
 	return nil
 }
 
-// Close stops the loop and waits for it to finish. The lease is not given
-// up: it ends on its own after LeaseTTL.
+// releaseTimeout bounds giving up the lease on Close; if the store does
+// not answer in time, the lease ends on its own after LeaseTTL.
+const releaseTimeout = 2 * time.Second
+
+// Close stops the loop, waits for it to finish and, when this process led,
+// gives up the lease so that another replica takes over at once instead of
+// after LeaseTTL.
 func (e *Engine) Close() error {
-	if e.cancel != nil {
-		e.cancel()
-		e.done.Wait()
-		e.cancel = nil
+	if e.cancel == nil {
+		return nil
+	}
+	e.cancel()
+	e.done.Wait()
+	e.cancel = nil
+	if !e.leading.Load() {
+		return nil
+	}
+	e.leading.Store(false)
+	ctx, cancel := context.WithTimeout(context.Background(), releaseTimeout)
+	defer cancel()
+	if err := e.Leader.ReleaseEngineLease(ctx); err != nil {
+		return fmt.Errorf("deploy: release the engine's lease: %w", err)
 	}
 	return nil
 }
@@ -139,12 +161,14 @@ func (e *Engine) pass(ctx context.Context, l *loop) time.Duration {
 		if err != nil {
 			e.logError(ctx, "renew the deployment engine's lease", err)
 			l.leader = false
+			e.leading.Store(false)
 			return e.RetryDelay
 		}
 		if held != l.leader {
 			e.Logger.Info("deployment engine lease", "held", held)
 		}
 		l.leader, l.lastRenewal = held, now
+		e.leading.Store(held)
 	}
 	if !l.leader {
 		return e.RenewEvery

@@ -18,6 +18,7 @@ type fakeLeader struct {
 	advances []time.Time
 	leases   int
 	rotates  int
+	releases int
 	next     func(call int, now time.Time) (time.Time, error)
 	// held decides the outcome of each lease attempt; nil means always.
 	held func(attempt int) bool
@@ -45,6 +46,13 @@ func (f *fakeLeader) RotateSealingKeys(ctx context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.rotates++
+	return nil
+}
+
+func (f *fakeLeader) ReleaseEngineLease(ctx context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.releases++
 	return nil
 }
 
@@ -112,6 +120,39 @@ func TestEngine(t *testing.T) {
 			}
 			if l.rotates != 1 {
 				t.Errorf("key rotations in 10 s = %d, want 1", l.rotates)
+			}
+		})
+	})
+
+	t.Run("CloseReleasesTheLeaseItHolds", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			l := &fakeLeader{}
+			e := openEngine(t, l)
+			synctest.Wait()
+			if err := e.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			if err := e.Close(); err != nil {
+				t.Fatalf("second Close: %v", err)
+			}
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if l.releases != 1 {
+				t.Errorf("lease releases = %d, want 1", l.releases)
+			}
+		})
+	})
+
+	t.Run("CloseOfAFollowerReleasesNothing", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			l := &fakeLeader{held: func(int) bool { return false }}
+			e := openEngine(t, l)
+			synctest.Wait()
+			e.Close()
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if l.releases != 0 {
+				t.Errorf("a follower released the lease %d times, want 0", l.releases)
 			}
 		})
 	})

@@ -50,6 +50,25 @@ func leaseSpecs() []spec {
 				t.Error("a took the lease back from b")
 			}
 		}},
+		{"HolderReleasesByEndingItsLease", func(t *testing.T, s appconfigd.Store) {
+			try(t, s, "engine", "a", 0, 10)
+			// Releasing is renewing to a moment already past.
+			if !try(t, s, "engine", "a", 1, -1) {
+				t.Fatal("a could not end its own lease")
+			}
+			if !try(t, s, "engine", "b", 2, 10) {
+				t.Error("b could not take a lease a gave up")
+			}
+		}},
+		{"OthersCannotEndALease", func(t *testing.T, s appconfigd.Store) {
+			try(t, s, "engine", "a", 0, 10)
+			if try(t, s, "engine", "b", 1, -1) {
+				t.Error("b ended a lease a holds")
+			}
+			if try(t, s, "engine", "c", 2, 10) {
+				t.Error("c acquired a lease a holds until 10s after b tried to end it")
+			}
+		}},
 		{"LeasesAreIndependent", func(t *testing.T, s appconfigd.Store) {
 			try(t, s, "engine", "a", 0, 10)
 			if !try(t, s, "other", "b", 1, 10) {
