@@ -79,6 +79,12 @@ func (s *Service) UntagResource(ctx context.Context, arn string, keys []string) 
 	if len(keys) > s.Limits.TagsPerResource {
 		return badRequest("TagKeys may have at most %d entries", s.Limits.TagsPerResource)
 	}
+	for _, k := range keys {
+		// The model's TagKey: 1..128 characters (wire Appendix A).
+		if err := checkLength("TagKeys member", k, 1, maxTagKeyLength); err != nil {
+			return err
+		}
+	}
 	return s.Store.Update(ctx, func(tx Tx) error {
 		if err := s.findTaggable(ctx, tx, arn); err != nil {
 			return err

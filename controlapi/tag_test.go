@@ -3,6 +3,7 @@ package controlapi
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -45,6 +46,18 @@ func TestTags(t *testing.T) {
 			t.Errorf("tags = %s, want only team", got)
 		}
 	})
+
+	for _, tc := range []struct{ name, query string }{
+		{"UntagEmptyKey", "?tagKeys="},
+		{"UntagKeyTooLong", "?tagKeys=" + strings.Repeat("k", 129)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantBadRequestNaming(t, e.do("DELETE", path+tc.query, ""), "TagKeys")
+			if got := e.do("GET", path, "").Body.String(); got != `{"Tags":{"team":"a"}}` {
+				t.Errorf("tags after the failed request = %s, want only team", got)
+			}
+		})
+	}
 
 	bad := []struct {
 		name, body, member string
