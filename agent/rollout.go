@@ -1,9 +1,9 @@
 package agent
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
 	"math"
+
+	"github.com/appconfigd/appconfigd/rules"
 )
 
 // rollout is an entity-based gradual deployment the agent follows
@@ -12,6 +12,8 @@ import (
 // the baseline. The share of an entity is a hash of the deployment and
 // the entity, so every agent serving the same entity decides alike, and
 // since the percentage only grows an entity that got the target keeps it.
+// The hash is the split rule's (rules.Bucket), seeded with the rollout ID,
+// so a new deployment reshuffles entities.
 type rollout struct {
 	Rollout
 	// target is the configuration being deployed; baseline the one the
@@ -21,26 +23,11 @@ type rollout struct {
 	baseline *snapshot
 }
 
-// bucketCount is how finely entities are split: a bucket is a hundredth
-// of a percent.
-const bucketCount = 10000
-
-// bucket places entity in one of bucketCount buckets for the deployment
-// rolloutID: the first 8 bytes, big-endian, of SHA-256(rolloutID, NUL,
-// entity), modulo bucketCount. A new deployment reshuffles entities.
-func bucket(rolloutID, entity string) uint64 {
-	h := sha256.New()
-	h.Write([]byte(rolloutID))
-	h.Write([]byte{0})
-	h.Write([]byte(entity))
-	return binary.BigEndian.Uint64(h.Sum(nil)[:8]) % bucketCount
-}
-
 // forEntity returns what entity gets: the target when its bucket is in
 // the rolled-out share, else the baseline. An agent that does not hold
 // the baseline serves the target to everyone.
 func (r *rollout) forEntity(entity string) *snapshot {
-	if r.baseline == nil || bucket(r.ID, entity) < uint64(math.Round(r.Percentage*bucketCount/100)) {
+	if r.baseline == nil || rules.Bucket(r.ID, entity) < uint64(math.Round(r.Percentage*rules.Buckets/100)) {
 		return r.target
 	}
 	return r.baseline

@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/appconfigdata/types"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/appconfigd/appconfigd/rules"
 )
 
 // entities returns n distinct entity IDs.
@@ -22,14 +24,14 @@ func TestBucket(t *testing.T) {
 	t.Parallel()
 	t.Run("Deterministic", func(t *testing.T) {
 		t.Parallel()
-		if a, b := bucket("r1", "user-1"), bucket("r1", "user-1"); a != b {
+		if a, b := rules.Bucket("r1", "user-1"), rules.Bucket("r1", "user-1"); a != b {
 			t.Errorf("bucket differs between calls: %d, %d", a, b)
 		}
 	})
 	t.Run("Separator", func(t *testing.T) {
 		t.Parallel()
 		// The NUL keeps ("ab", "c") and ("a", "bc") apart.
-		if bucket("ab", "c") == bucket("a", "bc") {
+		if rules.Bucket("ab", "c") == rules.Bucket("a", "bc") {
 			t.Error(`bucket("ab", "c") == bucket("a", "bc")`)
 		}
 	})
@@ -39,7 +41,7 @@ func TestBucket(t *testing.T) {
 		for _, pct := range []float64{1, 10, 25, 50, 90} {
 			in := 0
 			for _, e := range entities(n) {
-				if bucket("rollout-7", e) < uint64(pct*100) {
+				if rules.Bucket("rollout-7", e) < uint64(pct*100) {
 					in++
 				}
 			}
@@ -52,7 +54,7 @@ func TestBucket(t *testing.T) {
 		t.Parallel()
 		// First 8 bytes of SHA-256("r1\x00user-1"), mod 10000: pinned so
 		// that every agent buckets alike.
-		if got, want := bucket("r1", "user-1"), uint64(4278); got != want {
+		if got, want := rules.Bucket("r1", "user-1"), uint64(4278); got != want {
 			t.Errorf(`bucket("r1", "user-1") = %d; want %d`, got, want)
 		}
 	})

@@ -7,9 +7,9 @@ import (
 	"github.com/appconfigd/appconfigd/internal/ion"
 )
 
-// buckets is how finely split divides the values of its key: 10000 buckets
+// Buckets is how finely split divides the values of its key: 10000 buckets
 // give pct a resolution of 0.01 percentage points.
-const buckets = 10000
+const Buckets = 10000
 
 // division is (split by::$key pct::n seed::"s"): true for pct percent of the
 // values of the context key, by a consistent hash (wire §4.3). The hash is
@@ -30,7 +30,7 @@ func (d division) eval(in Input) bool {
 	if d.hasSeed {
 		seed = d.seed
 	}
-	return float64(bucket(seed, value)) < number(d.pct)*buckets/100
+	return float64(Bucket(seed, value)) < number(d.pct)*Buckets/100
 }
 
 func (d division) ion() ion.Value {
@@ -45,10 +45,11 @@ func (d division) ion() ion.Value {
 	return sexp(elems...)
 }
 
-// bucket places value in one of the buckets: the first 8 bytes, big-endian,
-// of SHA-256(seed + "\x00" + value), modulo buckets. The NUL keeps
-// ("ab", "c") and ("a", "bc") apart.
-func bucket(seed, value string) uint64 {
+// Bucket places value in one of Buckets buckets for seed: the first 8
+// bytes, big-endian, of SHA-256(seed + "\x00" + value), modulo Buckets. The
+// NUL keeps ("ab", "c") and ("a", "bc") apart. split uses it, and so does
+// the agent's Entity-Id rollout, so that one hash decides every share.
+func Bucket(seed, value string) uint64 {
 	sum := sha256.Sum256([]byte(seed + "\x00" + value))
-	return binary.BigEndian.Uint64(sum[:8]) % buckets
+	return binary.BigEndian.Uint64(sum[:8]) % Buckets
 }
