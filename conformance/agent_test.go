@@ -260,16 +260,7 @@ func startFlagAgent(t *testing.T, appName, profileName, doc string) (*runningAge
 	t.Helper()
 	ts := startServer(t)
 	app := createApplication(t, ts.control, appName)
-	out, err := ts.control.CreateConfigurationProfile(ctx(t), &appconfig.CreateConfigurationProfileInput{
-		ApplicationId: aws.String(app),
-		Name:          aws.String(profileName),
-		LocationUri:   aws.String("hosted"),
-		Type:          aws.String("AWS.AppConfig.FeatureFlags"),
-	})
-	if err != nil {
-		t.Fatalf("CreateConfigurationProfile(%q): %v", profileName, err)
-	}
-	fx := fixture{app: app, env: createEnvironment(t, ts.control, app, "Beta"), profile: checkID(t, "CreateConfigurationProfile Id", out.Id)}
+	fx := fixture{app: app, env: createEnvironment(t, ts.control, app, "Beta"), profile: createFlagProfile(t, ts.control, app, profileName)}
 	deployVersion(t, ts.control, fx, []byte(doc), "application/json", "")
 	return startAgent(t, ts.url, ts.clock, ts.advance, agent.DefaultConfig()), fx
 }

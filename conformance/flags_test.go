@@ -53,16 +53,23 @@ const multiVariantFlags = `{
 func flagFixture(t *testing.T, c *appconfig.Client) fixture {
 	t.Helper()
 	app := createApplication(t, c, "flags-app")
+	return fixture{app: app, env: createEnvironment(t, c, app, "env"), profile: createFlagProfile(t, c, app, "flags")}
+}
+
+// createFlagProfile creates a hosted AWS.AppConfig.FeatureFlags profile and
+// returns its ID.
+func createFlagProfile(t *testing.T, c *appconfig.Client, appID, name string) string {
+	t.Helper()
 	out, err := c.CreateConfigurationProfile(ctx(t), &appconfig.CreateConfigurationProfileInput{
-		ApplicationId: aws.String(app),
-		Name:          aws.String("flags"),
+		ApplicationId: aws.String(appID),
+		Name:          aws.String(name),
 		LocationUri:   aws.String("hosted"),
 		Type:          aws.String("AWS.AppConfig.FeatureFlags"),
 	})
 	if err != nil {
-		t.Fatalf("CreateConfigurationProfile(FeatureFlags): %v", err)
+		t.Fatalf("CreateConfigurationProfile(%q, FeatureFlags): %v", name, err)
 	}
-	return fixture{app: app, env: createEnvironment(t, c, app, "env"), profile: checkID(t, "profile Id", out.Id)}
+	return checkID(t, "CreateConfigurationProfile Id", out.Id)
 }
 
 func TestFeatureFlags(t *testing.T) {
