@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -516,7 +517,10 @@ func TestAgentEntityRollout(t *testing.T) {
 
 	version := createVersion(t, ts.control, fx.app, fx.profile, []byte("two"), "text/plain", "")
 	deployment := startDeployment(t, ts.control, fx, fmt.Sprint(version), aws.ToString(strategy.Id)).DeploymentNumber
-	ids := make([]string, 400)
+	// Which entities get the target depends on the environment's random
+	// ID, so the share is checked against the binomial spread: six
+	// standard deviations leave about one failure in 10^8 checks.
+	ids := make([]string, 1000)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("user-%d", i)
 	}
@@ -548,8 +552,10 @@ func TestAgentEntityRollout(t *testing.T) {
 			}
 			break
 		}
-		if share < pct-8 || share > pct+8 {
-			t.Errorf("at %g%%, %.1f%% of entities get version 2", pct, share)
+		p := pct / 100
+		spread := 100*6*math.Sqrt(p*(1-p)/float64(len(ids))) + 100/float64(len(ids))
+		if share < pct-spread || share > pct+spread {
+			t.Errorf("at %g%%, %.1f%% of entities get version 2; want %g±%.1f", pct, share, pct, spread)
 		}
 		if pct > 0 && pct < 100 {
 			intermediate++
