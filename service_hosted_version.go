@@ -35,7 +35,7 @@ func (s *Service) CreateHostedConfigurationVersion(ctx context.Context, appIdent
 		}
 		v.ApplicationID, v.ConfigurationProfileID = a.ID, p.ID
 		if p.Type == ProfileTypeFeatureFlags {
-			if err := s.prepareFlags(ctx, tx, v, latest); err != nil {
+			if err := s.prepareFlags(ctx, tx, v); err != nil {
 				return err
 			}
 		}
@@ -57,14 +57,19 @@ const flagsHelperMessage = "Error invoking extension AppConfig Feature Flags Hel
 
 // prepareFlags validates a feature-flag document in the deployment-time
 // format and stamps it with _createdAt/_updatedAt as AWS does (wire §4.1).
-// Flags unchanged since the profile's latest version keep their stamps.
-func (s *Service) prepareFlags(ctx context.Context, tx Tx, v *HostedConfigurationVersion, latest int) error {
+// Flags unchanged since the profile's newest remaining version keep their
+// stamps; the version numbered latest may have been deleted.
+func (s *Service) prepareFlags(ctx context.Context, tx Tx, v *HostedConfigurationVersion) error {
 	if err := featureflag.Validate(v.Content); err != nil {
 		return flagsError(err)
 	}
 	var previous []byte
-	if latest > 0 {
-		prev, err := tx.FindHostedConfigurationVersion(ctx, v.ApplicationID, v.ConfigurationProfileID, latest)
+	newest, _, err := tx.ListHostedConfigurationVersions(ctx, v.ApplicationID, v.ConfigurationProfileID, HostedConfigurationVersionFilter{}, Page{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(newest) > 0 {
+		prev, err := tx.FindHostedConfigurationVersion(ctx, v.ApplicationID, v.ConfigurationProfileID, newest[0].VersionNumber)
 		if err != nil {
 			return err
 		}
