@@ -13,9 +13,9 @@
 // Operands are strings, 64-bit integers, decimals and floats, timestamps,
 // true and false, and context values written $key ('$user-id' when the key is
 // not an identifier); lists of constants appear only as the second operand of
-// in. Literals are Ion text, so a timestamp of month precision is written
-// 2024-01T: AWS's operand table shows 2024-01, which Ion does not accept, and
-// Parse says so. Parse checks operand counts and kinds, so a rule that parses always
+// in. Literals are Ion text, with one exception: a month may be written
+// 2024-01, as AWS's operand table does, although Ion wants 2024-01T; the
+// canonical form adds the T. Parse checks operand counts and kinds, so a rule that parses always
 // evaluates: two literals of different types (a string and a number), an
 // ordering of booleans, a non-string operand of begins_with, ends_with or
 // contains, a regular expression that does not compile, and everything the

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/appconfigd/appconfigd/internal/ion"
 	"github.com/appconfigd/appconfigd/rules"
 )
 
@@ -46,6 +47,7 @@ var validRules = []struct {
 		`(or (and (eq $group "Tier1") (split by::$userId pct::1 seed::"2025.01.01")) (and (eq $group "Tier2") (split by::$userId pct::7 seed::"2025.01.01")))`},
 
 	{"PartialTimestamp", `(gte $signup 2024-01T)`, `(gte $signup 2024-01T)`},
+	{"MonthAsAWSWritesIt", `(gte $signup 2024-01)`, `(gte $signup 2024-01T)`},
 	{"CommentsAndSpace", "( eq /* state */ $state\n// the name\n\"Virginia\" )", `(eq $state "Virginia")`},
 	{"QuotedContextKey", `(eq '$user-id' "u1")`, `(eq '$user-id' "u1")`},
 	{"LiteralFirst", `(lt 18 $age)`, `(lt 18 $age)`},
@@ -100,7 +102,7 @@ var invalidRules = []struct {
 	{"OnlyComment", "// nothing", 0, "rule is empty"},
 	{"SyntaxError", `(eq $a "open`, 7, "unterminated string"},
 	{"UnbalancedParen", `(and (eq $a 1) (eq $b 2)`, 0, "unterminated s-expression"},
-	{"YearMonthTimestamp", `(lt $d 2024-01)`, 7, "must end with T"},
+	{"TimestampDayOutOfRange", `(lt $d 2024-01-32)`, 7, "day 32 is out of range"},
 	{"TwoValues", `(eq $a 1) (eq $b 2)`, 10, "another value follows"},
 	{"NotSExp", `"Virginia"`, 0, `a rule is an s-expression such as (eq $country "US"), not a string "Virginia"`},
 	{"BareTrue", `true`, 0, "not a bool true"},
@@ -215,5 +217,27 @@ func TestParse_MaxLength(t *testing.T) {
 				t.Errorf("Parse of a %d-character rule: error = %v, want error: %v", tc.length, err, tc.wantErr)
 			}
 		})
+	}
+}
+
+// TestParse_MaxDepth: a rule may nest MaxDepth levels, and no more, so
+// that the retrieval-time document, which puts it two lists deeper, can
+// be read back.
+func TestParse_MaxDepth(t *testing.T) {
+	t.Parallel()
+	nested := func(depth int) string {
+		return strings.Repeat("(not ", depth-1) + "(exists key::\"a\")" + strings.Repeat(")", depth-1)
+	}
+	r, err := rules.Parse(nested(rules.MaxDepth))
+	if err != nil {
+		t.Fatalf("Parse of a rule %d deep: %v", rules.MaxDepth, err)
+	}
+	if _, err := ion.Parse("[[" + r.String() + "]]"); err != nil {
+		t.Errorf("the rule inside two lists does not parse as Ion: %v", err)
+	}
+	_, err = rules.Parse(nested(rules.MaxDepth + 1))
+	var re *rules.Error
+	if !errors.As(err, &re) || !strings.Contains(re.Msg, "nests more than 62 levels deep") {
+		t.Errorf("Parse of a rule %d deep = %v; want a *rules.Error about its depth", rules.MaxDepth+1, err)
 	}
 }

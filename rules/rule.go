@@ -11,6 +11,13 @@ import (
 // variant "rule" member is a string of at most 16384 characters).
 const MaxLength = 16384
 
+// MaxDepth is how deeply a rule's s-expressions, lists and structs may
+// nest. The retrieval-time document wraps each rule in two lists (wire
+// §4.2), and whoever reads it back (the agent, SDK users) must be able to
+// parse it with the same reader, so a rule gets two levels fewer than Ion
+// text in general.
+const MaxDepth = ion.MaxDepth - 2
+
 // Rule is a parsed and type-checked rule, ready to evaluate. Rules are
 // immutable and safe for concurrent use.
 type Rule struct {
@@ -44,6 +51,9 @@ func Parse(src string) (*Rule, error) {
 	case vals[0].Kind != ion.SExp:
 		return nil, errorf(vals[0].Offset, `a rule is an s-expression such as (eq $country "US"), not %s`, describe(vals[0]))
 	}
+	if deep, ok := tooDeep(vals[0], 1); ok {
+		return nil, errorf(deep.Offset, "rule nests more than %d levels deep", MaxDepth)
+	}
 	root, err := parseExpression(vals[0])
 	if err != nil {
 		return nil, err
@@ -70,6 +80,28 @@ func (r *Rule) String() string {
 // Eval reports whether the rule is true for in.
 func (r *Rule) Eval(in Input) bool {
 	return r.root.eval(in)
+}
+
+// tooDeep returns the first container in v that sits deeper than MaxDepth,
+// v itself being at the given depth.
+func tooDeep(v ion.Value, depth int) (ion.Value, bool) {
+	if v.Kind != ion.List && v.Kind != ion.SExp && v.Kind != ion.Struct {
+		return ion.Value{}, false
+	}
+	if depth > MaxDepth {
+		return v, true
+	}
+	for _, e := range v.Elems {
+		if d, ok := tooDeep(e, depth+1); ok {
+			return d, true
+		}
+	}
+	for _, f := range v.Fields {
+		if d, ok := tooDeep(f.Value, depth+1); ok {
+			return d, true
+		}
+	}
+	return ion.Value{}, false
 }
 
 // byteOffsetOfRune returns the byte offset of the n-th character (0-based)

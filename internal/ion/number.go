@@ -21,7 +21,7 @@ func (p *parser) number() (Value, error) {
 		if msg != "" {
 			return Value{}, p.errAt(start, "invalid timestamp %s: %s", text, msg)
 		}
-		return Value{Kind: Timestamp, Text: text, Time: t}, nil
+		return Value{Kind: Timestamp, Text: ionTimestampText(text), Time: t}, nil
 	}
 	v, msg := parseNumber(text)
 	if msg != "" {

@@ -98,21 +98,32 @@ func (s *timestampScanner) expect(c byte) {
 	s.rest = s.rest[1:]
 }
 
-// done reports whether the timestamp ends with T after the year or month
-// just read (2007T, 2007-02T). Ion requires that T: 2007-02 alone is not a
-// timestamp.
+// done reports whether the timestamp ends after the year or month just
+// read. Ion requires a T there (2007T, 2007-02T); 2007-02 alone is
+// accepted too, because AWS's rule-language operand table writes
+// timestamps that way (wire §4.3), and Value.Text then adds the T so that
+// what is written back is Ion. A bare year stays an error: 2007 is an int.
 func (s *timestampScanner) done(precision string) bool {
 	if s.msg != "" {
 		return false
 	}
-	switch s.rest {
-	case "T":
+	switch {
+	case s.rest == "T", s.rest == "" && precision == "month":
 		s.rest = ""
 		return true
-	case "":
+	case s.rest == "":
 		s.msg = fmt.Sprintf("a timestamp of %s precision must end with T, as in 2007T or 2007-02T", precision)
 	}
 	return false
+}
+
+// ionTimestampText returns a timestamp literal as Ion writes it: with the
+// T that the accepted month form 2007-02 leaves out.
+func ionTimestampText(text string) string {
+	if len(text) == len("2007-02") {
+		return text + "T"
+	}
+	return text
 }
 
 // fraction reads optional fractional seconds, keeping nanoseconds.
