@@ -99,14 +99,42 @@ var unsupportedVariables = []string{
 	"ROLE_ARN", "ROLE_EXTERNAL_ID", "ROLE_SESSION_NAME",
 }
 
+// lambdaExtensionPrefix starts the AWS AppConfig Lambda extension's names
+// for the same settings (wire §4.4).
+const lambdaExtensionPrefix = "AWS_APPCONFIG_EXTENSION_"
+
+// lambdaExtensionNames maps the agent's variables to the Lambda
+// extension's where the two differ; the others take the prefix alone.
+// The extension's values are plain numbers, which POLL_INTERVAL (seconds)
+// and REQUEST_TIMEOUT (milliseconds) read the same way.
+var lambdaExtensionNames = map[string]string{
+	"POLL_INTERVAL":   "POLL_INTERVAL_SECONDS",
+	"REQUEST_TIMEOUT": "POLL_TIMEOUT_MILLIS",
+}
+
+// lookupSetting returns the value of an agent variable, else of the
+// Lambda extension's name for it, with the name it was found under.
+func lookupSetting(getenv func(string) string, name string) (string, string) {
+	if v := strings.TrimSpace(getenv(name)); v != "" {
+		return name, v
+	}
+	alias := lambdaExtensionPrefix + name
+	if n, ok := lambdaExtensionNames[name]; ok {
+		alias = lambdaExtensionPrefix + n
+	}
+	return alias, strings.TrimSpace(getenv(alias))
+}
+
 // ConfigFromEnv reads the AWS AppConfig Agent's environment variables
-// (wire §4.4) through getenv, filling in the defaults for those unset. An
-// error names every variable with a bad value.
+// (wire §4.4) through getenv, filling in the defaults for those unset.
+// The Lambda extension's AWS_APPCONFIG_EXTENSION_ names are read too, for
+// functions moving off the extension; the agent's own name wins. An error
+// names every variable with a bad value.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c := DefaultConfig()
 	var errs []error
 	set := func(name string, parse func(string) error) {
-		v := strings.TrimSpace(getenv(name))
+		name, v := lookupSetting(getenv, name)
 		if v == "" {
 			return
 		}
@@ -127,7 +155,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	set("SERVICE_REGION", func(v string) error { c.ServiceRegion = v; return nil })
 	set("MAX_CONNECTIONS", func(v string) (err error) { c.MaxConnections, err = parsePositive(v); return err })
 	for _, name := range unsupportedVariables {
-		if getenv(name) != "" {
+		if name, v := lookupSetting(getenv, name); v != "" {
 			c.Unsupported = append(c.Unsupported, name)
 		}
 	}

@@ -47,6 +47,19 @@ func TestConfigFromEnv(t *testing.T) {
 		{"Region", map[string]string{"SERVICE_REGION": "eu-west-1"}, func(c *Config) { c.ServiceRegion = "eu-west-1" }},
 		{"MaxConnections", map[string]string{"MAX_CONNECTIONS": "10"}, func(c *Config) { c.MaxConnections = 10 }},
 		{"Unsupported", map[string]string{"MANIFEST": "file:/m.json", "ROLE_ARN": "arn"}, func(c *Config) { c.Unsupported = []string{"MANIFEST", "ROLE_ARN"} }},
+		{"LambdaExtensionNames", map[string]string{
+			"AWS_APPCONFIG_EXTENSION_HTTP_PORT":             "2773",
+			"AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS": "30",
+			"AWS_APPCONFIG_EXTENSION_POLL_TIMEOUT_MILLIS":   "500",
+			"AWS_APPCONFIG_EXTENSION_PREFETCH_LIST":         "App:Env:Config",
+			"AWS_APPCONFIG_EXTENSION_LOG_LEVEL":             "debug",
+			"AWS_APPCONFIG_EXTENSION_ROLE_ARN":              "arn",
+		}, func(c *Config) {
+			c.HTTPPort, c.PollInterval, c.RequestTimeout = 2773, 30*time.Second, 500*time.Millisecond
+			c.Prefetch, c.LogLevel = []Key{{"App", "Env", "Config"}}, slog.LevelDebug
+			c.Unsupported = []string{"AWS_APPCONFIG_EXTENSION_ROLE_ARN"}
+		}},
+		{"AgentNameWins", map[string]string{"POLL_INTERVAL": "20", "AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS": "30"}, func(c *Config) { c.PollInterval = 20 * time.Second }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,6 +99,7 @@ func TestConfigFromEnvErrors(t *testing.T) {
 		{"PreloadBackups", "PRELOAD_BACKUPS", "maybe"},
 		{"LogLevel", "LOG_LEVEL", "verbose"},
 		{"MaxConnectionsZero", "MAX_CONNECTIONS", "0"},
+		{"LambdaExtensionPollInterval", "AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS", "soon"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

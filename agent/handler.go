@@ -75,14 +75,15 @@ func (a *Agent) serveConfiguration(w http.ResponseWriter, r *http.Request) {
 	w.Write(body) // a caller gone away needs no answer
 }
 
-// writeError answers with err's status and a plain-text message (wire
-// §4.4); errors that are not *httpError are the agent's own: 500.
+// writeError answers with err's status and a one-line message typed
+// application/text, as the Agent's API description does (wire §4.4);
+// errors that are not *httpError are the agent's own: 500.
 func writeError(w http.ResponseWriter, err error) {
 	var he *httpError
 	if !errors.As(err, &he) {
 		he = errorf(http.StatusInternalServerError, err.Error())
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Content-Type", "application/text")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(he.status)
 	w.Write([]byte(he.msg + "\n"))

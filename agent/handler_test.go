@@ -29,6 +29,16 @@ var multiVariantFlags = fakeVersion{
 	version:     "4",
 }
 
+// unreadableFlag holds a flag whose rule this agent does not parse (an
+// operator the rule language lacks, as a later one might add), beside a
+// basic flag.
+var unreadableFlag = fakeVersion{
+	content: `'since'::[[(later_than $joined 2024-01T), '''{"_variant": "new", "enabled": true}'''], '''{"enabled": false}''']
+'button'::'''{"enabled": true}'''`,
+	contentType: "application/ion;type=AWS.AppConfig.FeatureFlags",
+	version:     "5",
+}
+
 // serveOne runs an agent on a service that has only v deployed, as
 // testKey, and answers one request inside a bubble.
 func serveOne(t *testing.T, cfg Config, v fakeVersion, method, target string, header http.Header) *httptest.ResponseRecorder {
@@ -80,6 +90,10 @@ func TestHandlerFlags(t *testing.T) {
 		{"IonContextCommaSeparated", multiVariantFlags, "?flag=ui_refresh", []string{"plan=pro, country=US"}, http.StatusOK, `{"ui_refresh":{"_variant":"US","enabled":true,"color":"red"}}`, "application/json"},
 		{"IonContextSeveralHeaders", multiVariantFlags, "?flag=ui_refresh", []string{"plan=pro", "country=US"}, http.StatusOK, `{"ui_refresh":{"_variant":"US","enabled":true,"color":"red"}}`, "application/json"},
 		{"IonOtherCountry", multiVariantFlags, "?flag=ui_refresh", []string{"country=CA"}, http.StatusOK, `{"ui_refresh":{"_variant":"Default","enabled":false}}`, "application/json"},
+		{"BareIonResolved", fakeVersion{content: multiVariantFlags.content, contentType: "application/ion", version: "4"}, "?flag=button", nil, http.StatusOK, `{"button":{"enabled":true,"size":2}}`, "application/json"},
+		{"BareIonNotFlagsAsStored", fakeVersion{content: `{"a": 1}`, contentType: "application/ion", version: "1"}, "", nil, http.StatusOK, `{"a": 1}`, "application/ion"},
+		{"IonFlagBesideUnreadableOne", unreadableFlag, "?flag=button", nil, http.StatusOK, `{"button":{"enabled":true}}`, "application/json"},
+		{"IonUnreadableFlag", unreadableFlag, "?flag=since", nil, http.StatusInternalServerError, "", ""},
 		{"IonUnknownFlag", multiVariantFlags, "?flag=nosuch", nil, http.StatusBadRequest, "", ""},
 		{"BadContext", multiVariantFlags, "", []string{"country"}, http.StatusBadRequest, "", ""},
 	}

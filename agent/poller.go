@@ -112,7 +112,20 @@ func (p *poller) poll(ctx context.Context) (time.Duration, error) {
 		p.agent.saveBackup(p.entry.key, fresh)
 	}
 	p.fresh = false
-	return max(p.agent.cfg.PollInterval, l.NextPollInterval), nil
+	return p.nextWait(l.NextPollInterval), nil
+}
+
+// nextWait is how long to wait before the next poll: POLL_INTERVAL, or
+// longer when the service asks. A session that asked for no minimum (a
+// POLL_INTERVAL under 15 s) is not held to the service's default 60 s,
+// which the service does not enforce then (evidence Q7), so it polls every
+// POLL_INTERVAL as wire §4.4 says.
+func (p *poller) nextWait(next time.Duration) time.Duration {
+	interval := p.agent.cfg.PollInterval
+	if requiredMinimumPollInterval(interval) == 0 {
+		return interval
+	}
+	return max(interval, next)
 }
 
 func (p *poller) startSession(ctx context.Context) error {

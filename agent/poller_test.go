@@ -28,6 +28,8 @@ func gaps(times []time.Time) []time.Duration {
 	return d
 }
 
+// TestPollInterval: the agent polls every POLL_INTERVAL, or as the service
+// asks when that is longer and the session asked for a minimum.
 func TestPollInterval(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -39,6 +41,9 @@ func TestPollInterval(t *testing.T) {
 		{"PollIntervalLonger", 90 * time.Second, 60 * time.Second, 90 * time.Second},
 		{"NextPollIntervalLonger", 45 * time.Second, 120 * time.Second, 120 * time.Second},
 		{"Equal", 45 * time.Second, 45 * time.Second, 45 * time.Second},
+		// Under 15 s the session asks for no minimum, so the service's
+		// default 60 s is not enforced and POLL_INTERVAL rules.
+		{"ShortWithoutMinimum", 5 * time.Second, 60 * time.Second, 5 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -226,8 +231,8 @@ func TestFirstFetchFails(t *testing.T) {
 				a := startAgent(t, DefaultConfig(), svc)
 				w := a.get(t, testPath)
 				checkStatus(t, w, tt.want)
-				if got := w.Header().Get("Content-Type"); got != "text/plain; charset=utf-8" {
-					t.Errorf("Content-Type = %q; want plain text", got)
+				if got := w.Header().Get("Content-Type"); got != "application/text" {
+					t.Errorf("Content-Type = %q; want application/text", got)
 				}
 				// A later request gets the configuration once there is one.
 				svc.setDown(nil)

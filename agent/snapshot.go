@@ -52,6 +52,13 @@ func newSnapshot(content []byte, contentType, versionLabel, serverVersion string
 	case mediaType == "application/ion" && strings.EqualFold(params["type"], flagProfileType):
 		s.kind = ionFlags
 		s.flags, s.flagErr = featureflag.ParseRetrieval(content, featureflag.ContentTypeIon)
+	case mediaType == "application/ion" && params["type"] == "":
+		// The exact content type AWS sends with Ion flags is not
+		// recorded (wire §6 Q13), so bare Ion that reads as flags counts
+		// as flags; anything else is served as stored.
+		if flags, err := featureflag.ParseRetrieval(content, featureflag.ContentTypeIon); err == nil {
+			s.kind, s.flags = ionFlags, flags
+		}
 	case mediaType == "application/json":
 		// The data plane does not say a profile's type, so a JSON
 		// configuration counts as flags when it has their retrieval

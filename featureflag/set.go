@@ -27,6 +27,8 @@ type servedFlag struct {
 	// no final default.
 	fallback any
 	multi    bool
+	// err is why the flag could not be read; only requests for it fail.
+	err error
 }
 
 // servedVariant is one [rule, content] pair of a multi-variant flag.
@@ -45,6 +47,22 @@ type UnknownFlagError struct {
 func (e *UnknownFlagError) Error() string {
 	return fmt.Sprintf("feature flag %q is not in the configuration", e.Key)
 }
+
+// UnreadableFlagError is returned by Resolve for a requested flag that the
+// configuration holds in a form this package cannot read, such as a rule
+// it does not parse. The other flags of the configuration still resolve.
+type UnreadableFlagError struct {
+	Key string
+	Err error
+}
+
+// Error names the flag and what is wrong with it.
+func (e *UnreadableFlagError) Error() string {
+	return fmt.Sprintf("feature flag %q cannot be read: %v", e.Key, e.Err)
+}
+
+// Unwrap returns the reason.
+func (e *UnreadableFlagError) Unwrap() error { return e.Err }
 
 // ParseRetrieval reads a retrieval-time configuration (wire §4.2): JSON
 // with basic flags only, or Ion when at least one flag is multi-variant,
@@ -85,7 +103,8 @@ func parseJSONSet(body []byte) (*Set, error) {
 }
 
 // parseIonSet reads the Ion form: a stream of values, each annotated with
-// its flag key.
+// its flag key. A flag that does not read (say, a rule written in a form
+// this package does not parse) fails only the requests that ask for it.
 func parseIonSet(body []byte) (*Set, error) {
 	values, err := ion.Parse(string(body))
 	if err != nil {
@@ -99,7 +118,7 @@ func parseIonSet(body []byte) (*Set, error) {
 		key := v.Annotations[0]
 		f, err := ionFlag(key, v)
 		if err != nil {
-			return nil, fmt.Errorf("feature flags: flag %q: %w", key, err)
+			f = &servedFlag{err: err}
 		}
 		s.flags[key] = f
 	}
@@ -176,7 +195,8 @@ func (s *Set) Keys() []string {
 // of the first variant whose rule matches, else of the default variant
 // (wire §4.2; a flag whose list has no default is served {"enabled":
 // false}). Like the Agent's documented output, the JSON is compact with
-// object members sorted by name. An unknown key yields *UnknownFlagError.
+// object members sorted by name. An unknown key yields *UnknownFlagError,
+// a flag that could not be read *UnreadableFlagError.
 func (s *Set) Resolve(keys []string, ctx map[string]string) ([]byte, error) {
 	if len(keys) == 0 {
 		keys = s.Keys()
@@ -186,6 +206,9 @@ func (s *Set) Resolve(keys []string, ctx map[string]string) ([]byte, error) {
 		f, ok := s.flags[key]
 		if !ok {
 			return nil, &UnknownFlagError{Key: key}
+		}
+		if f.err != nil {
+			return nil, &UnreadableFlagError{Key: key, Err: f.err}
 		}
 		out[key] = f.resolve(key, ctx)
 	}

@@ -132,6 +132,8 @@ func TestParseRetrieval_ContentTypes(t *testing.T) {
 	}
 }
 
+// TestParseRetrieval_Refuses: a document that does not read as a whole is
+// refused.
 func TestParseRetrieval_Refuses(t *testing.T) {
 	t.Parallel()
 	json, ion := featureflag.ContentTypeJSON, featureflag.ContentTypeIon
@@ -144,14 +146,6 @@ func TestParseRetrieval_Refuses(t *testing.T) {
 		{"BadIon", `'a'::[`, ion, "retrieval-time Ion"},
 		{"NoAnnotation", `'''{}'''`, ion, "exactly one annotation"},
 		{"TwoAnnotations", `a::b::'''{}'''`, ion, "exactly one annotation"},
-		{"NumberFlag", `a::1`, ion, "must be a string or a list of variants"},
-		{"FlagContentNotJSON", `a::'''{"enabled": }'''`, ion, `flag "a": content: not valid JSON`},
-		{"DefaultNotLast", `a::['''{}''', [(eq $x "y"), '''{}''']]`, ion, "the default variant must be the last element"},
-		{"VariantNotAPair", `a::[[(eq $x "y")], '''{}''']`, ion, "a [rule, content] pair"},
-		{"VariantRuleNotSExp", `a::[["(eq $x \"y\")", '''{}'''], '''{}''']`, ion, "a [rule, content] pair"},
-		{"VariantRuleDoesNotParse", `a::[[(frobnicate $x), '''{}'''], '''{}''']`, ion, `flag "a"`},
-		{"VariantContentNotJSON", `a::[[(eq $x "y"), '''{'''], '''{}''']`, ion, "not valid JSON"},
-		{"DefaultContentNotJSON", `a::['''nope''']`, ion, "not valid JSON"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -159,6 +153,44 @@ func TestParseRetrieval_Refuses(t *testing.T) {
 			set, err := featureflag.ParseRetrieval([]byte(tt.body), tt.contentType)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("ParseRetrieval(%s) = %v, %v; want an error containing %q", tt.body, set, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestParseRetrieval_UnreadableFlag: a flag that does not read fails the
+// requests that ask for it (or for every flag), and no other.
+func TestParseRetrieval_UnreadableFlag(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, flag, want string
+	}{
+		{"NumberFlag", `a::1`, "must be a string or a list of variants"},
+		{"FlagContentNotJSON", `a::'''{"enabled": }'''`, "content: not valid JSON"},
+		{"DefaultNotLast", `a::['''{}''', [(eq $x "y"), '''{}''']]`, "the default variant must be the last element"},
+		{"VariantNotAPair", `a::[[(eq $x "y")], '''{}''']`, "a [rule, content] pair"},
+		{"VariantRuleNotSExp", `a::[["(eq $x \"y\")", '''{}'''], '''{}''']`, "a [rule, content] pair"},
+		{"VariantRuleDoesNotParse", `a::[[(frobnicate $x), '''{}'''], '''{}''']`, "frobnicate"},
+		{"VariantContentNotJSON", `a::[[(eq $x "y"), '''{'''], '''{}''']`, "not valid JSON"},
+		{"DefaultContentNotJSON", `a::['''nope''']`, "not valid JSON"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			body := tt.flag + "\nb::'''{\"enabled\": true}'''"
+			set, err := featureflag.ParseRetrieval([]byte(body), featureflag.ContentTypeIon)
+			if err != nil {
+				t.Fatalf("ParseRetrieval(%s): %v; want the readable flag kept", body, err)
+			}
+			if got, err := set.Resolve([]string{"b"}, nil); err != nil || string(got) != `{"b":{"enabled":true}}` {
+				t.Errorf(`Resolve(b) = %s, %v; want {"b":{"enabled":true}}`, got, err)
+			}
+			for _, keys := range [][]string{{"a"}, nil} {
+				_, err := set.Resolve(keys, nil)
+				var ue *featureflag.UnreadableFlagError
+				if !errors.As(err, &ue) || ue.Key != "a" || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("Resolve(%q) = %v; want an UnreadableFlagError for a containing %q", keys, err, tt.want)
+				}
 			}
 		})
 	}
