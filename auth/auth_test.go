@@ -49,7 +49,7 @@ func (headerKey) Authenticate(r *http.Request) (appconfigd.Principal, error) {
 
 func TestRateLimited(t *testing.T) {
 	t.Parallel()
-	l := &auth.RateLimited{Next: headerKey{}, PerSecond: 1, Burst: 3}
+	l := &auth.RateLimited{Next: headerKey{}, PerSecond: 0.001, Burst: 3} // no refill within the test
 	as := func(key string) *http.Request {
 		r := httptest.NewRequest("GET", "/applications", nil)
 		r.Header.Set("X-Key", key)

@@ -132,6 +132,10 @@ func startAgent(t *testing.T, serverURL string, base *fakeClock, advance func(*t
 	awsCfg.BaseEndpoint = aws.String(serverURL)
 	logs := &testLogWriter{t: t}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// The request timeout runs on the real clock, unlike everything else
+	// here; a race-detector run on a loaded machine may take seconds per
+	// call, which must not count as the server being down.
+	cfg.RequestTimeout = time.Minute
 	clock := newAgentClock(base)
 	a := agent.New(cfg, agent.NewDataClient(awsCfg, cfg), logger, clock)
 	runCtx, stop := context.WithCancel(context.Background())

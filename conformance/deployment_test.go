@@ -698,12 +698,13 @@ func TestStopDeployment(t *testing.T) {
 }
 
 // TestEnvironmentReadyForDeploymentWaiter runs the SDK's waiter against a
-// server whose deployment time runs 600 times faster, so the 10-minute
-// bake of AppConfig.AllAtOnce takes a second and the deployment engine
-// ends it on its own.
+// server whose deployment time runs 200 times faster, so the 10-minute
+// bake of AppConfig.AllAtOnce takes 3 s (long enough for a loaded machine
+// to read the state in between) and the deployment engine ends it on its
+// own.
 func TestEnvironmentReadyForDeploymentWaiter(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, withRealClock(600))
+	ts := startServer(t, withRealClock(200))
 	fx := newFixture(t, ts.control)
 	start := time.Now()
 	deployVersion(t, ts.control, fx, []byte("one"), "text/plain", "")
@@ -722,8 +723,8 @@ func TestEnvironmentReadyForDeploymentWaiter(t *testing.T) {
 	if got, want := string(out.State), "ReadyForDeployment"; got != want {
 		t.Errorf("State = %q; want %q", got, want)
 	}
-	if elapsed := time.Since(start); elapsed < 900*time.Millisecond {
-		t.Errorf("the waiter returned after %v; the scaled bake lasts 1s", elapsed)
+	if elapsed := time.Since(start); elapsed < 2900*time.Millisecond {
+		t.Errorf("the waiter returned after %v; the scaled bake lasts 3s", elapsed)
 	}
 	if d := getDeployment(t, ts.control, fx, 1); d.State != types.DeploymentStateComplete {
 		t.Errorf("deployment State = %s; want COMPLETE", d.State)

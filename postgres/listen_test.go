@@ -55,9 +55,14 @@ func TestListenHearsOtherHandlesCommits(t *testing.T) {
 			t.Fatal("no change heard within 10 s")
 		}
 	}
-	time.Sleep(100 * time.Millisecond)
-	for len(changes) > 0 {
-		<-changes
+	// Warm-up writes may still be on their way: drain until none has
+	// come for 500 ms.
+	for quiet := false; !quiet; {
+		select {
+		case <-changes:
+		case <-time.After(500 * time.Millisecond):
+			quiet = true
+		}
 	}
 
 	create(writer, "rolled", true)
