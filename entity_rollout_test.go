@@ -1,6 +1,7 @@
 package appconfigd_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -69,5 +70,64 @@ func TestGetLatestConfigurationEntityRollout(t *testing.T) {
 	must(svc.AdvanceDeployments(ctx))
 	if out := poll("", 2); out.Rollout != nil {
 		t.Errorf("after completion Rollout = %+v, want nil", out.Rollout)
+	}
+}
+
+// TestGetLatestConfigurationEntityRolloutMidDeployment: a session that
+// starts during a deployment gets the baseline, may fetch the version
+// being deployed at once, and is then held to its poll interval again.
+// Sessions without entity rollout get no such exception.
+func TestGetLatestConfigurationEntityRolloutMidDeployment(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	svc, clock := newService(t)
+	app := must(svc.CreateApplication(ctx, &appconfigd.Application{Name: "app"}, nil))
+	env := must(svc.CreateEnvironment(ctx, app.ID, &appconfigd.Environment{Name: "env"}, nil))
+	profile := must(svc.CreateConfigurationProfile(ctx, app.ID, &appconfigd.ConfigurationProfile{Name: "p", LocationURI: "hosted"}, nil))
+	v1 := must(svc.CreateHostedConfigurationVersion(ctx, app.ID, profile.ID, &appconfigd.HostedConfigurationVersion{Content: []byte("v1"), ContentType: "text/plain"}, nil))
+	v2 := must(svc.CreateHostedConfigurationVersion(ctx, app.ID, profile.ID, &appconfigd.HostedConfigurationVersion{Content: []byte("v2"), ContentType: "text/plain"}, nil))
+	instant := must(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{Name: "instant", GrowthFactor: 100}, nil))
+	linear := must(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{Name: "linear", DeploymentDurationInMinutes: 60, GrowthFactor: 20}, nil))
+	for _, v := range []*appconfigd.HostedConfigurationVersion{v1, v2} {
+		st := instant
+		if v == v2 {
+			st = linear
+		}
+		d := must(svc.StartDeployment(ctx, app.ID, env.ID, appconfigd.StartDeploymentInput{
+			DeploymentStrategyID: st.ID, ConfigurationProfileID: profile.ID, ConfigurationVersion: itoa(v.VersionNumber),
+		}))
+		clock.Set(d.StartedAt.Add(d.Steps()[0].At))
+		must(svc.AdvanceDeployments(ctx))
+	}
+	start := func() string {
+		return must(svc.StartConfigurationSession(ctx, appconfigd.StartSessionInput{
+			ApplicationIdentifier: app.ID, EnvironmentIdentifier: env.ID, ConfigurationProfileIdentifier: profile.ID,
+			RequiredMinimumPollIntervalInSeconds: 30,
+		}))
+	}
+	tooEarly := func(err error) bool {
+		var e *appconfigd.Error
+		return errors.As(err, &e) && e.Problem == appconfigd.ProblemPollIntervalNotSatisfied
+	}
+	entity := appconfigd.PollOptions{EntityRollout: true}
+
+	out := must(svc.GetLatestConfiguration(ctx, start(), entity))
+	if string(out.Content) != "v1" || out.Rollout == nil {
+		t.Fatalf("first poll: %q, Rollout %+v; want the baseline v1 with the rollout", out.Content, out.Rollout)
+	}
+	out, err := svc.GetLatestConfiguration(ctx, out.NextPollConfigurationToken, entity)
+	if err != nil {
+		t.Fatalf("second poll at once: %v; want the version being deployed", err)
+	}
+	if string(out.Content) != "v2" {
+		t.Errorf("second poll: %q; want v2", out.Content)
+	}
+	if _, err := svc.GetLatestConfiguration(ctx, out.NextPollConfigurationToken, entity); !tooEarly(err) {
+		t.Errorf("third poll at once: %v; want Request too early", err)
+	}
+
+	plain := must(svc.GetLatestConfiguration(ctx, start(), appconfigd.PollOptions{}))
+	if _, err := svc.GetLatestConfiguration(ctx, plain.NextPollConfigurationToken, appconfigd.PollOptions{}); !tooEarly(err) {
+		t.Errorf("a plain session's second poll at once: %v; want Request too early", err)
 	}
 }

@@ -131,7 +131,9 @@ func tokenError(problem TokenProblem, message string) *Error {
 //
 // With opts.EntityRollout, a session first gets the deployment's baseline
 // (so the agent holds both versions) and then the version being deployed,
-// whatever its own rollout bucket; Rollout reports the deployment.
+// whatever its own rollout bucket; Rollout reports the deployment. The
+// poll that fetches the version being deployed may come at once, so that
+// an agent starting mid-deployment holds both before it answers anyone.
 func (s *Service) GetLatestConfiguration(ctx context.Context, token string, opts PollOptions) (*LatestConfiguration, error) {
 	if token == "" || len(token) > 8192 {
 		return nil, tokenError(ProblemCorrupted, "Token not valid")
@@ -198,6 +200,10 @@ func (s *Service) GetLatestConfiguration(ctx context.Context, token string, opts
 	}
 	next.Seq++
 	next.IssuedAt = now
+	if out.Rollout != nil && v != nil && v.VersionNumber != out.Rollout.TargetVersion {
+		// Baseline first: the poll for the target is due at once.
+		next.IssuedAt = now.Add(-secondsDuration(t.MinPollInterval))
+	}
 	next.ExpiresAt = now.Add(s.TokenTTL)
 	if v != nil {
 		out.ContentType = v.ContentType

@@ -119,6 +119,14 @@ func (e *entry) followRollout(r *Rollout, fresh, prev *snapshot) *snapshot {
 	return cur.target
 }
 
+// awaitingRolloutTarget reports whether a deployment is in progress whose
+// target the agent does not hold yet.
+func (e *entry) awaitingRolloutTarget() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.rollout != nil && e.rollout.target == nil
+}
+
 // pick returns the configuration to serve to entity ("" for a request
 // without Entity-Id), or why there is none.
 func (e *entry) pick(entity string) (*snapshot, error) {

@@ -31,6 +31,10 @@ type fakeService struct {
 	hang bool
 	// nextInterval is the NextPollIntervalInSeconds answered.
 	nextInterval time.Duration
+	// refuseEarly refuses a session's poll that comes sooner than
+	// nextInterval after its last one, without using up the token, as a
+	// service holding sessions to their interval does.
+	refuseEarly bool
 	// rejectProblem is the Problem of the BadRequestException for a token
 	// the service does not know.
 	rejectProblem types.InvalidParameterProblem
@@ -56,9 +60,10 @@ type fakeVersion struct {
 }
 
 type fakeSession struct {
-	key     Key
-	sent    string // version last sent
-	sentAny bool   // whether anything was sent
+	key      Key
+	sent     string    // version last sent
+	sentAny  bool      // whether anything was sent
+	lastPoll time.Time // when the session last polled
 }
 
 type fakeStart struct {
@@ -186,6 +191,16 @@ func (f *fakeService) GetLatest(ctx context.Context, token string) (*Latest, err
 			}},
 		}
 	}
+	if f.refuseEarly && !s.lastPoll.IsZero() && time.Since(s.lastPoll) < f.nextInterval {
+		return nil, &types.BadRequestException{
+			Message: aws.String("Request too early"),
+			Reason:  types.BadRequestReasonInvalidParameters,
+			Details: &types.BadRequestDetailsMemberInvalidParameters{Value: map[string]types.InvalidParameterDetail{
+				"ConfigurationToken": {Problem: types.InvalidParameterProblemPollIntervalNotSatisfied},
+			}},
+		}
+	}
+	s.lastPoll = time.Now()
 	delete(f.sessions, token)
 	l := &Latest{NextToken: f.newToken(s), NextPollInterval: f.nextInterval}
 	d := f.profiles[s.key]

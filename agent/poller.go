@@ -104,6 +104,26 @@ func (p *poller) poll(ctx context.Context) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
+	p.record(l)
+	if p.entry.awaitingRolloutTarget() {
+		// appconfigd sent the baseline of a deployment in progress
+		// first and lets the session fetch the target at once, so that
+		// entities get what they should from the first request on. A
+		// server that does not allow it refuses without using up the
+		// token; the target then comes with the next poll.
+		if target, err := p.getLatest(ctx); err == nil {
+			p.record(target)
+			l = target
+		} else {
+			p.agent.logger.Debug("target of the deployment in progress not fetched at once", "configuration", p.entry.key.String(), "err", err)
+		}
+	}
+	return p.nextWait(l.NextPollInterval), nil
+}
+
+// record applies an answer to the entry, logging and backing up a new
+// configuration.
+func (p *poller) record(l *Latest) {
 	if fresh := p.entry.apply(l, p.fresh); fresh != nil {
 		p.agent.logger.Info("new configuration", "configuration", p.entry.key.String(), "version", fresh.version(), "content_type", fresh.contentType)
 		if fresh.flagErr != nil {
@@ -112,7 +132,6 @@ func (p *poller) poll(ctx context.Context) (time.Duration, error) {
 		p.agent.saveBackup(p.entry.key, fresh)
 	}
 	p.fresh = false
-	return p.nextWait(l.NextPollInterval), nil
 }
 
 // nextWait is how long to wait before the next poll: POLL_INTERVAL, or

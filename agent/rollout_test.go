@@ -140,8 +140,8 @@ func TestEntityRollout(t *testing.T) {
 }
 
 // TestEntityRolloutStartedDuring: an agent that starts during a gradual
-// deployment gets the baseline first and serves it to everyone, then the
-// target, and from then on follows the percentage.
+// deployment gets the baseline first, then at once the target, so it
+// follows the percentage from the first request on.
 func TestEntityRolloutStartedDuring(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
@@ -149,9 +149,31 @@ func TestEntityRolloutStartedDuring(t *testing.T) {
 		svc.roll(testKey, Rollout{ID: "d1", Percentage: 50, TargetVersion: "2", BaselineVersion: "1", SessionVersion: "1"}, v2)
 		a := startAgent(t, DefaultConfig(), svc)
 		ids := entities(400)
+		checkShare(t, "at 50% from the start", a.rolloutOf(t, ids), "2", 40, 60)
+		if n := len(svc.pollTimes()); n != 2 {
+			t.Errorf("%d polls at start; want 2 (baseline, then target)", n)
+		}
+	})
+}
+
+// TestEntityRolloutStartedDuringEarlyPollRefused: when the service does
+// not allow the target to be fetched at once, the agent serves the
+// baseline to everyone until its next poll brings the target, in the
+// same session.
+func TestEntityRolloutStartedDuringEarlyPollRefused(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		svc := deployedService(v1)
+		svc.refuseEarly = true
+		svc.roll(testKey, Rollout{ID: "d1", Percentage: 50, TargetVersion: "2", BaselineVersion: "1", SessionVersion: "1"}, v2)
+		a := startAgent(t, DefaultConfig(), svc)
+		ids := entities(400)
 		checkShare(t, "before the target came", a.rolloutOf(t, ids), "1", 100, 100)
 		nextPoll()
 		checkShare(t, "at 50%", a.rolloutOf(t, ids), "2", 40, 60)
+		if n := len(svc.startCalls()); n != 1 {
+			t.Errorf("%d sessions; want the refused poll to keep the first", n)
+		}
 	})
 }
 

@@ -497,6 +497,25 @@ func TestAgentServerDown(t *testing.T) {
 	}
 }
 
+// checkLateAgent starts an agent in the middle of a deployment and checks
+// that from its first answers on it serves every entity what the agent that
+// saw the deployment start serves (served holds the entities given the new
+// version).
+func checkLateAgent(t *testing.T, ts *testServer, path string, ids []string, served map[string]bool) {
+	t.Helper()
+	late := startAgent(t, ts.url, ts.clock, ts.advance, agent.DefaultConfig())
+	differ := 0
+	for _, id := range ids {
+		got := late.get(t, path, "Entity-Id", id)
+		if (got.body == "two") != served[id] {
+			differ++
+		}
+	}
+	if differ > 0 {
+		t.Errorf("an agent started mid-deployment serves %d of %d entities another version than the agent that saw it start", differ, len(ids))
+	}
+}
+
 // TestAgentEntityRollout: during a gradual deployment the share of
 // entities the agent serves the new version follows the deployment's
 // percentage, an entity keeps the version it got, and all get it once the
@@ -563,6 +582,9 @@ func TestAgentEntityRollout(t *testing.T) {
 		}
 		if pct > 0 && pct < 100 {
 			intermediate++
+			if intermediate == 1 {
+				checkLateAgent(t, ts, path, ids, served)
+			}
 		}
 		previous = served
 	}
