@@ -58,7 +58,7 @@ const flagsHelperMessage = "Error invoking extension AppConfig Feature Flags Hel
 // prepareFlags validates a feature-flag document in the deployment-time
 // format and stamps it with _createdAt/_updatedAt as AWS does (wire §4.1).
 // Flags unchanged since the profile's newest remaining version keep their
-// stamps; the version numbered latest may have been deleted.
+// stamps (the highest version number may belong to a deleted version).
 func (s *Service) prepareFlags(ctx context.Context, tx Tx, v *HostedConfigurationVersion) error {
 	if err := featureflag.Validate(v.Content); err != nil {
 		return flagsError(err)

@@ -15,13 +15,14 @@
 // not an identifier); lists of constants appear only as the second operand of
 // in. Literals are Ion text, with one exception: a month may be written
 // 2024-01, as AWS's operand table does, although Ion wants 2024-01T; the
-// canonical form adds the T. Parse checks operand counts and kinds, so a rule that parses always
-// evaluates: two literals of different types (a string and a number), an
-// ordering of booleans, a non-string operand of begins_with, ends_with or
-// contains, a regular expression that does not compile, and everything the
-// language lacks (unknown operators, nulls, structs, annotations other than
-// the named arguments of matches, exists and split, rules longer than
-// MaxLength) are an *Error that says what is wrong and at which byte offset.
+// canonical form adds the T. Parse checks operand counts and kinds, so a
+// rule that parses always evaluates: two literals of different types (a
+// string and a number), an ordering of booleans, a non-string operand of
+// begins_with, ends_with or contains, a regular expression that does not
+// compile, and everything the language lacks (unknown operators, nulls,
+// structs, annotations other than the named arguments of matches, exists
+// and split, rules longer than MaxLength or nested deeper than MaxDepth)
+// are an *Error that says what is wrong and at which byte offset.
 //
 // # Evaluation
 //
