@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -150,6 +151,33 @@ func TestWebhookValidator(t *testing.T) {
 	want := []string{`POST application/json {"port":0}`, `POST application/json {"port":1}`}
 	if fmt.Sprint(received) != fmt.Sprint(want) {
 		t.Errorf("webhook received %q; want %q", received, want)
+	}
+}
+
+// TestWebhookValidatorNetworks: with --validator-networks, a webhook
+// outside them is never called and the deployment is refused, saying why.
+func TestWebhookValidatorNetworks(t *testing.T) {
+	t.Parallel()
+	called := make(chan struct{}, 1)
+	hook := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		called <- struct{}{}
+	}))
+	t.Cleanup(hook.Close)
+
+	ts := startServer(t, func(o *serverOptions) {
+		o.config.ValidatorNetworks = []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}
+	})
+	fx := validatedFixture(t, ts, types.Validator{Type: types.ValidatorTypeLambda, Content: aws.String(hook.URL)})
+	v := createVersion(t, ts.control, fx.app, fx.profile, []byte(`{}`), "application/json", "")
+	bre := asError[*types.BadRequestException](t, tryDeploy(t, ts, fx, v))
+	if msg := aws.ToString(bre.Message); !strings.Contains(msg, "127.0.0.1 is outside the networks webhook validators may reach") {
+		t.Errorf("Message = %q; want it to name the refused address", msg)
+	}
+	wantNothingDeployed(t, ts, fx)
+	select {
+	case <-called:
+		t.Error("the webhook outside the allowed networks was called")
+	default:
 	}
 }
 

@@ -39,9 +39,10 @@ type Runner struct {
 	schemas schemaCache
 }
 
-// NewRunner returns a Runner with its own HTTP client and DefaultTimeout.
+// NewRunner returns a Runner with DefaultTimeout and its own HTTP client,
+// which keeps webhooks away from the networks in BlockedByDefault.
 func NewRunner() *Runner {
-	return &Runner{HTTPClient: &http.Client{}, Timeout: DefaultTimeout}
+	return &Runner{HTTPClient: NewWebhookClient(NetworkPolicy{}), Timeout: DefaultTimeout}
 }
 
 var _ appconfigd.ValidatorRunner = (*Runner)(nil)

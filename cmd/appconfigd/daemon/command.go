@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"net/netip"
 	"os"
 	"slices"
 	"strconv"
@@ -127,9 +128,32 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.Float64Var(&c.DeploymentTimeScale, "deployment-time-scale", c.DeploymentTimeScale, "run deployment and bake time this many times faster (for demos and tests)")
 	fs.StringVar(&c.Region, "region", c.Region, "AWS `region` shown in ARNs")
 	fs.StringVar(&c.AccountID, "account-id", c.AccountID, "12-digit AWS account `id` shown in ARNs")
+	fs.Var(networksFlag{&c.ValidatorNetworks}, "validator-networks", "the only `networks` webhook validators may reach, as CIDRs or addresses, comma-separated (repeatable; default: any address but link-local ones such as the 169.254.169.254 instance metadata service)")
 	fs.Var(quotaFlag{&c.Limits}, "quota", "override a service quota, as `name=value` (repeatable); names: "+strings.Join(quotaNames(), ", "))
 	fs.TextVar(&opts.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	return fs, opts
+}
+
+// networksFlag adds networks, written as CIDRs or single addresses, to a
+// list.
+type networksFlag struct{ networks *[]netip.Prefix }
+
+func (f networksFlag) String() string { return "" }
+
+func (f networksFlag) Set(s string) error {
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if addr, err := netip.ParseAddr(item); err == nil {
+			*f.networks = append(*f.networks, netip.PrefixFrom(addr, addr.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			return fmt.Errorf("want a CIDR such as 10.0.0.0/8 or an address, got %q", item)
+		}
+		*f.networks = append(*f.networks, p.Masked())
+	}
+	return nil
 }
 
 // quotaFlag sets one field of Limits from name=value.

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -102,6 +105,7 @@ func TestRun(t *testing.T) {
 		{"UnknownFlag", []string{"--nope"}, 2, "flag provided but not defined"},
 		{"UnknownQuota", []string{"--quota", "widgets=3"}, 2, "unknown quota"},
 		{"QuotaNotANumber", []string{"--quota", "applications=many"}, 2, "positive integer"},
+		{"ValidatorNetworkNotACIDR", []string{"--validator-networks", "10.0.0.0/8,intranet"}, 2, `want a CIDR such as 10.0.0.0/8 or an address, got "intranet"`},
 		{"ExtraArgument", []string{"serve", "extra"}, 2, "unexpected argument"},
 		{"TimeScaleBelowOne", []string{"--listen", "127.0.0.1:0", "--deployment-time-scale", "0.5"}, 1, "time scale"},
 		{"ZeroTokenTTL", []string{"--listen", "127.0.0.1:0", "--token-ttl", "0s"}, 1, "token TTL"},
@@ -134,4 +138,20 @@ func TestRun(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestValidatorNetworksFlag(t *testing.T) {
+	t.Parallel()
+	fs, opts := serveFlags(io.Discard)
+	if err := fs.Parse([]string{"--validator-networks", "10.1.2.3/8, 192.168.1.7", "--validator-networks", "fd00::/8"}); err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	want := []netip.Prefix{
+		netip.MustParsePrefix("10.0.0.0/8"),
+		netip.MustParsePrefix("192.168.1.7/32"),
+		netip.MustParsePrefix("fd00::/8"),
+	}
+	if got := opts.config.ValidatorNetworks; !slices.Equal(got, want) {
+		t.Errorf("ValidatorNetworks = %v; want %v", got, want)
+	}
 }

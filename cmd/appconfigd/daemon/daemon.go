@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sync"
@@ -75,6 +76,9 @@ type Config struct {
 	// server speak HTTPS.
 	TLSCert string
 	TLSKey  string
+	// ValidatorNetworks, when set, are the only networks webhook
+	// validators may reach; empty means any but validation.BlockedByDefault.
+	ValidatorNetworks []netip.Prefix
 }
 
 // DefaultConfig returns the defaults of `appconfigd serve`.
@@ -163,7 +167,9 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	svc.NewSealer = func(keys []appconfigd.SealingKey) (appconfigd.TokenSealer, error) {
 		return token.NewSealer(keys, nil)
 	}
-	svc.Validators = validation.NewRunner()
+	validators := validation.NewRunner()
+	validators.HTTPClient = validation.NewWebhookClient(validation.NetworkPolicy{Allow: d.Config.ValidatorNetworks})
+	svc.Validators = validators
 	if err := svc.Open(ctx); err != nil {
 		return err
 	}
