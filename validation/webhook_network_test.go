@@ -3,7 +3,6 @@ package validation_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"testing"
 
@@ -47,8 +46,7 @@ func TestNetworkPolicyAllows(t *testing.T) {
 func TestWebhookClientRefusesAddress(t *testing.T) {
 	t.Parallel()
 	h := &webhook{status: http.StatusOK}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	srv := serveWebhook(t, h)
 	r := &validation.Runner{HTTPClient: validation.NewWebhookClient(validation.NetworkPolicy{
 		Allow: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")},
 	})}
@@ -65,8 +63,7 @@ func TestWebhookClientRefusesAddress(t *testing.T) {
 func TestWebhookClientDefault(t *testing.T) {
 	t.Parallel()
 	h := &webhook{status: http.StatusOK}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	srv := serveWebhook(t, h)
 	r := validation.NewRunner()
 	if err := r.Validate(context.Background(), profile(lambda(srv.URL)), version(`{}`)); err != nil {
 		t.Fatalf("Validate with a local webhook = %v; want nil", err)
