@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -428,12 +430,22 @@ func startRestartableServer(t *testing.T) *restartableServer {
 // start starts the server on its address.
 func (s *restartableServer) start(t *testing.T) {
 	t.Helper()
-	d := daemon.New(s.cfg)
 	s.logs = &testLogWriter{t: t}
-	d.Logger = slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	d.Clock = s.clock
-	if err := d.Open(context.Background()); err != nil {
-		t.Fatalf("open daemon: %v", err)
+	var d *daemon.Daemon
+	// Another test may bind the port for a moment while the server is
+	// down; Open cleans up after a failure, so it can simply try again.
+	for attempt := 1; ; attempt++ {
+		d = daemon.New(s.cfg)
+		d.Logger = slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		d.Clock = s.clock
+		err := d.Open(context.Background())
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, syscall.EADDRINUSE) || attempt == 50 {
+			t.Fatalf("open daemon: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	url := d.URL()
 	s.ts = &testServer{daemon: d, url: url, clock: s.clock, control: newControlClient(url), data: newDataClient(url)}
