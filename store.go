@@ -163,8 +163,9 @@ type Tx interface {
 
 // ChangeFeed is implemented by stores that several appconfigd processes can
 // share. Listen calls changed whenever some process commits an Update,
-// until ctx is done; it also calls changed after it had to reconnect, since
-// changes may have been missed meanwhile. It returns ctx's error.
+// until ctx is done; it also calls changed once it is listening, at the start
+// and after it had to reconnect, since changes committed before then were
+// not heard. It returns ctx's error.
 type ChangeFeed interface {
 	Listen(ctx context.Context, changed func()) error
 }

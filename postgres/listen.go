@@ -34,12 +34,13 @@ const reconnectDelay = time.Second
 // Listen calls changed after every committed Update of any process sharing
 // the store, until ctx is done. Every Update sends a NOTIFY on the store's
 // channel in its transaction, which PostgreSQL delivers only on commit.
-// Listen holds a connection of its own, outside the pool. When that
-// connection fails it reconnects, and calls changed once connected again,
-// since notifications sent meanwhile are lost.
+// Listen holds a connection of its own, outside the pool. It calls changed
+// once as soon as it listens, because whatever was committed before that
+// (since the caller last read the store, or while a failed connection was
+// replaced) sent notifications nobody heard.
 func (db *DB) Listen(ctx context.Context, changed func()) error {
-	for first := true; ; first = false {
-		err := db.listenOnce(ctx, changed, !first)
+	for {
+		err := db.listenOnce(ctx, changed)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -53,7 +54,7 @@ func (db *DB) Listen(ctx context.Context, changed func()) error {
 }
 
 // listenOnce listens on one connection until it fails or ctx is done.
-func (db *DB) listenOnce(ctx context.Context, changed func(), reconnected bool) error {
+func (db *DB) listenOnce(ctx context.Context, changed func()) error {
 	conn, err := pgx.ConnectConfig(ctx, db.pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return fmt.Errorf("postgres: listen: connect: %w", err)
@@ -62,9 +63,7 @@ func (db *DB) listenOnce(ctx context.Context, changed func(), reconnected bool) 
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{db.channel()}.Sanitize()); err != nil {
 		return fmt.Errorf("postgres: listen: %w", err)
 	}
-	if reconnected {
-		changed()
-	}
+	changed()
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {
 			return fmt.Errorf("postgres: listen: %w", err)

@@ -80,3 +80,32 @@ func TestListenHearsOtherHandlesCommits(t *testing.T) {
 		t.Fatal("a committed Update was not heard within 5 s")
 	}
 }
+
+// TestListenReportsOnceListening: Listen calls changed as soon as it
+// listens, without any commit, because a commit made after the caller
+// last read the store and before the LISTEN took effect sent a
+// notification nobody heard (a replica starting while another writes).
+func TestListenReportsOnceListening(t *testing.T) {
+	_, dsn := newSchema(t)
+	listener := mustOpen(t, dsn)
+	changes := make(chan struct{}, 1)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		done <- listener.Listen(ctx, func() {
+			select {
+			case changes <- struct{}{}:
+			default:
+			}
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	select {
+	case <-changes:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Listen did not report within 10 s of starting")
+	}
+}
