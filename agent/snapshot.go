@@ -54,9 +54,11 @@ func newSnapshot(content []byte, contentType, versionLabel, serverVersion string
 		s.flags, s.flagErr = featureflag.ParseRetrieval(content, featureflag.ContentTypeIon)
 	case mediaType == "application/ion" && params["type"] == "":
 		// The exact content type AWS sends with Ion flags is not
-		// recorded (wire §6 Q13), so bare Ion that reads as flags counts
-		// as flags; anything else is served as stored.
-		if flags, err := featureflag.ParseRetrieval(content, featureflag.ContentTypeIon); err == nil {
+		// recorded (wire §6 Q13), so bare Ion counts as flags when it
+		// holds some and every one reads; anything else is served as
+		// stored.
+		flags, err := featureflag.ParseRetrieval(content, featureflag.ContentTypeIon)
+		if err == nil && len(flags.Keys()) > 0 && flags.Unreadable() == nil {
 			s.kind, s.flags = ionFlags, flags
 		}
 	case mediaType == "application/json":

@@ -189,6 +189,17 @@ func (s *Set) Keys() []string {
 	return keys
 }
 
+// Unreadable returns an *UnreadableFlagError for the first flag, by key,
+// that could not be read, or nil when every flag was.
+func (s *Set) Unreadable() error {
+	for _, key := range s.Keys() {
+		if err := s.flags[key].err; err != nil {
+			return &UnreadableFlagError{Key: key, Err: err}
+		}
+	}
+	return nil
+}
+
 // Resolve returns the JSON the AWS AppConfig Agent serves for a flag
 // request (wire §4.4): an object of the flags named by keys (all flags when
 // keys is empty), each multi-variant flag resolved for ctx to the content

@@ -29,7 +29,8 @@ const DefaultTimeout = 15 * time.Second
 // use; NewRunner spells the defaults out. A Runner must not be copied after
 // first use because it holds the compiled-schema cache.
 type Runner struct {
-	// HTTPClient calls webhook validators; nil means http.DefaultClient.
+	// HTTPClient calls webhook validators; nil means a client with the
+	// default NetworkPolicy (see NewWebhookClient).
 	// Runner never follows redirects whatever the client's CheckRedirect
 	// says, so a webhook cannot bounce the configuration to another host.
 	HTTPClient *http.Client
@@ -40,7 +41,8 @@ type Runner struct {
 }
 
 // NewRunner returns a Runner with DefaultTimeout and its own HTTP client,
-// which keeps webhooks away from the networks in BlockedByDefault.
+// which keeps webhooks away from the networks in BlockedByDefault, as the
+// zero value's does.
 func NewRunner() *Runner {
 	return &Runner{HTTPClient: NewWebhookClient(NetworkPolicy{}), Timeout: DefaultTimeout}
 }

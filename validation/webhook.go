@@ -169,10 +169,11 @@ func (r *Runner) callWebhook(ctx context.Context, i int, u *url.URL, p *appconfi
 }
 
 // client returns the HTTP client for webhook calls: the configured one (or
-// http.DefaultClient) with redirects switched off. The copy leaves the
-// caller's client untouched and shares its Transport and connection pool.
+// one that keeps away from BlockedByDefault) with redirects switched off.
+// The copy leaves the caller's client untouched and shares its Transport
+// and connection pool.
 func (r *Runner) client() *http.Client {
-	c := http.DefaultClient
+	c := defaultWebhookClient
 	if r.HTTPClient != nil {
 		c = r.HTTPClient
 	}

@@ -29,9 +29,12 @@ type NetworkPolicy struct {
 	Allow []netip.Prefix
 }
 
-// Allows reports whether a webhook may connect to addr.
+// Allows reports whether a webhook may connect to addr. An IPv4-mapped
+// address counts as its IPv4 address, and a zone (fe80::1%eth0) is
+// ignored: prefixes never contain zoned addresses, and the kernel ignores
+// the zone of an address that is not link-local.
 func (p NetworkPolicy) Allows(addr netip.Addr) bool {
-	addr = addr.Unmap()
+	addr = addr.Unmap().WithZone("")
 	if len(p.Allow) > 0 {
 		return containsAddr(p.Allow, addr)
 	}
@@ -55,10 +58,13 @@ func (p NetworkPolicy) control(_, address string, _ syscall.RawConn) error {
 		return fmt.Errorf("webhook address %q: %w", address, err)
 	}
 	if !p.Allows(ap.Addr()) {
-		return fmt.Errorf("address %s is outside the networks webhook validators may reach (--validator-networks)", ap.Addr().Unmap())
+		return fmt.Errorf("address %s is outside the networks webhook validators may reach (--validator-networks)", ap.Addr().Unmap().WithZone(""))
 	}
 	return nil
 }
+
+// defaultWebhookClient serves Runners without an HTTPClient.
+var defaultWebhookClient = NewWebhookClient(NetworkPolicy{})
 
 // NewWebhookClient returns an HTTP client for webhook validators that
 // connects only where p allows. It uses no proxy: through a proxy the

@@ -26,9 +26,12 @@ func TestNetworkPolicyAllows(t *testing.T) {
 		{"DefaultMetadataIPv4Mapped", nil, "::ffff:169.254.169.254", false},
 		{"DefaultMetadataIPv6", nil, "fd00:ec2::254", false},
 		{"DefaultLinkLocalIPv6", nil, "fe80::1", false},
+		{"DefaultLinkLocalIPv6WithZone", nil, "fe80::1%eth0", false},
+		{"DefaultMetadataIPv6WithZone", nil, "fd00:ec2::254%1", false},
 		{"ListedInside", private, "10.9.9.9", true},
 		{"ListedOutside", private, "127.0.0.1", false},
 		{"ListedMetadata", withMetadata, "169.254.169.254", true},
+		{"ListedLinkLocalWithZone", []netip.Prefix{netip.MustParsePrefix("fe80::/10")}, "fe80::1%eth0", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,17 +61,19 @@ func TestWebhookClientRefusesAddress(t *testing.T) {
 	}
 }
 
-// TestWebhookClientDefault: the default client reaches a local webhook and
-// refuses the instance metadata address without sending anything.
+// TestWebhookClientDefault: the default client, of NewRunner and of a
+// zero Runner, reaches a local webhook and refuses the instance metadata
+// address without sending anything.
 func TestWebhookClientDefault(t *testing.T) {
 	t.Parallel()
 	h := &webhook{status: http.StatusOK}
 	srv := serveWebhook(t, h)
-	r := validation.NewRunner()
-	if err := r.Validate(context.Background(), profile(lambda(srv.URL)), version(`{}`)); err != nil {
-		t.Fatalf("Validate with a local webhook = %v; want nil", err)
+	for name, r := range map[string]*validation.Runner{"NewRunner": validation.NewRunner(), "ZeroRunner": {}} {
+		if err := r.Validate(context.Background(), profile(lambda(srv.URL)), version(`{}`)); err != nil {
+			t.Fatalf("%s: Validate with a local webhook = %v; want nil", name, err)
+		}
+		err := r.Validate(context.Background(), profile(lambda("http://169.254.169.254/latest/meta-data/")), version(`{}`))
+		e := asBadRequest(t, err)
+		wantFragments(t, e.Message, "169.254.169.254 is outside the networks webhook validators may reach")
 	}
-	err := r.Validate(context.Background(), profile(lambda("http://169.254.169.254/latest/meta-data/")), version(`{}`))
-	e := asBadRequest(t, err)
-	wantFragments(t, e.Message, "169.254.169.254 is outside the networks webhook validators may reach")
 }

@@ -135,7 +135,8 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 }
 
 // networksFlag adds networks, written as CIDRs or single addresses, to a
-// list.
+// list. IPv4-mapped IPv6 networks are stored as IPv4, the form the webhook
+// policy compares dialled addresses in.
 type networksFlag struct{ networks *[]netip.Prefix }
 
 func (f networksFlag) String() string { return "" }
@@ -143,13 +144,19 @@ func (f networksFlag) String() string { return "" }
 func (f networksFlag) Set(s string) error {
 	for _, item := range strings.Split(s, ",") {
 		item = strings.TrimSpace(item)
-		if addr, err := netip.ParseAddr(item); err == nil {
-			*f.networks = append(*f.networks, netip.PrefixFrom(addr, addr.BitLen()))
-			continue
-		}
 		p, err := netip.ParsePrefix(item)
+		if addr, aerr := netip.ParseAddr(item); aerr == nil {
+			addr = addr.WithZone("")
+			p, err = netip.PrefixFrom(addr, addr.BitLen()), nil
+		}
 		if err != nil {
 			return fmt.Errorf("want a CIDR such as 10.0.0.0/8 or an address, got %q", item)
+		}
+		if p.Addr().Is4In6() {
+			if p.Bits() < 96 {
+				return fmt.Errorf("%q reaches beyond IPv4-mapped addresses; write IPv4 and IPv6 networks apart", item)
+			}
+			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
 		}
 		*f.networks = append(*f.networks, p.Masked())
 	}

@@ -106,6 +106,7 @@ func TestRun(t *testing.T) {
 		{"UnknownQuota", []string{"--quota", "widgets=3"}, 2, "unknown quota"},
 		{"QuotaNotANumber", []string{"--quota", "applications=many"}, 2, "positive integer"},
 		{"ValidatorNetworkNotACIDR", []string{"--validator-networks", "10.0.0.0/8,intranet"}, 2, `want a CIDR such as 10.0.0.0/8 or an address, got "intranet"`},
+		{"ValidatorNetworkMappedTooWide", []string{"--validator-networks", "::ffff:0.0.0.0/64"}, 2, "beyond IPv4-mapped addresses"},
 		{"ExtraArgument", []string{"serve", "extra"}, 2, "unexpected argument"},
 		{"TimeScaleBelowOne", []string{"--listen", "127.0.0.1:0", "--deployment-time-scale", "0.5"}, 1, "time scale"},
 		{"ZeroTokenTTL", []string{"--listen", "127.0.0.1:0", "--token-ttl", "0s"}, 1, "token TTL"},
@@ -143,13 +144,19 @@ func TestRun(t *testing.T) {
 func TestValidatorNetworksFlag(t *testing.T) {
 	t.Parallel()
 	fs, opts := serveFlags(io.Discard)
-	if err := fs.Parse([]string{"--validator-networks", "10.1.2.3/8, 192.168.1.7", "--validator-networks", "fd00::/8"}); err != nil {
+	if err := fs.Parse([]string{
+		"--validator-networks", "10.1.2.3/8, 192.168.1.7",
+		"--validator-networks", "fd00::/8,fe80::1%eth0,::ffff:172.16.0.0/108,::ffff:10.9.9.9",
+	}); err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
 	want := []netip.Prefix{
 		netip.MustParsePrefix("10.0.0.0/8"),
 		netip.MustParsePrefix("192.168.1.7/32"),
 		netip.MustParsePrefix("fd00::/8"),
+		netip.MustParsePrefix("fe80::1/128"),
+		netip.MustParsePrefix("172.16.0.0/12"),
+		netip.MustParsePrefix("10.9.9.9/32"),
 	}
 	if got := opts.config.ValidatorNetworks; !slices.Equal(got, want) {
 		t.Errorf("ValidatorNetworks = %v; want %v", got, want)
