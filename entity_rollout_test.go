@@ -15,21 +15,8 @@ import (
 func TestGetLatestConfigurationEntityRollout(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	svc, clock := newService(t)
-	app := must(svc.CreateApplication(ctx, &appconfigd.Application{Name: "app"}, nil))
-	env := must(svc.CreateEnvironment(ctx, app.ID, &appconfigd.Environment{Name: "env"}, nil))
-	profile := must(svc.CreateConfigurationProfile(ctx, app.ID, &appconfigd.ConfigurationProfile{Name: "p", LocationURI: "hosted"}, nil))
-	v1 := must(svc.CreateHostedConfigurationVersion(ctx, app.ID, profile.ID, &appconfigd.HostedConfigurationVersion{Content: []byte("v1"), ContentType: "text/plain"}, nil))
-	v2 := must(svc.CreateHostedConfigurationVersion(ctx, app.ID, profile.ID, &appconfigd.HostedConfigurationVersion{Content: []byte("v2"), ContentType: "text/plain"}, nil))
-	instant := must(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{Name: "instant", GrowthFactor: 100}, nil))
-	linear := must(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{Name: "linear", DeploymentDurationInMinutes: 60, GrowthFactor: 20}, nil))
-	deploy := func(st *appconfigd.DeploymentStrategy, v *appconfigd.HostedConfigurationVersion) *appconfigd.Deployment {
-		t.Helper()
-		return must(svc.StartDeployment(ctx, app.ID, env.ID, appconfigd.StartDeploymentInput{
-			DeploymentStrategyID: st.ID, ConfigurationProfileID: profile.ID, ConfigurationVersion: itoa(v.VersionNumber),
-		}))
-	}
-	deploy(instant, v1)
+	f := newRolloutFixture(t)
+	svc, clock, app, env, profile := f.svc, f.clock, f.app, f.env, f.profile
 	tok := must(svc.StartConfigurationSession(ctx, appconfigd.StartSessionInput{
 		ApplicationIdentifier: app.ID, EnvironmentIdentifier: env.ID, ConfigurationProfileIdentifier: profile.ID,
 	}))
@@ -47,7 +34,7 @@ func TestGetLatestConfigurationEntityRollout(t *testing.T) {
 		t.Fatalf("without a deployment in progress Rollout = %+v, want nil", out.Rollout)
 	}
 
-	d := deploy(linear, v2)
+	d := f.deploy(t, appconfigd.DeploymentStrategy{Name: "linear", DeploymentDurationInMinutes: 60, GrowthFactor: 20}, f.v2)
 	first := d.Steps()[0]
 	clock.Set(d.StartedAt.Add(first.At))
 	must(svc.AdvanceDeployments(ctx))
@@ -80,28 +67,14 @@ func TestGetLatestConfigurationEntityRollout(t *testing.T) {
 func TestGetLatestConfigurationEntityRolloutMidDeployment(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	svc, clock := newService(t)
-	app := must(svc.CreateApplication(ctx, &appconfigd.Application{Name: "app"}, nil))
-	env := must(svc.CreateEnvironment(ctx, app.ID, &appconfigd.Environment{Name: "env"}, nil))
-	profile := must(svc.CreateConfigurationProfile(ctx, app.ID, &appconfigd.ConfigurationProfile{Name: "p", LocationURI: "hosted"}, nil))
-	v1 := must(svc.CreateHostedConfigurationVersion(ctx, app.ID, profile.ID, &appconfigd.HostedConfigurationVersion{Content: []byte("v1"), ContentType: "text/plain"}, nil))
-	v2 := must(svc.CreateHostedConfigurationVersion(ctx, app.ID, profile.ID, &appconfigd.HostedConfigurationVersion{Content: []byte("v2"), ContentType: "text/plain"}, nil))
-	instant := must(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{Name: "instant", GrowthFactor: 100}, nil))
-	linear := must(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{Name: "linear", DeploymentDurationInMinutes: 60, GrowthFactor: 20}, nil))
-	for _, v := range []*appconfigd.HostedConfigurationVersion{v1, v2} {
-		st := instant
-		if v == v2 {
-			st = linear
-		}
-		d := must(svc.StartDeployment(ctx, app.ID, env.ID, appconfigd.StartDeploymentInput{
-			DeploymentStrategyID: st.ID, ConfigurationProfileID: profile.ID, ConfigurationVersion: itoa(v.VersionNumber),
-		}))
-		clock.Set(d.StartedAt.Add(d.Steps()[0].At))
-		must(svc.AdvanceDeployments(ctx))
-	}
+	f := newRolloutFixture(t)
+	svc := f.svc
+	d := f.deploy(t, appconfigd.DeploymentStrategy{Name: "linear", DeploymentDurationInMinutes: 60, GrowthFactor: 20}, f.v2)
+	f.clock.Set(d.StartedAt.Add(d.Steps()[0].At))
+	must(svc.AdvanceDeployments(ctx))
 	start := func() string {
 		return must(svc.StartConfigurationSession(ctx, appconfigd.StartSessionInput{
-			ApplicationIdentifier: app.ID, EnvironmentIdentifier: env.ID, ConfigurationProfileIdentifier: profile.ID,
+			ApplicationIdentifier: f.app.ID, EnvironmentIdentifier: f.env.ID, ConfigurationProfileIdentifier: f.profile.ID,
 			RequiredMinimumPollIntervalInSeconds: 30,
 		}))
 	}

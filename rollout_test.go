@@ -77,20 +77,8 @@ func must[T any](v T, err error) T {
 func TestRolloutShareOfSessions(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	svc, clock := newService(t)
-	app := must(svc.CreateApplication(ctx, &appconfigd.Application{Name: "app"}, nil))
-	env := must(svc.CreateEnvironment(ctx, app.ID, &appconfigd.Environment{Name: "env"}, nil))
-	profile := must(svc.CreateConfigurationProfile(ctx, app.ID, &appconfigd.ConfigurationProfile{Name: "p", LocationURI: "hosted"}, nil))
-	v1 := must(svc.CreateHostedConfigurationVersion(ctx, app.ID, profile.ID, &appconfigd.HostedConfigurationVersion{Content: []byte("v1"), ContentType: "text/plain"}, nil))
-	v2 := must(svc.CreateHostedConfigurationVersion(ctx, app.ID, profile.ID, &appconfigd.HostedConfigurationVersion{Content: []byte("v2"), ContentType: "text/plain"}, nil))
-	instant := must(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{Name: "instant", GrowthFactor: 100}, nil))
-	linear := must(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{Name: "linear", DeploymentDurationInMinutes: 60, GrowthFactor: 20, FinalBakeTimeInMinutes: 30}, nil))
-	deploy := func(st *appconfigd.DeploymentStrategy, v *appconfigd.HostedConfigurationVersion) *appconfigd.Deployment {
-		return must(svc.StartDeployment(ctx, app.ID, env.ID, appconfigd.StartDeploymentInput{
-			DeploymentStrategyID: st.ID, ConfigurationProfileID: profile.ID, ConfigurationVersion: itoa(v.VersionNumber),
-		}))
-	}
-	deploy(instant, v1)
+	f := newRolloutFixture(t)
+	svc, clock, app, env, profile := f.svc, f.clock, f.app, f.env, f.profile
 
 	const sessions = 10000
 	tokens := make([]string, sessions)
@@ -131,7 +119,7 @@ func TestRolloutShareOfSessions(t *testing.T) {
 		t.Fatalf("before the deployment %.2f%% have v2", got)
 	}
 
-	d := deploy(linear, v2)
+	d := f.deploy(t, appconfigd.DeploymentStrategy{Name: "linear", DeploymentDurationInMinutes: 60, GrowthFactor: 20, FinalBakeTimeInMinutes: 30}, f.v2)
 	for _, step := range d.Steps() {
 		clock.Set(d.StartedAt.Add(step.At))
 		must(svc.AdvanceDeployments(ctx))
@@ -156,6 +144,44 @@ func TestRolloutShareOfSessions(t *testing.T) {
 			t.Fatalf("after rollback session %d has %s, want v1", i, h)
 		}
 	}
+}
+
+// rolloutFixture is where the rollout tests start: a service with one
+// application, environment and hosted profile holding versions "v1" and
+// "v2", v1 deployed at once.
+type rolloutFixture struct {
+	svc     *appconfigd.Service
+	clock   *fakeClock
+	app     *appconfigd.Application
+	env     *appconfigd.Environment
+	profile *appconfigd.ConfigurationProfile
+	v1, v2  *appconfigd.HostedConfigurationVersion
+}
+
+func newRolloutFixture(t *testing.T) *rolloutFixture {
+	t.Helper()
+	ctx := t.Context()
+	f := &rolloutFixture{}
+	f.svc, f.clock = newService(t)
+	f.app = must(f.svc.CreateApplication(ctx, &appconfigd.Application{Name: "app"}, nil))
+	f.env = must(f.svc.CreateEnvironment(ctx, f.app.ID, &appconfigd.Environment{Name: "env"}, nil))
+	f.profile = must(f.svc.CreateConfigurationProfile(ctx, f.app.ID, &appconfigd.ConfigurationProfile{Name: "p", LocationURI: "hosted"}, nil))
+	version := func(content string) *appconfigd.HostedConfigurationVersion {
+		return must(f.svc.CreateHostedConfigurationVersion(ctx, f.app.ID, f.profile.ID, &appconfigd.HostedConfigurationVersion{Content: []byte(content), ContentType: "text/plain"}, nil))
+	}
+	f.v1, f.v2 = version("v1"), version("v2")
+	f.deploy(t, appconfigd.DeploymentStrategy{Name: "instant", GrowthFactor: 100}, f.v1)
+	return f
+}
+
+// deploy starts deploying v with a new strategy shaped like st.
+func (f *rolloutFixture) deploy(t *testing.T, st appconfigd.DeploymentStrategy, v *appconfigd.HostedConfigurationVersion) *appconfigd.Deployment {
+	t.Helper()
+	ctx := t.Context()
+	strategy := must(f.svc.CreateDeploymentStrategy(ctx, &st, nil))
+	return must(f.svc.StartDeployment(ctx, f.app.ID, f.env.ID, appconfigd.StartDeploymentInput{
+		DeploymentStrategyID: strategy.ID, ConfigurationProfileID: f.profile.ID, ConfigurationVersion: itoa(v.VersionNumber),
+	}))
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

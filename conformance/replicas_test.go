@@ -562,28 +562,7 @@ func TestReplicas(t *testing.T) {
 			t.Fatalf("deployment is %s at %g%% 25 s after the engine's replica was killed; want COMPLETE", d.State, aws.ToFloat32(d.PercentageComplete))
 		}
 		t.Logf("deployment complete %v after the kill", time.Since(killedAt).Round(time.Millisecond))
-		type event struct {
-			Type types.DeploymentEventType
-			At   time.Duration
-		}
-		var got []event
-		// The wire lists events newest first.
-		for i := len(d.EventLog) - 1; i >= 0; i-- {
-			e := d.EventLog[i]
-			got = append(got, event{e.EventType, aws.ToTime(e.OccurredAt).Sub(startedAt)})
-		}
-		want := []event{
-			{types.DeploymentEventTypeDeploymentStarted, 0},
-			{types.DeploymentEventTypePercentageUpdated, step},
-			{types.DeploymentEventTypePercentageUpdated, 2 * step},
-			{types.DeploymentEventTypePercentageUpdated, 3 * step},
-			{types.DeploymentEventTypePercentageUpdated, 4 * step},
-			{types.DeploymentEventTypeBakeTimeStarted, 5 * step},
-			{types.DeploymentEventTypeDeploymentCompleted, 5 * step},
-		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("event log after the engine's replica was killed:\n got %v\nwant %v", got, want)
-		}
+		checkLinear25Events(t, d, startedAt, step, "the engine's replica was killed")
 
 		// Every survivor serves the new version to new sessions, and
 		// every background session that polls a survivor got it.

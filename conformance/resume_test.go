@@ -78,30 +78,38 @@ func TestBinaryResumesDeploymentAfterKill(t *testing.T) {
 		if d.State != types.DeploymentStateComplete {
 			t.Fatalf("deployment is %s at %g%% 25 s later; want COMPLETE", d.State, aws.ToFloat32(d.PercentageComplete))
 		}
-		type event struct {
-			Type types.DeploymentEventType
-			At   time.Duration
-		}
-		start := aws.ToTime(d.StartedAt)
-		var got []event
-		// The wire lists events newest first.
-		for i := len(d.EventLog) - 1; i >= 0; i-- {
-			e := d.EventLog[i]
-			got = append(got, event{e.EventType, aws.ToTime(e.OccurredAt).Sub(start)})
-		}
-		want := []event{
-			{types.DeploymentEventTypeDeploymentStarted, 0},
-			{types.DeploymentEventTypePercentageUpdated, step},
-			{types.DeploymentEventTypePercentageUpdated, 2 * step},
-			{types.DeploymentEventTypePercentageUpdated, 3 * step},
-			{types.DeploymentEventTypePercentageUpdated, 4 * step},
-			{types.DeploymentEventTypeBakeTimeStarted, 5 * step},
-			{types.DeploymentEventTypeDeploymentCompleted, 5 * step},
-		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("event log after a kill and restart:\n got %v\nwant %v", got, want)
-		}
+		checkLinear25Events(t, d, aws.ToTime(d.StartedAt), step, "a kill and restart")
 	})
+}
+
+// checkLinear25Events checks the event log of a completed 25% linear
+// deployment without bake that started at startedAt and stepped every
+// step: each event once, at the moment it was due, whatever happened
+// (what) on the way.
+func checkLinear25Events(t *testing.T, d *appconfig.GetDeploymentOutput, startedAt time.Time, step time.Duration, what string) {
+	t.Helper()
+	type event struct {
+		Type types.DeploymentEventType
+		At   time.Duration
+	}
+	var got []event
+	// The wire lists events newest first.
+	for i := len(d.EventLog) - 1; i >= 0; i-- {
+		e := d.EventLog[i]
+		got = append(got, event{e.EventType, aws.ToTime(e.OccurredAt).Sub(startedAt)})
+	}
+	want := []event{
+		{types.DeploymentEventTypeDeploymentStarted, 0},
+		{types.DeploymentEventTypePercentageUpdated, step},
+		{types.DeploymentEventTypePercentageUpdated, 2 * step},
+		{types.DeploymentEventTypePercentageUpdated, 3 * step},
+		{types.DeploymentEventTypePercentageUpdated, 4 * step},
+		{types.DeploymentEventTypeBakeTimeStarted, 5 * step},
+		{types.DeploymentEventTypeDeploymentCompleted, 5 * step},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("event log after %s:\n got %v\nwant %v", what, got, want)
+	}
 }
 
 // expectedLinearPercentage is the percentage of a 25% linear deployment
