@@ -67,6 +67,9 @@ func DecodeJSON(r *http.Request, v any) error {
 	if !utf8.Valid(body) {
 		return appconfigd.Errorf(appconfigd.EBadRequest, "request body is not valid UTF-8")
 	}
+	if at := loneSurrogate(body); at >= 0 {
+		return appconfigd.Errorf(appconfigd.EBadRequest, "request body is not valid UTF-8: the escape %q at byte %d is half of a UTF-16 surrogate pair", body[at:at+6], at)
+	}
 	// null decodes into a struct as "nothing given"; every operation's
 	// input is an object.
 	if trimmed := trimJSONSpace(body); trimmed[0] != '{' {

@@ -36,6 +36,13 @@ func TestDecodeJSON(t *testing.T) {
 		{"TrailingBracket", `{"Name":"a"}]`, true, "single JSON object"},
 		{"Null", `null`, true, "JSON object"},
 		{"InvalidUTF8", "{\"Name\":\"caf\xe9\"}", true, "UTF-8"},
+		{"LoneHighSurrogate", `{"Name":"\ud800"}`, true, "UTF-8"},
+		{"LoneLowSurrogate", `{"Name":"a\uDC00b"}`, true, "surrogate"},
+		{"HighSurrogateThenLetter", `{"Name":"\ud800\u0041"}`, true, "byte 9"},
+		{"LoneSurrogateInMemberName", `{"\ud800":"a"}`, true, "UTF-8"},
+		{"SurrogatePair", `{"Name":"\ud83d\ude80"}`, false, ""},
+		{"EscapedBackslashBeforeU", `{"Name":"\\ud800"}`, false, ""},
+		{"SurrogateLikeTextOutsideEscape", `{"Name":"ud800 \" \\"}`, false, ""},
 		{"TrailingBrace", `{"Name":"a"}}`, true, "single JSON object"},
 		{"TrailingWhitespace", "{\"Name\":\"a\"} \n\t", false, ""},
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -52,6 +53,8 @@ func FuzzDecodeJSON(f *testing.F) {
 		`{"Name":null,"Tags":null,"Validators":null}`,
 		`{"Name":"caf\u00e9 \u2615","Description":"\ud83d\ude80"}`,
 		`{"Name":"\ud800"}`,
+		`{"Name":"\udc00\ud800"}`,
+		`{"Name":"\\ud800","\ud83d\ude00":"\ud83d\u0041"}`,
 		"{\"Name\":\"\xff\xfe\"}",
 		"\xef\xbb\xbf{}",
 		`{"Name":`,
@@ -124,6 +127,38 @@ func FuzzDecodeJSON(f *testing.F) {
 			if trimmed[0] != '{' {
 				t.Fatalf("DecodeJSON(%q) accepted a body that is not a JSON object: %+v", body, v)
 			}
+			if hasReplacement(t, body) && !bytes.Contains(bytes.ToLower(body), []byte(`\ufffd`)) && !bytes.ContainsRune(body, utf8.RuneError) {
+				t.Fatalf("DecodeJSON(%q) accepted a body that encoding/json reads with U+FFFD the client never sent (a lone surrogate escape)", body)
+			}
 		}
 	})
+}
+
+// hasReplacement reports whether decoding body, valid JSON, yields U+FFFD
+// in any string, key or value.
+func hasReplacement(t *testing.T, body []byte) bool {
+	t.Helper()
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber() // numbers out of float64's range are still valid JSON
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("decode %q, a valid body: %v", body, err)
+	}
+	var walk func(any) bool
+	walk = func(v any) bool {
+		switch v := v.(type) {
+		case string:
+			return strings.ContainsRune(v, utf8.RuneError)
+		case []any:
+			return slices.ContainsFunc(v, walk)
+		case map[string]any:
+			for k, e := range v {
+				if strings.ContainsRune(k, utf8.RuneError) || walk(e) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(v)
 }

@@ -932,7 +932,8 @@ func (h *hostileEnv) listTargets() []hostileTarget {
 }
 
 // TestHostileStrings sends names with invalid UTF-8 (which JSON does not
-// allow), NUL and other control characters. Invalid UTF-8 and NUL must be
+// allow), NUL and other control characters. Invalid UTF-8, NUL and
+// escapes of half a surrogate pair (which decode to U+FFFD) must be
 // refused; other control characters may be refused or stored, and when
 // stored must come back exactly.
 func TestHostileStrings(t *testing.T) {
@@ -946,9 +947,10 @@ func TestHostileStrings(t *testing.T) {
 	refused := []struct{ name, escaped string }{
 		{"NUL", `a\u0000b`},
 		{"OnlyNUL", `\u0000`},
+		{"LoneSurrogateEscape", `\ud800`},
+		{"LoneLowSurrogateEscape", `a\udfffb`},
 	}
 	either := []struct{ name, escaped string }{
-		{"LoneSurrogateEscape", `\ud800`},
 		{"ControlCharacter", `a\u0001b`},
 		{"Escape", `\u001b[31mred\u001b[0m`},
 		{"Newline", `a\nb`},
