@@ -43,11 +43,23 @@ func (acceptAll) Validate(context.Context, *appconfigd.ConfigurationProfile, *ap
 // newService opens a Service on a fresh SQLite database with a fake clock.
 func newService(t *testing.T) (*appconfigd.Service, *fakeClock) {
 	t.Helper()
+	return newServiceOn(t, newSQLiteStore(t))
+}
+
+// newSQLiteStore opens a fresh SQLite database, closed when the test ends.
+func newSQLiteStore(t *testing.T) appconfigd.Store {
+	t.Helper()
 	store, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	return store
+}
+
+// newServiceOn opens a Service on store with a fake clock.
+func newServiceOn(t *testing.T, store appconfigd.Store) (*appconfigd.Service, *fakeClock) {
+	t.Helper()
 	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	svc := appconfigd.NewService(store)
 	svc.Clock = clock
@@ -160,9 +172,15 @@ type rolloutFixture struct {
 
 func newRolloutFixture(t *testing.T) *rolloutFixture {
 	t.Helper()
+	return newRolloutFixtureOn(t, newSQLiteStore(t))
+}
+
+// newRolloutFixtureOn is newRolloutFixture on the given store.
+func newRolloutFixtureOn(t *testing.T, store appconfigd.Store) *rolloutFixture {
+	t.Helper()
 	ctx := t.Context()
 	f := &rolloutFixture{}
-	f.svc, f.clock = newService(t)
+	f.svc, f.clock = newServiceOn(t, store)
 	f.app = must(f.svc.CreateApplication(ctx, &appconfigd.Application{Name: "app"}, nil))
 	f.env = must(f.svc.CreateEnvironment(ctx, f.app.ID, &appconfigd.Environment{Name: "env"}, nil))
 	f.profile = must(f.svc.CreateConfigurationProfile(ctx, f.app.ID, &appconfigd.ConfigurationProfile{Name: "p", LocationURI: "hosted"}, nil))

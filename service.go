@@ -133,9 +133,19 @@ func (s *Service) newID() (string, error) {
 	return IDGenerator{Rand: s.Rand}.NewID()
 }
 
-// changed refreshes the data plane's view after a committed change. A
-// failure leaves the previous view in place; the next change retries.
+// refreshTimeout bounds the refresh of the data plane's view after a
+// committed change, which no longer stops when the request does.
+const refreshTimeout = 30 * time.Second
+
+// changed refreshes the data plane's view after a committed change. The
+// change is committed, so every client must be served it whatever the
+// client that made it does now: the refresh runs on a context of its own,
+// not cancelled when that client hangs up (docs/ARCHITECTURE.md, "The data
+// plane"). A failure leaves the previous view in place until the next
+// change or the periodic resync.
 func (s *Service) changed(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
+	defer cancel()
 	if err := s.catalog.Reload(ctx, s.Store, s.Logger); err != nil {
 		s.Logger.Error("refresh data plane view", "err", err)
 	}
