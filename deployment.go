@@ -153,40 +153,61 @@ func (d *Deployment) Start(now time.Time) {
 	d.addEvent(EventDeploymentStarted, TriggeredByUser, now, "Deployment started")
 }
 
+// LateStepTolerance is how long after it was due a step may be applied and
+// still be recorded at the time it was due. The engine applies steps
+// within milliseconds; a step applied later than this had no engine to
+// apply it (a restart, a takeover), so its event records when it took
+// effect, which is when clients began to get it (docs/DEPLOYMENTS.md,
+// "Downtime and takeover").
+const LateStepTolerance = time.Second
+
 // Advance moves the deployment along its schedule up to now and reports
-// whether anything changed. Events are stamped with the time they were due,
-// not the time Advance ran, so a deployment resumed after downtime gets
-// exactly the events it would have had: none lost, none doubled.
+// whether anything changed. A deployment resumed after downtime gets
+// exactly the events it would have had, none lost and none doubled; each
+// is stamped with the time it was due, or, when applied more than
+// [LateStepTolerance] after that, with now and a description that says
+// when it was due.
 func (d *Deployment) Advance(now time.Time) bool {
 	changed := false
 	if d.State == DeploymentDeploying {
 		done := d.countEvents(EventPercentageUpdated)
 		for _, step := range d.Steps()[done:] {
-			at := d.StartedAt.Add(step.At)
-			if at.After(now) {
+			due := d.StartedAt.Add(step.At)
+			if due.After(now) {
 				break
 			}
 			d.PercentageComplete = step.Percentage
-			d.addEvent(EventPercentageUpdated, TriggeredByAppConfig, at,
+			d.addDueEvent(EventPercentageUpdated, due, now,
 				fmt.Sprintf("Configuration available to %.2f%% of clients", step.Percentage))
 			changed = true
 		}
 		if bake := d.BakeStartsAt(); !bake.After(now) {
 			d.PercentageComplete = 100
 			d.State = DeploymentBaking
-			d.addEvent(EventBakeTimeStarted, TriggeredByAppConfig, bake, "Deployment bake time started")
+			d.addDueEvent(EventBakeTimeStarted, bake, now, "Deployment bake time started")
 			changed = true
 		}
 	}
 	if d.State == DeploymentBaking {
 		if end := d.CompletesAt(); !end.After(now) {
 			d.State = DeploymentComplete
-			d.CompletedAt = end
-			d.addEvent(EventDeploymentCompleted, TriggeredByAppConfig, end, "Deployment completed")
+			d.CompletedAt = d.addDueEvent(EventDeploymentCompleted, end, now, "Deployment completed")
 			changed = true
 		}
 	}
 	return changed
+}
+
+// addDueEvent records an event of the schedule that was due at due and is
+// applied at now, and returns the time it records.
+func (d *Deployment) addDueEvent(t EventType, due, now time.Time, description string) time.Time {
+	at := due
+	if now.Sub(due) > LateStepTolerance {
+		at = now
+		description += fmt.Sprintf(" (due at %s; applied late because no deployment engine was running)", due.UTC().Format(time.RFC3339Nano))
+	}
+	d.addEvent(t, TriggeredByAppConfig, at, description)
+	return at
 }
 
 // NextTransition returns when Advance will next change the deployment, and

@@ -1,6 +1,7 @@
 package appconfigd_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -65,7 +66,9 @@ func TestDeployment(t *testing.T) {
 		}{
 			{2 * time.Minute, appconfigd.DeploymentDeploying, 0},
 			{3 * time.Minute, appconfigd.DeploymentDeploying, 25},
+			{6 * time.Minute, appconfigd.DeploymentDeploying, 50},
 			{7 * time.Minute, appconfigd.DeploymentDeploying, 50},
+			{9*time.Minute + appconfigd.LateStepTolerance, appconfigd.DeploymentDeploying, 75},
 			{12 * time.Minute, appconfigd.DeploymentDeploying, 100},
 			{15 * time.Minute, appconfigd.DeploymentComplete, 100},
 		}
@@ -92,21 +95,45 @@ func TestDeployment(t *testing.T) {
 		}
 	})
 
-	t.Run("CatchingUpLateRecordsEventsWhenDue", func(t *testing.T) {
+	t.Run("CatchingUpLateRecordsEventsWhenApplied", func(t *testing.T) {
 		t.Parallel()
-		// One Advance long after the end, as after a restart, gives the
-		// same log as advancing on time.
-		late := newDeployment(t, appconfigd.GrowthLinear, 25, 15, 0)
-		late.Advance(t0.Add(time.Hour))
-		onTime := newDeployment(t, appconfigd.GrowthLinear, 25, 15, 0)
-		for m := 0; m <= 60; m++ {
-			onTime.Advance(t0.Add(time.Duration(m) * time.Minute))
+		// One Advance long after the end, as after a restart, gives
+		// every event once, stamped when it took effect and saying when
+		// it was due (docs/DEPLOYMENTS.md).
+		d := newDeployment(t, appconfigd.GrowthLinear, 25, 15, 0)
+		d.Advance(t0.Add(time.Hour))
+		late := " (due at %s; applied late because no deployment engine was running)"
+		due := func(m time.Duration) string { return t0.Add(m * time.Minute).Format(time.RFC3339Nano) }
+		want := []eventAt{
+			{appconfigd.EventDeploymentStarted, 0, "Deployment started"},
+			{appconfigd.EventPercentageUpdated, time.Hour, "Configuration available to 25.00% of clients" + fmt.Sprintf(late, due(3))},
+			{appconfigd.EventPercentageUpdated, time.Hour, "Configuration available to 50.00% of clients" + fmt.Sprintf(late, due(6))},
+			{appconfigd.EventPercentageUpdated, time.Hour, "Configuration available to 75.00% of clients" + fmt.Sprintf(late, due(9))},
+			{appconfigd.EventPercentageUpdated, time.Hour, "Configuration available to 100.00% of clients" + fmt.Sprintf(late, due(12))},
+			{appconfigd.EventBakeTimeStarted, time.Hour, "Deployment bake time started" + fmt.Sprintf(late, due(15))},
+			{appconfigd.EventDeploymentCompleted, time.Hour, "Deployment completed" + fmt.Sprintf(late, due(15))},
 		}
-		if diff := cmp.Diff(events(onTime), events(late)); diff != "" {
-			t.Errorf("late catch-up differs from on-time advance (-onTime +late):\n%s", diff)
+		if diff := cmp.Diff(want, events(d)); diff != "" {
+			t.Errorf("event log (-want +got):\n%s", diff)
 		}
-		if late.Advance(t0.Add(2 * time.Hour)) {
+		if !d.CompletedAt.Equal(t0.Add(time.Hour)) {
+			t.Errorf("CompletedAt = %v, want start + 1h, when it was applied", d.CompletedAt)
+		}
+		if d.Advance(t0.Add(2 * time.Hour)) {
 			t.Error("Advance after completion reported a change")
+		}
+	})
+
+	t.Run("AppliedWithinToleranceRecordsEventsWhenDue", func(t *testing.T) {
+		t.Parallel()
+		d := newDeployment(t, appconfigd.GrowthLinear, 100, 10, 0)
+		d.Advance(t0.Add(5*time.Minute + appconfigd.LateStepTolerance))
+		want := []eventAt{
+			{appconfigd.EventDeploymentStarted, 0, "Deployment started"},
+			{appconfigd.EventPercentageUpdated, 5 * time.Minute, "Configuration available to 100.00% of clients"},
+		}
+		if diff := cmp.Diff(want, events(d)); diff != "" {
+			t.Errorf("event log (-want +got):\n%s", diff)
 		}
 	})
 
@@ -165,8 +192,8 @@ func TestStopDeployment(t *testing.T) {
 		{name: "CompleteWithoutAllowRevertRefused", advance: time.Hour, stopAfter: time.Hour, wantState: appconfigd.DeploymentComplete, wantErr: true},
 		{name: "CompleteWithAllowRevertReverts", advance: time.Hour, stopAfter: 2 * time.Hour, allowRevert: true, wantState: appconfigd.DeploymentReverted,
 			wantEvents: []appconfigd.EventType{appconfigd.EventRevertCompleted}},
-		{name: "RevertAfter72HoursRefused", advance: time.Hour, stopAfter: 25*time.Minute + appconfigd.RevertWindow + time.Second, allowRevert: true, wantState: appconfigd.DeploymentComplete, wantErr: true},
-		{name: "RevertAtExactly72HoursAllowed", advance: time.Hour, stopAfter: 25*time.Minute + appconfigd.RevertWindow, allowRevert: true, wantState: appconfigd.DeploymentReverted,
+		{name: "RevertAfter72HoursRefused", advance: 25 * time.Minute, stopAfter: 25*time.Minute + appconfigd.RevertWindow + time.Second, allowRevert: true, wantState: appconfigd.DeploymentComplete, wantErr: true},
+		{name: "RevertAtExactly72HoursAllowed", advance: 25 * time.Minute, stopAfter: 25*time.Minute + appconfigd.RevertWindow, allowRevert: true, wantState: appconfigd.DeploymentReverted,
 			wantEvents: []appconfigd.EventType{appconfigd.EventRevertCompleted}},
 	}
 	for _, tt := range tests {

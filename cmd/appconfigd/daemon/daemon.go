@@ -119,7 +119,13 @@ type Daemon struct {
 	// store; syncDone is closed when they have.
 	stopSync context.CancelFunc
 	syncDone sync.WaitGroup
+	// dataDirLock holds the SQLite data directory's lock; nil with
+	// PostgreSQL.
+	dataDirLock *os.File
 }
+
+// localInstanceID is the engine lease holder's name of a server on SQLite.
+const localInstanceID = "appconfigd-local"
 
 // New returns a daemon for cfg. Set Logger and Clock if needed, then Open.
 func New(cfg Config) *Daemon {
@@ -164,6 +170,14 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	svc.TokenTTL = d.Config.TokenTTL
 	svc.TimeScale = d.Config.DeploymentTimeScale
 	svc.KeyRotation = d.Config.KeyRotation
+	if d.Config.DatabaseURL == "" {
+		// One process at a time serves a SQLite database (lockDataDir),
+		// so its engine lease can name the data directory rather than
+		// the process: a process restarted after a crash renews its
+		// predecessor's lease at once instead of waiting for it to
+		// lapse.
+		svc.InstanceID = localInstanceID
+	}
 	svc.NewSealer = func(keys []appconfigd.SealingKey) (appconfigd.TokenSealer, error) {
 		return token.NewSealer(keys, nil)
 	}
@@ -210,7 +224,10 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 		d.listener = tls.NewListener(d.listener, d.server.TLSConfig)
 	}
 	d.serveErr = make(chan error, 1)
-	go func() { d.serveErr <- d.server.Serve(d.listener) }()
+	// Serve the values of now: Close may clear the fields before this
+	// goroutine runs.
+	server, listener := d.server, d.listener
+	go func() { d.serveErr <- server.Serve(listener) }()
 	return nil
 }
 
@@ -257,6 +274,11 @@ func (d *Daemon) openStore(ctx context.Context) (appconfigd.Store, error) {
 	if err := os.MkdirAll(d.Config.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
+	lock, err := lockDataDir(d.Config.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	d.dataDirLock = lock
 	return sqlite.Open(ctx, filepath.Join(d.Config.DataDir, "appconfigd.db"))
 }
 
@@ -336,6 +358,10 @@ func (d *Daemon) Close() error {
 	if d.store != nil {
 		errs = append(errs, d.store.Close())
 		d.store = nil
+	}
+	if d.dataDirLock != nil {
+		errs = append(errs, d.dataDirLock.Close())
+		d.dataDirLock = nil
 	}
 	return errors.Join(errs...)
 }
