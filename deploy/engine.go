@@ -151,6 +151,9 @@ type loop struct {
 	leader      bool
 	lastRenewal time.Time
 	lastRotated time.Time
+	// failing names the tasks whose last attempt failed, so that a
+	// store that stays out of reach is logged once, not every RetryDelay.
+	failing map[string]bool
 }
 
 // pass renews or takes the lease when due, advances deployments when it
@@ -159,11 +162,12 @@ func (e *Engine) pass(ctx context.Context, l *loop) time.Duration {
 	if now := time.Now(); !l.leader || now.Sub(l.lastRenewal) >= e.RenewEvery {
 		held, err := e.Leader.TryEngineLease(ctx, e.LeaseTTL)
 		if err != nil {
-			e.logError(ctx, "renew the deployment engine's lease", err)
+			e.failed(ctx, l, taskLease, err)
 			l.leader = false
 			e.leading.Store(false)
 			return e.RetryDelay
 		}
+		e.succeeded(l, taskLease)
 		if held != l.leader {
 			e.Logger.Info("deployment engine lease", "held", held)
 		}
@@ -175,16 +179,18 @@ func (e *Engine) pass(ctx context.Context, l *loop) time.Duration {
 	}
 	if time.Since(l.lastRotated) >= e.RotateEvery {
 		if err := e.Leader.RotateSealingKeys(ctx); err != nil {
-			e.logError(ctx, "rotate sealing keys", err)
+			e.failed(ctx, l, taskRotate, err)
 		} else {
+			e.succeeded(l, taskRotate)
 			l.lastRotated = time.Now()
 		}
 	}
 	next, err := e.Leader.AdvanceDeployments(ctx)
 	if err != nil {
-		e.logError(ctx, "advance deployments", err)
+		e.failed(ctx, l, taskAdvance, err)
 		return e.RetryDelay
 	}
+	e.succeeded(l, taskAdvance)
 	untilRenewal := e.RenewEvery - time.Since(l.lastRenewal)
 	if next.IsZero() {
 		return max(untilRenewal, 0)
@@ -194,8 +200,34 @@ func (e *Engine) pass(ctx context.Context, l *loop) time.Duration {
 	return min(max(next.Sub(e.Clock.Now()), 0)+time.Millisecond, max(untilRenewal, 0))
 }
 
-func (e *Engine) logError(ctx context.Context, what string, err error) {
-	if ctx.Err() == nil {
-		e.Logger.Error(what, "err", err)
+// The engine's tasks, as its log names them.
+const (
+	taskLease   = "renew the deployment engine's lease"
+	taskRotate  = "rotate sealing keys"
+	taskAdvance = "advance deployments"
+)
+
+// failed logs that task failed: at ERROR the first time in a row, at
+// DEBUG after that, and not at all once the engine is closing.
+func (e *Engine) failed(ctx context.Context, l *loop, task string, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	if l.failing[task] {
+		e.Logger.Debug(task, "err", err)
+		return
+	}
+	if l.failing == nil {
+		l.failing = make(map[string]bool)
+	}
+	l.failing[task] = true
+	e.Logger.Error(task, "err", err, "retry_every", e.RetryDelay)
+}
+
+// succeeded logs that task works again after failing.
+func (e *Engine) succeeded(l *loop, task string) {
+	if l.failing[task] {
+		delete(l.failing, task)
+		e.Logger.Info(task + " works again")
 	}
 }

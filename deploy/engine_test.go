@@ -1,8 +1,11 @@
 package deploy_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -22,12 +25,20 @@ type fakeLeader struct {
 	next     func(call int, now time.Time) (time.Time, error)
 	// held decides the outcome of each lease attempt; nil means always.
 	held func(attempt int) bool
+	// leaseErr, when set, fails the lease attempts it returns an error
+	// for, as a store out of reach does.
+	leaseErr func(attempt int) error
 }
 
 func (f *fakeLeader) TryEngineLease(ctx context.Context, ttl time.Duration) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.leases++
+	if f.leaseErr != nil {
+		if err := f.leaseErr(f.leases); err != nil {
+			return false, err
+		}
+	}
 	return f.held == nil || f.held(f.leases), nil
 }
 
@@ -103,6 +114,34 @@ func TestEngine(t *testing.T) {
 				if got[i] != want[i] {
 					t.Errorf("advance %d at +%v, want +%v", i, got[i], want[i])
 				}
+			}
+		})
+	})
+
+	t.Run("StoreOutageIsLoggedOnce", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			// The store fails the first ten lease attempts, one a
+			// second (RetryDelay), then works again.
+			l := &fakeLeader{leaseErr: func(attempt int) error {
+				if attempt <= 10 {
+					return errors.New("connection refused")
+				}
+				return nil
+			}}
+			var log bytes.Buffer
+			e := deploy.NewEngine(l)
+			e.Logger = slog.New(slog.NewTextHandler(&log, nil))
+			if err := e.Open(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(12 * time.Second)
+			synctest.Wait()
+			e.Close()
+			if got := strings.Count(log.String(), "level=ERROR"); got != 1 {
+				t.Errorf("%d ERROR lines for ten failed attempts in a row, want 1:\n%s", got, &log)
+			}
+			if !strings.Contains(log.String(), "works again") {
+				t.Errorf("no line says the lease works again:\n%s", &log)
 			}
 		})
 	})
