@@ -37,6 +37,12 @@ type AuditEntry struct {
 	Message   string
 }
 
+// StatusClientClosedRequest is the Status recorded for a request whose
+// client hung up before it was answered, the code nginx logs for it: no
+// status was sent, and the failure is not the server's. A change that
+// committed before the client left is recorded with the status it earned.
+const StatusClientClosedRequest = 499
+
 // AuditFilter selects audit entries; zero fields select everything.
 type AuditFilter struct {
 	// Since keeps entries at or after it; Until keeps those before it.
@@ -92,9 +98,16 @@ func auditText(s string) string {
 // SetError records err as the failure of the request: its code and, for an
 // [*Error], the message the client got. Any other error is an internal
 // one whose text may hold internals the client never saw: the entry keeps
-// only EInternal, and RequestID finds the details in the server log.
+// only EInternal, and RequestID finds the details in the server log. Set
+// Status first: for a request whose client hung up
+// ([StatusClientClosedRequest]), err is only the trace of the
+// cancellation, and the entry says that the client left instead.
 func (e *AuditEntry) SetError(err error) {
 	if err == nil {
+		return
+	}
+	if e.Status == StatusClientClosedRequest {
+		e.Message = "The client closed the connection before the request was answered"
 		return
 	}
 	e.ErrorCode = ErrorCodeOf(err)

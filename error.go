@@ -1,6 +1,7 @@
 package appconfigd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -24,7 +25,12 @@ const (
 	EUnrecognizedClient ErrorCode = "UnrecognizedClient"
 	// The signature does not match, or was made too long ago.
 	EInvalidSignature ErrorCode = "InvalidSignature"
-	EInternal         ErrorCode = "Internal"
+	// The database cannot be reached, or cannot take a write (the disk
+	// is full, the file is read-only, the server is shutting down).
+	// Unlike EInternal, the message says so: the operator can act on it
+	// and the client may retry later.
+	EUnavailable ErrorCode = "Unavailable"
+	EInternal    ErrorCode = "Internal"
 )
 
 // ResourceType names the kind of resource a [ENotFound] error is about. The
@@ -93,12 +99,23 @@ type Error struct {
 	// LimitKB and SizeKB describe an EPayloadTooLarge error.
 	LimitKB float64
 	SizeKB  float64
+
+	// Cause is the failure behind an EUnavailable error, such as the
+	// database driver's error. It is for the server log: clients get
+	// Message only.
+	Cause error
 }
 
 // Error implements the error interface.
 func (e *Error) Error() string {
+	if e.Cause != nil {
+		return fmt.Sprintf("appconfigd: %s: %s: %v", e.Code, e.Message, e.Cause)
+	}
 	return fmt.Sprintf("appconfigd: %s: %s", e.Code, e.Message)
 }
+
+// Unwrap returns Cause, so that errors.Is and errors.As see through it.
+func (e *Error) Unwrap() error { return e.Cause }
 
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code ErrorCode, format string, args ...any) *Error {
@@ -119,6 +136,19 @@ func ErrorCodeOf(err error) ErrorCode {
 func IsCode(err error, code ErrorCode) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Code == code
+}
+
+// ClientGone reports whether err is what is left of a request whose client
+// hung up: ctx, the request's context, was cancelled, and err is no
+// domain error (which would be the request's real outcome) but the
+// internal failure the cancellation caused, such as a store call cut
+// short. A driver may report the cancellation in its own words (an
+// interrupted statement) rather than as context.Canceled, so the context
+// decides.
+// Such a request is no server error: the wire surfaces log it below
+// ERROR and record it with [StatusClientClosedRequest].
+func ClientGone(ctx context.Context, err error) bool {
+	return err != nil && errors.Is(ctx.Err(), context.Canceled) && ErrorCodeOf(err) == EInternal
 }
 
 // notFound returns an ENotFound error for a resource of type rt named by

@@ -49,13 +49,20 @@ type Service struct {
 	// AuditRetention is how long audit entries are kept; 0 keeps them
 	// forever.
 	AuditRetention time.Duration
+	// ReplayCapacity is how many token chains the replay guard remembers,
+	// at least MinReplayCapacity (see ReplayGuard).
+	ReplayCapacity int
 
 	catalog Catalog
-	replay  ReplayGuard
+	replay  *ReplayGuard
 	keys    keyring
 	// auditPruned is when RecordAudit last deleted old entries, in Unix
 	// nanoseconds.
 	auditPruned atomic.Int64
+	// writes is what the service knows of the store's writes; audit
+	// keeps the entries the store could not take.
+	writes writeHealth
+	audit  auditQueue
 }
 
 // NewService returns a Service on store with AWS's defaults. Set fields,
@@ -72,6 +79,7 @@ func NewService(store Store) *Service {
 		TimeScale:      1,
 		KeyRotation:    24 * time.Hour,
 		AuditRetention: DefaultAuditRetention,
+		ReplayCapacity: DefaultReplayCapacity,
 	}
 }
 
@@ -82,6 +90,12 @@ func (s *Service) Open(ctx context.Context) error {
 	if s.NewSealer == nil || s.Validators == nil {
 		return fmt.Errorf("open service: NewSealer and Validators must be set")
 	}
+	// From here on every write goes through the watch; see WriteState.
+	s.watchWrites()
+	if s.ReplayCapacity < MinReplayCapacity {
+		return fmt.Errorf("open service: replay capacity must be at least %d, got %d", MinReplayCapacity, s.ReplayCapacity)
+	}
+	s.replay = NewReplayGuard(s.ReplayCapacity)
 	var keys []SealingKey
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		for _, p := range PredefinedStrategies() {

@@ -170,7 +170,7 @@ func (s *Service) GetLatestConfiguration(ctx context.Context, token string, opts
 	if err != nil {
 		return nil, err
 	}
-	if !s.replay.Consume(&t, now, s.TokenTTL) {
+	if !s.replay.Consume(&t, now) {
 		return nil, tokenError(ProblemExpired, "Token not valid")
 	}
 

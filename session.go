@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/fnv"
-	"sync"
 	"time"
 )
 
@@ -178,67 +177,6 @@ func mix64(x uint64) uint64 {
 	x *= 0x94d049bb133111eb
 	x ^= x >> 31
 	return x
-}
-
-// ReplayGuard remembers which next tokens have been used, so each works
-// once (evidence Q1: a reused next token gets "Token not valid"). It keeps
-// one small entry per live token chain in memory, dropped when the chain's
-// tokens have expired. It is per process: see docs/COMPATIBILITY.md.
-type ReplayGuard struct {
-	mu        sync.Mutex
-	used      map[replayKey]replayEntry
-	lastSweep time.Time
-}
-
-type replayKey struct {
-	session [16]byte
-	chain   [8]byte
-}
-
-type replayEntry struct {
-	seq     uint32
-	expires time.Time
-}
-
-// Used reports whether t, a next token, was already used.
-func (g *ReplayGuard) Used(t *SessionToken) bool {
-	if t.Initial() {
-		return false
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	e, ok := g.used[replayKey{t.SessionID, t.Chain}]
-	return ok && e.seq >= t.Seq
-}
-
-// Consume marks t as used and reports whether it was unused until now, so
-// of two concurrent polls with the same token only one succeeds. The
-// initial token may be used again; each use starts a new chain.
-func (g *ReplayGuard) Consume(t *SessionToken, now time.Time, ttl time.Duration) bool {
-	if t.Initial() {
-		return true
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.used == nil {
-		g.used = make(map[replayKey]replayEntry)
-	}
-	if now.Sub(g.lastSweep) > time.Minute {
-		for k, e := range g.used {
-			if now.After(e.expires) {
-				delete(g.used, k)
-			}
-		}
-		g.lastSweep = now
-	}
-	k := replayKey{t.SessionID, t.Chain}
-	if e, ok := g.used[k]; ok && e.seq >= t.Seq {
-		return false
-	}
-	// The token just issued in response expires ttl from now; keep the
-	// entry until then.
-	g.used[k] = replayEntry{seq: t.Seq, expires: now.Add(ttl)}
-	return true
 }
 
 func secondsDuration(n int) time.Duration { return time.Duration(n) * time.Second }

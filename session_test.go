@@ -51,62 +51,6 @@ func TestSessionTokenBinary(t *testing.T) {
 	})
 }
 
-func nextToken(seq uint32) *appconfigd.SessionToken {
-	return &appconfigd.SessionToken{SessionID: [16]byte{7}, Chain: [8]byte{1}, Seq: seq}
-}
-
-func TestReplayGuard(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-
-	t.Run("NextTokenWorksOnce", func(t *testing.T) {
-		t.Parallel()
-		var g appconfigd.ReplayGuard
-		if g.Used(nextToken(1)) {
-			t.Fatal("fresh token reported used")
-		}
-		if !g.Consume(nextToken(1), now, time.Hour) {
-			t.Fatal("first use refused")
-		}
-		if !g.Used(nextToken(1)) || g.Consume(nextToken(1), now, time.Hour) {
-			t.Error("second use of the same token accepted")
-		}
-	})
-	t.Run("OlderTokenOfChainRefused", func(t *testing.T) {
-		t.Parallel()
-		var g appconfigd.ReplayGuard
-		g.Consume(nextToken(1), now, time.Hour)
-		g.Consume(nextToken(2), now, time.Hour)
-		if g.Consume(nextToken(1), now, time.Hour) {
-			t.Error("token 1 accepted after token 2 was used")
-		}
-		if !g.Consume(nextToken(3), now, time.Hour) {
-			t.Error("token 3 refused")
-		}
-	})
-	t.Run("InitialTokenMayBeReused", func(t *testing.T) {
-		t.Parallel()
-		var g appconfigd.ReplayGuard
-		initial := &appconfigd.SessionToken{SessionID: [16]byte{7}}
-		for i := range 3 {
-			if g.Used(initial) || !g.Consume(initial, now, time.Hour) {
-				t.Errorf("use %d of the initial token refused", i+1)
-			}
-		}
-	})
-	t.Run("ForgetsExpiredChains", func(t *testing.T) {
-		t.Parallel()
-		var g appconfigd.ReplayGuard
-		g.Consume(nextToken(1), now, time.Hour)
-		// A sweep after expiry drops the entry; the token itself has
-		// expired by then and is refused by its expiry time instead.
-		g.Consume(&appconfigd.SessionToken{SessionID: [16]byte{8}, Chain: [8]byte{1}, Seq: 1}, now.Add(2*time.Hour), time.Hour)
-		if g.Used(nextToken(1)) {
-			t.Error("entry of an expired chain kept after a sweep")
-		}
-	})
-}
-
 // TestRolloutShare measures the share of 10,000 sessions that a rollout
 // reaches at each percentage: it must be within 2 points of the
 // percentage, and a session that is in stays in as the percentage grows.

@@ -41,12 +41,15 @@ func (s *Server) Routes() []awsjson.Route {
 func (s *Server) handle(op string, fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w}
+		r = auth.WithOperation(r, operation(op, r.Method))
 		p, err := s.Auth.Authenticate(r)
 		// Only requests from a verified key are audited, as on the
 		// control plane.
 		authenticated := err == nil
-		if err == nil && !p.IsAdmin() {
-			err = appconfigd.Errorf(appconfigd.EAccessDenied, "User: %s is not authorized to use the admin API", p.Name)
+		if err == nil {
+			err = authorize(p)
+		} else {
+			auth.DropConnectionIfBodyUnread(sw, r)
 		}
 		if err == nil {
 			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
@@ -61,6 +64,25 @@ func (s *Server) handle(op string, fn func(w http.ResponseWriter, r *http.Reques
 	})
 }
 
+// authorize refuses every key but admin keys.
+func authorize(p appconfigd.Principal) error {
+	if !p.IsAdmin() {
+		return appconfigd.Errorf(appconfigd.EAccessDenied, "User: %s is not authorized to use the admin API", p.Name)
+	}
+	return nil
+}
+
+// operation describes op, called with method, to the authenticator, so
+// that it bounds and authorizes the request before reading its body (see
+// auth.Operation): GETs take no body, the others at most maxBodyBytes.
+func operation(op, method string) auth.Operation {
+	o := auth.Operation{Name: op, MaxBodyBytes: maxBodyBytes, Authorize: authorize}
+	if method == http.MethodGet || method == http.MethodHead {
+		o.MaxBodyBytes = 0
+	}
+	return o
+}
+
 // exceptions maps error codes to exceptions on this surface.
 var exceptions = map[appconfigd.ErrorCode]awsjson.Exception{
 	appconfigd.EBadRequest:            {Name: "BadRequestException", Status: http.StatusBadRequest},
@@ -71,10 +93,17 @@ var exceptions = map[appconfigd.ErrorCode]awsjson.Exception{
 	appconfigd.EInvalidSignature:      {Name: "InvalidSignatureException", Status: http.StatusForbidden},
 	appconfigd.EPayloadTooLarge:       {Name: "PayloadTooLargeException", Status: http.StatusRequestEntityTooLarge},
 	appconfigd.EThrottling:            {Name: "ThrottlingException", Status: http.StatusTooManyRequests},
+	appconfigd.EUnavailable:           {Name: "ServiceUnavailableException", Status: http.StatusServiceUnavailable},
 	appconfigd.EInternal:              {Name: "InternalServerException", Status: http.StatusInternalServerError},
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if appconfigd.ClientGone(r.Context(), err) {
+		// Nobody reads an answer; see controlapi's writeError.
+		s.Logger.Info("client closed request", "request_id", awsjson.RequestID(r.Context()), "path", r.URL.Path, "err", err)
+		w.WriteHeader(appconfigd.StatusClientClosedRequest)
+		return
+	}
 	var e *appconfigd.Error
 	if !errors.As(err, &e) {
 		s.Logger.Error("internal error", "request_id", awsjson.RequestID(r.Context()), "path", r.URL.Path, "err", err)

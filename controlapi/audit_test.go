@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/appconfigd/appconfigd"
 )
@@ -191,32 +193,121 @@ func TestAudit(t *testing.T) {
 		}
 	})
 
-	t.Run("FailureToRecordChangesNothingAndIsLogged", func(t *testing.T) {
+	t.Run("FailureToRecordKeepsTheEntryForLaterAndIsLoggedOnce", func(t *testing.T) {
 		t.Parallel()
 		e := newTestEnv(t)
-		e.svc.Store = auditFailingStore{e.svc.Store}
-		rec := e.do("POST", "/applications", `{"Name":"web"}`)
-		wantStatus(t, rec, http.StatusCreated)
-		if id := jsonBody(t, rec)["Id"]; id == "" {
-			t.Errorf("body %s, want the created application", rec.Body)
+		e.svc.Logger = e.srv.Logger
+		failing := &auditFailingStore{Store: e.svc.Store}
+		failing.failing.Store(true)
+		e.svc.Store = failing
+		first := e.do("POST", "/applications", `{"Name":"web"}`)
+		wantStatus(t, first, http.StatusCreated)
+		if id := jsonBody(t, first)["Id"]; id == "" {
+			t.Errorf("body %s, want the created application", first.Body)
 		}
+		e.clock.Advance(time.Second)
+		wantStatus(t, e.do("POST", "/applications", `{"Name":"api"}`), http.StatusCreated)
 		logs := e.logs.String()
-		if !strings.Contains(logs, "level=ERROR") || !strings.Contains(logs, "record audit entry") ||
-			!strings.Contains(logs, rec.Header().Get("X-Amzn-RequestId")) {
-			t.Errorf("log = %q, want an error about the audit entry with the request ID", logs)
+		if got := strings.Count(logs, "level=ERROR"); got != 1 || !strings.Contains(logs, "audit entries") ||
+			!strings.Contains(logs, first.Header().Get("X-Amzn-RequestId")) {
+			t.Errorf("log = %q, want one error about audit entries naming the first request", logs)
+		}
+		if entries := e.auditEntries(); len(entries) != 0 {
+			t.Fatalf("audit trail while the store fails = %+v, want nothing yet", entries)
+		}
+
+		failing.failing.Store(false)
+		e.clock.Advance(time.Second)
+		e.do("DELETE", "/applications/nosuchapp", "")
+		var got []string
+		for _, a := range e.auditEntries() {
+			got = append(got, a.Operation+"@"+a.Time.Format("05"))
+		}
+		want := "DeleteApplication@02 CreateApplication@01 CreateApplication@00"
+		if strings.Join(got, " ") != want {
+			t.Errorf("audit trail, newest first = %s\nwant %s (kept entries first, with their own times)", strings.Join(got, " "), want)
+		}
+	})
+
+	t.Run("ClientThatHangsUpIsNoServerError", func(t *testing.T) {
+		t.Parallel()
+		e := newTestEnv(t)
+		e.svc.Logger = e.srv.Logger
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		// The client goes away while the transaction runs.
+		e.svc.Store = cancellingStore{Store: e.svc.Store, cancel: cancel}
+		req := httptest.NewRequestWithContext(ctx, "POST", "/applications", strings.NewReader(`{"Name":"web"}`))
+		rec := httptest.NewRecorder()
+		e.handler.ServeHTTP(rec, req)
+		if rec.Code != appconfigd.StatusClientClosedRequest {
+			t.Errorf("status %d, want %d", rec.Code, appconfigd.StatusClientClosedRequest)
+		}
+		if logs := e.logs.String(); strings.Contains(logs, "level=ERROR") {
+			t.Errorf("log = %q, want no error for a client that hung up", logs)
+		}
+		got := e.onlyAuditEntry()
+		if got.Status != appconfigd.StatusClientClosedRequest || got.ErrorCode != "" || !strings.Contains(got.Message, "client closed") {
+			t.Errorf("entry = %+v, want status 499 saying the client closed the connection, no error code", *got)
+		}
+	})
+
+	t.Run("ChangeCommittedBeforeTheClientLeftIsRecordedAsASuccess", func(t *testing.T) {
+		t.Parallel()
+		e := newTestEnv(t)
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		e.svc.Store = cancellingStore{Store: e.svc.Store, cancel: cancel, afterCommit: true}
+		req := httptest.NewRequestWithContext(ctx, "POST", "/applications", strings.NewReader(`{"Name":"web"}`))
+		e.handler.ServeHTTP(httptest.NewRecorder(), req)
+		if got := e.onlyAuditEntry(); got.Status != http.StatusCreated || got.ErrorCode != "" {
+			t.Errorf("entry = %+v, want the 201 the committed change earned", *got)
 		}
 	})
 }
 
-// auditFailingStore is a store whose AppendAudit always fails.
-type auditFailingStore struct{ appconfigd.Store }
+// auditFailingStore is a store whose AppendAudit fails while failing is
+// set.
+type auditFailingStore struct {
+	appconfigd.Store
+	failing atomic.Bool
+}
 
-func (s auditFailingStore) Update(ctx context.Context, fn func(tx appconfigd.Tx) error) error {
-	return s.Store.Update(ctx, func(tx appconfigd.Tx) error { return fn(auditFailingTx{tx}) })
+func (s *auditFailingStore) Update(ctx context.Context, fn func(tx appconfigd.Tx) error) error {
+	return s.Store.Update(ctx, func(tx appconfigd.Tx) error {
+		if s.failing.Load() {
+			tx = auditFailingTx{tx}
+		}
+		return fn(tx)
+	})
 }
 
 type auditFailingTx struct{ appconfigd.Tx }
 
 func (auditFailingTx) AppendAudit(context.Context, *appconfigd.AuditEntry) error {
 	return errors.New("disk full")
+}
+
+// cancellingStore calls cancel, as a client hanging up would, inside the
+// first Update on a context cancel ends, before its writes run, or right
+// after it commits when afterCommit is set. The audit trail writes on a
+// context the cancellation does not reach; cancelling again is harmless.
+type cancellingStore struct {
+	appconfigd.Store
+	cancel      context.CancelFunc
+	afterCommit bool
+}
+
+func (s cancellingStore) Update(ctx context.Context, fn func(tx appconfigd.Tx) error) error {
+	if ctx.Done() == nil || ctx.Err() != nil {
+		return s.Store.Update(ctx, fn)
+	}
+	if s.afterCommit {
+		defer s.cancel()
+		return s.Store.Update(ctx, fn)
+	}
+	return s.Store.Update(ctx, func(tx appconfigd.Tx) error {
+		s.cancel()
+		return fn(tx)
+	})
 }

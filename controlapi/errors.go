@@ -12,9 +12,10 @@ import (
 // becomes on the control plane. This is the surface's one mapping table
 // (wire §3.4): ServiceQuotaExceededException is 402, not 429, and
 // PayloadTooLargeException is 413. The model declares no throttling,
-// access-denied or authentication errors for the control plane; those use
-// the names AWS services send in general, which the SDK reports as a
-// smithy.GenericAPIError. An unknown code is an InternalServerException.
+// access-denied, authentication or unavailability errors for the control
+// plane; those use the names AWS services send in general, which the SDK
+// reports as a smithy.GenericAPIError (and retries on 503, as on any 5xx;
+// see docs/COMPATIBILITY.md). An unknown code is an InternalServerException.
 func ExceptionFor(code appconfigd.ErrorCode) awsjson.Exception {
 	switch code {
 	case appconfigd.EBadRequest:
@@ -37,6 +38,8 @@ func ExceptionFor(code appconfigd.ErrorCode) awsjson.Exception {
 		return awsjson.Exception{Name: "UnrecognizedClientException", Status: http.StatusForbidden}
 	case appconfigd.EInvalidSignature:
 		return awsjson.Exception{Name: "InvalidSignatureException", Status: http.StatusForbidden}
+	case appconfigd.EUnavailable:
+		return awsjson.Exception{Name: "ServiceUnavailableException", Status: http.StatusServiceUnavailable}
 	default:
 		return awsjson.Exception{Name: "InternalServerException", Status: http.StatusInternalServerError}
 	}
@@ -62,14 +65,27 @@ type invalidConfigurationDetail struct {
 // An error that is not an *appconfigd.Error is a bug or an infrastructure
 // failure: its text may hold internals, so it is logged with the request ID
 // and the client gets a generic InternalServerException that names the ID.
+// Two failures are not logged at ERROR: a request whose client hung up
+// (appconfigd.ClientGone) gets StatusClientClosedRequest and no body, for
+// the access log and the audit trail, since nobody reads an answer; and an
+// EUnavailable error, whose message says what is wrong, is logged by the
+// Service once when writes begin to fail, not once per request.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, op string, err error) {
 	id := awsjson.RequestID(r.Context())
+	if appconfigd.ClientGone(r.Context(), err) {
+		s.logger().Info("client closed request", "request_id", id, "op", op, "err", err)
+		w.WriteHeader(appconfigd.StatusClientClosedRequest)
+		return
+	}
 	var e *appconfigd.Error
-	if !errors.As(err, &e) {
+	switch {
+	case !errors.As(err, &e):
 		s.logger().Error("internal error", "request_id", id, "op", op, "err", err)
 		e = &appconfigd.Error{Code: appconfigd.EInternal, Message: "An internal error occurred; see the server log for request " + id}
-	} else if e.Code == appconfigd.EInternal {
+	case e.Code == appconfigd.EInternal:
 		s.logger().Error("internal error", "request_id", id, "op", op, "err", err)
+	case e.Code == appconfigd.EUnavailable:
+		s.logger().Debug("database unavailable", "request_id", id, "op", op, "err", err)
 	}
 	ex := ExceptionFor(e.Code)
 	members := map[string]any{"Message": e.Message}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/auth"
 	"github.com/appconfigd/appconfigd/awsjson"
 )
 
@@ -71,15 +72,22 @@ func (s *Server) handleCreateHostedConfigurationVersion(w http.ResponseWriter, r
 	return nil
 }
 
-// readHostedContent reads the configuration content, bounded by the
-// Service's Limits.HostedConfigurationSizeBytes. A larger body is a
-// PayloadTooLargeException (wire §3.8) measured in kilobytes: of the
-// declared Content-Length when there is one, else of what was read before
-// the limit stopped it.
+// readHostedContent returns the configuration content, bounded by the
+// Service's Limits.HostedConfigurationSizeBytes: the bytes the
+// authenticator read to hash them, without a copy, or else (authentication
+// off) the body read now. A larger body is a PayloadTooLargeException
+// measured in kilobytes: of the declared Content-Length when there is one,
+// else of what was read before the limit stopped it.
 func (s *Server) readHostedContent(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	limit := s.Service.Limits.HostedConfigurationSizeBytes
 	if r.ContentLength > int64(limit) {
 		return nil, appconfigd.PayloadTooLarge(int(min(r.ContentLength, math.MaxInt32)), limit)
+	}
+	if b, ok := auth.BodyBytes(r); ok {
+		if len(b) > limit {
+			return nil, appconfigd.PayloadTooLarge(len(b), limit)
+		}
+		return b, nil
 	}
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, int64(limit)+1))
 	var tooLarge *http.MaxBytesError

@@ -16,6 +16,7 @@ package controlapi
 
 import (
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -59,13 +60,14 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 func (s *Server) handle(op string, fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rw := &responseWriter{ResponseWriter: w}
+		r = auth.WithOperation(r, s.operation(op, r.Method))
 		p, err := s.Auth.Authenticate(r)
 		// Only requests from a verified key are audited (see changes).
 		authenticated := err == nil
-		if err == nil && !p.IsAdmin() {
-			// Every control-plane operation changes or reveals how
-			// the fleet is configured: only admin keys may call them.
-			err = appconfigd.Errorf(appconfigd.EAccessDenied, "User: %s is not authorized to perform: appconfig:%s", p.Name, op)
+		if err == nil {
+			err = authorize(op, p)
+		} else {
+			auth.DropConnectionIfBodyUnread(rw, r)
 		}
 		if err == nil {
 			err = fn(rw, r.WithContext(appconfigd.NewContextWithPrincipal(r.Context(), p)))
@@ -86,6 +88,38 @@ func (s *Server) handle(op string, fn handlerFunc) http.Handler {
 		}
 		s.writeError(rw, r, op, err)
 	})
+}
+
+// authorize refuses every key but admin keys: every control-plane
+// operation changes or reveals how the fleet is configured.
+func authorize(op string, p appconfigd.Principal) error {
+	if !p.IsAdmin() {
+		return appconfigd.Errorf(appconfigd.EAccessDenied, "User: %s is not authorized to perform: appconfig:%s", p.Name, op)
+	}
+	return nil
+}
+
+// operation describes the operation op, called with method, to the
+// authenticator, so that it bounds and authorizes the request before
+// reading its body (see auth.Operation): hosted configuration content is
+// bounded by the hosted size limit with its PayloadTooLargeException, the
+// other operations with a body by MaxBodyBytes, and operations the model
+// gives no body (every GET and DELETE) take none.
+func (s *Server) operation(op, method string) auth.Operation {
+	o := auth.Operation{
+		Name:         op,
+		MaxBodyBytes: s.maxBodyBytes(),
+		Authorize:    func(p appconfigd.Principal) error { return authorize(op, p) },
+	}
+	switch {
+	case op == "CreateHostedConfigurationVersion":
+		limit := s.Service.Limits.HostedConfigurationSizeBytes
+		o.MaxBodyBytes = int64(limit)
+		o.TooLarge = func(size int64) error { return appconfigd.PayloadTooLarge(int(min(size, math.MaxInt32)), limit) }
+	case method == http.MethodGet || method == http.MethodHead || method == http.MethodDelete:
+		o.MaxBodyBytes = 0
+	}
+	return o
 }
 
 // responseWriter records whether a handler started its response, and the
@@ -133,12 +167,16 @@ func badRequest(format string, args ...any) error {
 // Unknown members are ignored (wire §1.6); members of the wrong type are
 // reported by name.
 func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	limit := s.MaxBodyBytes
-	if limit <= 0 {
-		limit = DefaultMaxBodyBytes
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBodyBytes())
 	return awsjson.DecodeJSON(r, v)
+}
+
+// maxBodyBytes returns MaxBodyBytes or its default.
+func (s *Server) maxBodyBytes() int64 {
+	if s.MaxBodyBytes <= 0 {
+		return DefaultMaxBodyBytes
+	}
+	return s.MaxBodyBytes
 }
 
 // Path label lengths of the model (wire Appendix A): {ApplicationId} and

@@ -23,20 +23,32 @@ type Server struct {
 // Routes returns the data plane's operations.
 func (s *Server) Routes() []awsjson.Route {
 	return []awsjson.Route{
-		{Method: http.MethodPost, Pattern: "/configurationsessions", Handler: s.handle(s.handleStartConfigurationSession)},
-		{Method: http.MethodGet, Pattern: "/configuration", Handler: s.handle(s.handleGetLatestConfiguration)},
+		{Method: http.MethodPost, Pattern: "/configurationsessions", Handler: s.handle(startSessionOperation, s.handleStartConfigurationSession)},
+		{Method: http.MethodGet, Pattern: "/configuration", Handler: s.handle(pollOperation, s.handleGetLatestConfiguration)},
 	}
 }
+
+// The operations as the authenticator must know them before it reads a
+// body (see auth.Operation): a session request is a small JSON object, a
+// poll has no body. Both are open to reader keys; which applications a
+// reader may read is the Service's business.
+var (
+	startSessionOperation = auth.Operation{Name: "StartConfigurationSession", MaxBodyBytes: maxSessionBody}
+	pollOperation         = auth.Operation{Name: "GetLatestConfiguration", MaxBodyBytes: 0}
+)
 
 // handle authenticates the request, runs fn with a context carrying the
 // principal and encodes its error. The context is passed on its own rather
 // than in a copy of the request: a poll is cheap enough for the copy to
-// show.
-func (s *Server) handle(fn func(ctx context.Context, w http.ResponseWriter, r *http.Request) error) http.Handler {
+// show (and auth.WithOperation copies only requests with a body).
+func (s *Server) handle(op auth.Operation, fn func(ctx context.Context, w http.ResponseWriter, r *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = auth.WithOperation(r, op)
 		p, err := s.Auth.Authenticate(r)
 		if err == nil {
 			err = fn(appconfigd.NewContextWithPrincipal(r.Context(), p), w, r)
+		} else {
+			auth.DropConnectionIfBodyUnread(w, r)
 		}
 		if err != nil {
 			s.writeError(w, r, err)
@@ -55,6 +67,7 @@ var exceptions = map[appconfigd.ErrorCode]awsjson.Exception{
 	appconfigd.EMissingAuthentication: {Name: "MissingAuthenticationTokenException", Status: http.StatusForbidden},
 	appconfigd.EUnrecognizedClient:    {Name: "UnrecognizedClientException", Status: http.StatusForbidden},
 	appconfigd.EInvalidSignature:      {Name: "InvalidSignatureException", Status: http.StatusForbidden},
+	appconfigd.EUnavailable:           {Name: "ServiceUnavailableException", Status: http.StatusServiceUnavailable},
 	appconfigd.EInternal:              {Name: "InternalServerException", Status: http.StatusInternalServerError},
 }
 
@@ -63,6 +76,12 @@ var exceptions = map[appconfigd.ErrorCode]awsjson.Exception{
 // a Details union naming the parameter and its Problem; the not-found
 // exception carries ResourceType and ReferencedBy.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if appconfigd.ClientGone(r.Context(), err) {
+		// Nobody reads an answer; see controlapi's writeError.
+		s.Logger.Info("client closed request", "request_id", awsjson.RequestID(r.Context()), "op", r.URL.Path, "err", err)
+		w.WriteHeader(appconfigd.StatusClientClosedRequest)
+		return
+	}
 	var e *appconfigd.Error
 	if !errors.As(err, &e) {
 		s.Logger.Error("internal error", "request_id", awsjson.RequestID(r.Context()), "op", r.URL.Path, "err", err)

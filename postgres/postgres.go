@@ -47,6 +47,7 @@ import (
 	"time"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/storerow"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -150,9 +151,17 @@ func (db *DB) View(ctx context.Context, fn func(tx appconfigd.Tx) error) error {
 	return db.run(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
 }
 
-// run runs fn in a transaction with opts; a read-write one first takes the
-// Update lock.
+// run runs fn in a transaction with opts. A failure that means the
+// database cannot be used (out of reach, out of space; see problem)
+// becomes an EUnavailable error that says so.
 func (db *DB) run(ctx context.Context, opts pgx.TxOptions, fn func(tx appconfigd.Tx) error) error {
+	err := db.runTx(ctx, opts, fn)
+	return storerow.Classify(err, opts.AccessMode != pgx.ReadOnly, problem)
+}
+
+// runTx runs fn in a transaction with opts; a read-write one first takes
+// the Update lock.
+func (db *DB) runTx(ctx context.Context, opts pgx.TxOptions, fn func(tx appconfigd.Tx) error) error {
 	// A done context must not run fn, even when a connection is idle.
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("postgres: begin: %w", err)

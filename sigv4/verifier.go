@@ -1,13 +1,11 @@
 package sigv4
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"hash"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -38,6 +36,7 @@ const (
 	msgMissingAuthentication = "Missing Authentication Token"
 	msgUnrecognizedClient    = "The security token included in the request is invalid."
 	msgSignatureMismatch     = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+	msgContentSHA256Mismatch = "The provided 'x-amz-content-sha256' header does not match what was computed."
 )
 
 // KeyLookup finds the secret of an access key and who holds it.
@@ -96,17 +95,24 @@ type Verifier struct {
 	// Service is the service a credential must be scoped to; "" means
 	// DefaultService.
 	Service string
-	// MaxBodyBytes bounds the body read to hash it; a larger body is
-	// refused before it is read in full. 0 means DefaultMaxBodyBytes. It
-	// must be at least the largest body any operation accepts (the hosted
-	// configuration size limit).
+	// MaxBodyBytes is the largest body any operation accepts: a body over
+	// it is refused with PayloadTooLargeException before it is read,
+	// whatever the operation. 0 means DefaultMaxBodyBytes. A request that
+	// carries an auth.Operation is bounded by the operation's own
+	// MaxBodyBytes too (and refused with the operation's error), and that
+	// is what bounds the memory it may take.
 	MaxBodyBytes int64
+	// Budget, when set, bounds the body bytes all verifications hold at
+	// once; see BodyBudget.
+	Budget *BodyBudget
 
 	// cache holds signing keys by secret and scope, guarded by mu.
 	mu    sync.RWMutex
 	cache map[signingKeyID]*signingKey
-	// scratch pools the buffers verifications work in.
+	// scratch pools the buffers verifications work in; chunks pools the
+	// pieces bodies are received in.
 	scratch sync.Pool
+	chunks  sync.Pool
 }
 
 // NewVerifier returns a Verifier for keys with the default settings.
@@ -123,14 +129,18 @@ func NewVerifier(keys KeyLookup) *Verifier {
 // Authenticate verifies the request's signature and returns the principal
 // of the access key that made it. It implements auth.Authenticator.
 //
-// The cheap checks (the header's form, the scope, the clock, the key) run
-// before the body is read, so a request that names no configured key or
-// carries a stale time is refused without its body being buffered. The
-// body is then read (bounded by MaxBodyBytes), hashed and put back for the
-// handler. Errors are *appconfigd.Error:
+// Nothing of the body is read until everything the headers can settle is
+// settled: the header's form, the scope, the clock, the key, whether the
+// key may call the operation at all (auth.Operation's Authorize) and
+// whether the declared Content-Length fits the operation's bound. Only
+// then is the body read, once, into pooled chunks taken as bytes arrive,
+// hashed on the way, and, once the signature verifies, put back for the
+// handler as an *auth.Body. Errors are *appconfigd.Error:
 // EMissingAuthentication without an Authorization header,
 // EUnrecognizedClient for an unknown key or a session token,
-// EPayloadTooLarge for a body over the bound, EBadRequest when the body
+// Authorize's error for a key the operation refuses, EPayloadTooLarge for
+// a body over MaxBodyBytes, the operation's error for a body over its own
+// bound, EThrottling when Budget has no room, EBadRequest when the body
 // cannot be read, and EInvalidSignature for everything else.
 func (v *Verifier) Authenticate(r *http.Request) (appconfigd.Principal, error) {
 	if isPresigned(r) {
@@ -173,13 +183,18 @@ func (v *Verifier) Authenticate(r *http.Request) (appconfigd.Principal, error) {
 		return appconfigd.Principal{}, appconfigd.Errorf(appconfigd.EUnrecognizedClient, msgUnrecognizedClient)
 	}
 
-	body, err := v.readBody(r)
+	claimed, err := claimedPayloadHash(r)
 	if err != nil {
 		return appconfigd.Principal{}, err
 	}
-	payloadHash := HashPayload(body)
-	if err := checkContentSHA256(r, payloadHash); err != nil {
+	body, err := v.readBody(r, p)
+	if err != nil {
 		return appconfigd.Principal{}, err
+	}
+	defer body.free()
+	payloadHash := body.hash()
+	if claimed != "" && claimed != payloadHash {
+		return appconfigd.Principal{}, invalid(msgContentSHA256Mismatch)
 	}
 
 	key, cached := v.signingKey(secret, a.Scope)
@@ -200,6 +215,7 @@ func (v *Verifier) Authenticate(r *http.Request) (appconfigd.Principal, error) {
 	if p.AccessKeyID == "" {
 		p.AccessKeyID = a.AccessKeyID
 	}
+	body.handOn(r)
 	return p, nil
 }
 
@@ -398,32 +414,6 @@ func formatSkew(d time.Duration) string {
 	return fmt.Sprintf("%d sec", d/time.Second)
 }
 
-// readBody reads the whole body, at most MaxBodyBytes, and puts it back on
-// r for the handler. The bound is checked against Content-Length first so
-// that an oversized body is refused without being read.
-func (v *Verifier) readBody(r *http.Request) ([]byte, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
-	}
-	limit := v.MaxBodyBytes
-	if limit <= 0 {
-		limit = DefaultMaxBodyBytes
-	}
-	if r.ContentLength > limit {
-		return nil, tooLarge(r.ContentLength, limit)
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	_ = r.Body.Close()
-	if err != nil {
-		return nil, appconfigd.Errorf(appconfigd.EBadRequest, "Could not read the request body: %v", err)
-	}
-	if int64(len(body)) > limit {
-		return nil, tooLarge(int64(len(body)), limit)
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	return body, nil
-}
-
 // tooLarge is the error for a body larger than the verifier reads. size is
 // what is known of the body's size: its Content-Length, or limit+1 when it
 // was cut off.
@@ -436,24 +426,40 @@ func tooLarge(size, limit int64) *appconfigd.Error {
 	}
 }
 
-// checkContentSHA256 checks X-Amz-Content-Sha256 when the client sent it:
-// it must be the hash of the body received. The canonical request always
-// uses the computed hash, so a matching header changes nothing and any
-// other value is refused with a message saying why.
-func checkContentSHA256(r *http.Request, payloadHash string) error {
+// claimedPayloadHash returns X-Amz-Content-Sha256 when the client sent
+// it: the hash of the body it claims to send, which must then be the hash
+// of the body received. The canonical request always uses the computed
+// hash, so a matching header changes nothing. What the header itself
+// settles is checked here, before the body is read: one value, a signed
+// payload, and the form of a SHA-256 (anything else cannot match).
+func claimedPayloadHash(r *http.Request) (string, error) {
 	values := r.Header["X-Amz-Content-Sha256"]
 	if len(values) == 0 {
-		return nil
+		return "", nil
 	}
 	if len(values) > 1 {
-		return invalid("The request has more than one 'x-amz-content-sha256' header")
+		return "", invalid("The request has more than one 'x-amz-content-sha256' header")
 	}
 	switch v := values[0]; {
-	case v == payloadHash:
-		return nil
 	case v == "UNSIGNED-PAYLOAD" || strings.HasPrefix(v, "STREAMING-"):
-		return invalid("appconfigd accepts only signed payloads; 'x-amz-content-sha256: %s' is not supported", truncate(v, 64))
+		return "", invalid("appconfigd accepts only signed payloads; 'x-amz-content-sha256: %s' is not supported", truncate(v, 64))
+	case !isHexSHA256(v):
+		return "", invalid(msgContentSHA256Mismatch)
 	default:
-		return invalid("The provided 'x-amz-content-sha256' header does not match what was computed.")
+		return v, nil
 	}
+}
+
+// isHexSHA256 reports whether s is a SHA-256 in lower-case hex, the only
+// form HashPayload produces.
+func isHexSHA256(s string) bool {
+	if len(s) != 2*sha256.Size {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -30,6 +30,7 @@ import (
 	"strings"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/storerow"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
@@ -145,8 +146,16 @@ func (db *DB) View(ctx context.Context, fn func(tx appconfigd.Tx) error) error {
 	return run(ctx, db.reader, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
-// run runs fn in a transaction of pool.
-func run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(tx appconfigd.Tx) error) (err error) {
+// run runs fn in a transaction of pool. A failure that means the database
+// cannot be used (a full disk, an I/O error; see problem) becomes an
+// EUnavailable error that says so, whether begin, fn or commit met it.
+func run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(tx appconfigd.Tx) error) error {
+	err := runTx(ctx, pool, opts, fn)
+	return storerow.Classify(err, !opts.ReadOnly, problem)
+}
+
+// runTx runs fn in a transaction of pool.
+func runTx(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(tx appconfigd.Tx) error) (err error) {
 	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)

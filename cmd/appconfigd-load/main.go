@@ -6,6 +6,10 @@
 //	    [--sizes 1024,1048576] [--modes unchanged,changed] [--rounds 1] [--rate 0] [--server-log FILE]
 //	appconfigd-load bare [--listen 127.0.0.1:0] [--size BYTES] [--token-length N]
 //	    [--content-type TYPE] [--version-label LABEL]
+//	appconfigd-load stall --server-bin PATH [--conns 300] [--content-length 2097152] [--send BYTES]
+//	    [--key wrong-secret|reader] [--op hosted|create-application|start-session] [--hold 10s] [--settle 20s]
+//	appconfigd-load authfail --server-bin PATH [--concurrency 16] [--duration 5s]
+//	    [--guess-from 127.0.0.1] [--legit-from 127.0.0.2]
 //
 // run starts appconfigd and the bare baseline as child processes, sets
 // appconfigd up through the AWS SDK, and for each size and each mode
@@ -20,6 +24,17 @@
 // bare serves POST /configurationsessions and GET /configuration with the
 // headers and bytes appconfigd sends, doing no authentication and no
 // cryptography, and prints its URL as its first line of output.
+//
+// stall starts appconfigd and opens connections that send signed request
+// headers and most of a body and then stall, as a client that knows only
+// a key ID (or holds a reader key) can; it reports the server's RSS while
+// they stall and after they close, and whether legitimate requests made
+// meanwhile succeed.
+//
+// authfail starts appconfigd and sends requests signed with its admin key's
+// ID and a wrong secret as fast as it can from one loopback address, while
+// correctly signed requests come from another; it reports how many wrong
+// signatures the server checked per second and how the others fared.
 // See docs/PERFORMANCE.md.
 package main
 
@@ -37,6 +52,8 @@ const usage = `appconfigd-load measures appconfigd's data plane against a bare h
 Usage:
   appconfigd-load run --server-bin PATH [flags]   run the load test (appconfigd-load run -h for flags)
   appconfigd-load bare [flags]                     serve the bare baseline (appconfigd-load bare -h)
+  appconfigd-load stall --server-bin PATH [flags]  measure stalled bodies' memory (appconfigd-load stall -h)
+  appconfigd-load authfail --server-bin PATH [flags]  measure wrong-secret requests answered (appconfigd-load authfail -h)
   appconfigd-load help                             show this help
 `
 
@@ -58,6 +75,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return runCommand(ctx, args[1:], stdout, stderr)
 	case "bare":
 		return bareCommand(ctx, args[1:], stdout, stderr)
+	case "stall":
+		return stallCommand(ctx, args[1:], stdout, stderr)
+	case "authfail":
+		return authfailCommand(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

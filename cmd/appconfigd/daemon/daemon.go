@@ -27,6 +27,7 @@ import (
 	"github.com/appconfigd/appconfigd/controlapi"
 	"github.com/appconfigd/appconfigd/dataapi"
 	"github.com/appconfigd/appconfigd/deploy"
+	"github.com/appconfigd/appconfigd/loadshed"
 	"github.com/appconfigd/appconfigd/postgres"
 	"github.com/appconfigd/appconfigd/sigv4"
 	"github.com/appconfigd/appconfigd/sqlite"
@@ -68,10 +69,23 @@ type Config struct {
 	// KeysFile and the data directory.
 	Keys *accesskey.Set
 	// RateLimit is how many requests per second each access key may
-	// make, with bursts of RateBurst; 0 turns the limit off. It applies
-	// only when Auth is on.
+	// make, with bursts of RateBurst (0: twice RateLimit); 0, the
+	// default, turns the limit off: a fleet usually shares one key, and
+	// load is bounded by MaxInFlight instead. It applies only when Auth
+	// is on.
 	RateLimit float64
 	RateBurst int
+	// MaxInFlight bounds the requests handled at once (0: no bound); a
+	// request that finds no slot within MaxQueueWait gets
+	// ThrottlingException. Health checks are never held back.
+	MaxInFlight  int
+	MaxQueueWait time.Duration
+	// AuthFailureRate is how many failed authentications per second a
+	// source address, and an access key ID, may cause after a burst of
+	// AuthFailureBurst before its requests are refused unverified; 0
+	// turns the limit off. It applies only when Auth is on.
+	AuthFailureRate  float64
+	AuthFailureBurst int
 	// TLSCert and TLSKey, both or neither, are PEM files that make the
 	// server speak HTTPS.
 	TLSCert string
@@ -79,6 +93,25 @@ type Config struct {
 	// ValidatorNetworks, when set, are the only networks webhook
 	// validators may reach; empty means any but validation.BlockedByDefault.
 	ValidatorNetworks []netip.Prefix
+	// ReplayCapacity is how many token chains the replay guard remembers
+	// (appconfigd.ReplayGuard).
+	ReplayCapacity int
+	// ReplaySaveInterval is how often the replay guard is saved to the
+	// data directory besides at shutdown, with SQLite; 0 saves only at
+	// shutdown.
+	ReplaySaveInterval time.Duration
+	// MaxConnections bounds the connections open at once (0: no bound);
+	// beyond it new connections wait to be accepted.
+	MaxConnections int
+	// MaxBodyMemory bounds the request body bytes held at once while
+	// signatures are verified (0: no bound); a request that finds no room
+	// within a second gets ThrottlingException. It must be at least the
+	// hosted configuration size limit.
+	MaxBodyMemory int64
+	// BodyReadTimeout is how long a request with a body may take to send
+	// it once its headers have arrived (0: only the server's 60 s
+	// ReadTimeout).
+	BodyReadTimeout time.Duration
 }
 
 // DefaultConfig returns the defaults of `appconfigd serve`.
@@ -94,8 +127,15 @@ func DefaultConfig() Config {
 		ResyncInterval:      30 * time.Second,
 		Limits:              appconfigd.DefaultLimits(),
 		Auth:                "on",
-		RateLimit:           1000,
-		RateBurst:           2000,
+		ReplayCapacity:      appconfigd.DefaultReplayCapacity,
+		ReplaySaveInterval:  5 * time.Minute,
+		MaxInFlight:         loadshed.DefaultMaxInFlight(),
+		MaxQueueWait:        loadshed.DefaultMaxQueueWait,
+		AuthFailureRate:     auth.DefaultFailureRate,
+		AuthFailureBurst:    auth.DefaultFailureBurst,
+		MaxConnections:      DefaultMaxConnections,
+		MaxBodyMemory:       DefaultMaxBodyMemory,
+		BodyReadTimeout:     DefaultBodyReadTimeout,
 	}
 }
 
@@ -119,9 +159,13 @@ type Daemon struct {
 	// store; syncDone is closed when they have.
 	stopSync context.CancelFunc
 	syncDone sync.WaitGroup
+	// replay keeps the replay guard in the data directory.
+	replay replayFile
 	// dataDirLock holds the SQLite data directory's lock; nil with
 	// PostgreSQL.
 	dataDirLock *os.File
+	// bodies is the verifier's body budget; nil without one.
+	bodies *sigv4.BodyBudget
 }
 
 // localInstanceID is the engine lease holder's name of a server on SQLite.
@@ -154,6 +198,9 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	if !(d.Config.DeploymentTimeScale >= 1) {
 		return errors.New("deployment time scale must be at least 1")
 	}
+	if err := d.Config.checkBodyLimits(); err != nil {
+		return err
+	}
 	if err := d.loadKeys(); err != nil {
 		return err
 	}
@@ -170,6 +217,7 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	svc.TokenTTL = d.Config.TokenTTL
 	svc.TimeScale = d.Config.DeploymentTimeScale
 	svc.KeyRotation = d.Config.KeyRotation
+	svc.ReplayCapacity = d.Config.ReplayCapacity
 	if d.Config.DatabaseURL == "" {
 		// One process at a time serves a SQLite database (lockDataDir),
 		// so its engine lease can name the data directory rather than
@@ -188,6 +236,7 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 		return err
 	}
 	d.service = svc
+	d.loadReplayGuard()
 	// Catch up with deployment steps that fell due while the server was
 	// down before answering any request about them.
 	if _, err := svc.AdvanceDeployments(ctx); err != nil {
@@ -206,6 +255,7 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	if d.listener, err = net.Listen("tcp", d.Config.Listen); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	d.listener = limitConnections(d.listener, d.Config.MaxConnections)
 	d.server = &http.Server{
 		Handler:           d.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -292,14 +342,38 @@ func (d *Daemon) Handler() http.Handler {
 		v := sigv4.NewVerifier(d.keys)
 		// Twice the largest body a handler takes, so that a slightly
 		// oversized configuration still gets the handler's own
-		// PayloadTooLargeException with its sizes.
+		// PayloadTooLargeException with its sizes. What a request may
+		// hold is its operation's bound (auth.Operation).
 		v.MaxBodyBytes = 2 * int64(max(d.Config.Limits.HostedConfigurationSizeBytes, controlapi.DefaultMaxBodyBytes))
+		if d.Config.MaxBodyMemory > 0 {
+			v.Budget = sigv4.NewBodyBudget(d.Config.MaxBodyMemory)
+			v.Budget.Drained = d.returnMemory()
+			d.bodies = v.Budget
+		}
 		authn = v
 		// Alertmanager cannot sign; it sends Basic credentials.
 		adminAuthn = auth.BasicOr{Keys: d.keys, Next: v}
 		if d.Config.RateLimit > 0 {
-			authn = &auth.RateLimited{Next: authn, PerSecond: d.Config.RateLimit, Burst: d.Config.RateBurst}
-			adminAuthn = &auth.RateLimited{Next: adminAuthn, PerSecond: d.Config.RateLimit, Burst: d.Config.RateBurst}
+			burst := d.Config.RateBurst
+			if burst <= 0 {
+				burst = int(max(2*d.Config.RateLimit, 1))
+			}
+			authn = &auth.RateLimited{Next: authn, PerSecond: d.Config.RateLimit, Burst: burst}
+			adminAuthn = &auth.RateLimited{Next: adminAuthn, PerSecond: d.Config.RateLimit, Burst: burst}
+		}
+		if d.Config.AuthFailureRate > 0 {
+			// One limiter for every surface: an address has one budget.
+			// Its clock is the wall clock, as the verifier's is.
+			failures := &auth.FailureLimiter{
+				PerSecond: d.Config.AuthFailureRate,
+				Burst:     d.Config.AuthFailureBurst,
+				Known: func(id string) bool {
+					_, _, ok := d.keys.LookupAccessKey(id)
+					return ok
+				},
+			}
+			authn = auth.FailureLimited{Next: authn, Limiter: failures}
+			adminAuthn = auth.FailureLimited{Next: adminAuthn, Limiter: failures}
 		}
 	}
 	control := &controlapi.Server{Service: d.service, Auth: authn, Logger: d.Logger}
@@ -311,7 +385,8 @@ func (d *Daemon) Handler() http.Handler {
 		awsjson.Route{Method: http.MethodGet, Pattern: "/healthz", Handler: http.HandlerFunc(d.handleHealthz)},
 		awsjson.Route{Method: http.MethodGet, Pattern: "/readyz", Handler: http.HandlerFunc(d.handleReadyz)},
 	)
-	return awsjson.WithRequestID(d.logRequests(awsjson.NewRouter(routes)))
+	router := loadshed.New(awsjson.NewRouter(routes), d.Config.MaxInFlight, d.Config.MaxQueueWait, "/healthz", "/readyz")
+	return limitBodyTime(awsjson.WithRequestID(d.logRequests(router)), d.Config.BodyReadTimeout)
 }
 
 // Addr returns the address the daemon listens on.
@@ -333,7 +408,8 @@ func (d *Daemon) Service() *appconfigd.Service { return d.service }
 func (d *Daemon) Wait() <-chan error { return d.serveErr }
 
 // Close stops serving, letting requests in flight finish for up to ten
-// seconds, then stops the engine and closes the store.
+// seconds, then stops the engine, saves the replay guard and closes the
+// store.
 func (d *Daemon) Close() error {
 	var errs []error
 	if d.server != nil {
@@ -355,6 +431,7 @@ func (d *Daemon) Close() error {
 		errs = append(errs, d.engine.Close())
 		d.engine = nil
 	}
+	errs = append(errs, d.closeReplayGuard())
 	if d.store != nil {
 		errs = append(errs, d.store.Close())
 		d.store = nil

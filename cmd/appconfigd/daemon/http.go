@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -14,20 +15,39 @@ func (d *Daemon) handleHealthz(w http.ResponseWriter, r *http.Request) {
 	awsjson.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// handleReadyz answers 200 when the store answers a query, 503 otherwise.
+// handleReadyz answers 200 when the store takes writes and answers a
+// query, and 503 otherwise, with the reason. While writes fail it probes
+// whether they work again (Service.CheckWrites), so readiness comes back
+// without a restart once the disk has room or the database is back.
+// Writes that fail are logged by the Service, once; only a failed read is
+// logged here.
 func (d *Daemon) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
+	if state := d.service.CheckWrites(ctx); state.Failing {
+		notReady(w, state.Reason)
+		return
+	}
 	err := d.service.Store.View(ctx, func(tx appconfigd.Tx) error {
 		_, err := tx.CountApplications(ctx)
 		return err
 	})
 	if err != nil {
 		d.Logger.Warn("not ready", "err", err)
-		awsjson.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		reason := "the database does not answer"
+		var e *appconfigd.Error
+		if errors.As(err, &e) {
+			reason = e.Message
+		}
+		notReady(w, reason)
 		return
 	}
 	awsjson.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// notReady answers /readyz with 503 and why.
+func notReady(w http.ResponseWriter, reason string) {
+	awsjson.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": reason})
 }
 
 // statusRecorder remembers the status a handler wrote.
