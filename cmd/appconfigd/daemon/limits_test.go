@@ -127,22 +127,41 @@ func stallRequest(t *testing.T, url string) {
 	}()
 }
 
+// TestOverloadIsThrottledAndHealthChecksAreNot holds the only slot for
+// requests with a body with one whose body never arrives: another request
+// with a body is throttled, while requests without one (reads, polls) and
+// the health checks are still served (docs/SECURITY.md, "Load").
 func TestOverloadIsThrottledAndHealthChecksAreNot(t *testing.T) {
 	t.Parallel()
 	d := openDaemon(t, func(c *Config) { c.MaxInFlight, c.MaxQueueWait = 1, 10*time.Millisecond })
 	stallRequest(t, d.URL())
 	c := client(d.URL(), http.DefaultClient)
-	// The stalled request takes the only slot once the server has read its
+	create := func() (code, message string) {
+		t.Helper()
+		_, err := c.CreateApplication(t.Context(), &appconfig.CreateApplicationInput{Name: aws.String("behind-the-stalled-one")})
+		if err == nil {
+			return "", ""
+		}
+		var apiErr smithy.APIError
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("CreateApplication: %v, want an AWS error", err)
+		}
+		return apiErr.ErrorCode(), apiErr.ErrorMessage()
+	}
+	// The stalled request takes the slot once the server has read its
 	// headers; until then requests may still get through.
 	var code, msg string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
-		if code, msg = listApplications(t, c); code != "" {
+		if code, msg = create(); code != "" {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	if code != "ThrottlingException" || !strings.Contains(msg, "overloaded") {
-		t.Fatalf("request while the only slot is taken: %q %q, want ThrottlingException saying the server is overloaded", code, msg)
+		t.Fatalf("request with a body while the only slot for them is taken: %q %q, want ThrottlingException saying the server is overloaded", code, msg)
+	}
+	if code, msg := listApplications(t, c); code != "" {
+		t.Errorf("request without a body meanwhile: %s %q, want success", code, msg)
 	}
 	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get(d.URL() + path)
