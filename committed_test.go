@@ -2,17 +2,12 @@ package appconfigd_test
 
 import (
 	"context"
-	"crypto/rand"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 	"github.com/appconfigd/appconfigd/postgres"
 )
 
@@ -111,43 +106,11 @@ func TestCommittedChangeIsServed(t *testing.T) {
 	}
 }
 
-// newPostgresStore opens a store in a fresh schema of the database
-// APPCONFIGD_TEST_DATABASE_URL names, dropped when the test ends. Without
-// one the test is skipped, except in CI, where it must run.
+// newPostgresStore opens a store in a fresh schema of the test database,
+// closed when the test ends (see apptest.NewSchema).
 func newPostgresStore(t *testing.T) appconfigd.Store {
 	t.Helper()
-	const env = "APPCONFIGD_TEST_DATABASE_URL"
-	base := os.Getenv(env)
-	if base == "" {
-		if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-			t.Fatalf("%s is not set, but CI is: the PostgreSQL tests must run in CI", env)
-		}
-		t.Skipf("%s is not set; skipping the PostgreSQL case", env)
-	}
-	schema := "appconfigd_test_" + strings.ToLower(rand.Text())
-	exec := func(ctx context.Context, statement string) {
-		t.Helper()
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(context.WithoutCancel(ctx))
-		if _, err := conn.Exec(ctx, statement); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ident := pgx.Identifier{schema}.Sanitize()
-	exec(t.Context(), "CREATE SCHEMA "+ident)
-	t.Cleanup(func() { exec(context.Background(), "DROP SCHEMA "+ident+" CASCADE") })
-	dsn := base + " search_path=" + schema
-	if strings.Contains(base, "://") {
-		sep := "?"
-		if strings.Contains(base, "?") {
-			sep = "&"
-		}
-		dsn = base + sep + "search_path=" + schema
-	}
-	db, err := postgres.Open(t.Context(), dsn)
+	db, err := postgres.Open(t.Context(), apptest.NewSchema(t, nil).DSN)
 	if err != nil {
 		t.Fatal(err)
 	}
