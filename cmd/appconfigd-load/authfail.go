@@ -8,8 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -29,13 +27,11 @@ const (
 
 // authfailOptions are the flags of the authfail subcommand.
 type authfailOptions struct {
-	serverBin   string
+	server      serverFlags
 	concurrency int
 	duration    time.Duration
 	guessFrom   string
 	legitFrom   string
-	serverArgs  []string
-	serverLog   string
 }
 
 // authfailCommand measures how many wrong-secret requests one client gets
@@ -66,23 +62,15 @@ func parseAuthfailFlags(args []string, stderr io.Writer) (*authfailOptions, erro
 	o := &authfailOptions{}
 	fs := flag.NewFlagSet("appconfigd-load authfail", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.serverBin, "server-bin", "", "`path` of the appconfigd binary to start (required)")
+	o.server.register(fs)
 	fs.IntVar(&o.concurrency, "concurrency", 16, "workers sending wrong-secret requests")
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "how long to send them")
 	fs.StringVar(&o.guessFrom, "guess-from", "127.0.0.1", "loopback `address` the wrong-secret requests come from")
 	fs.StringVar(&o.legitFrom, "legit-from", "127.0.0.2", "loopback `address` the correctly signed requests come from")
-	fs.Func("server-arg", "extra `argument` for appconfigd serve (repeatable)", func(s string) error {
-		o.serverArgs = append(o.serverArgs, s)
-		return nil
-	})
-	fs.StringVar(&o.serverLog, "server-log", "", "`file` for the server's standard error (default: this command's standard error)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	var errs []string
-	if o.serverBin == "" {
-		errs = append(errs, "--server-bin is required")
-	}
+	errs := o.server.problems()
 	if o.concurrency < 1 {
 		errs = append(errs, "--concurrency must be at least 1")
 	}
@@ -151,28 +139,12 @@ func (rep *authfailReport) write(w io.Writer, o *authfailOptions) {
 
 // runAuthfail starts the server and runs the measurement.
 func runAuthfail(ctx context.Context, o *authfailOptions, stderr io.Writer) (rep *authfailReport, err error) {
-	childLog := stderr
-	if o.serverLog != "" {
-		f, err := os.Create(o.serverLog)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		childLog = f
-	}
-	dir, err := os.MkdirTemp("", "appconfigd-authfail-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--data", filepath.Join(dir, "data"), "--log-level", "warn"}, o.serverArgs...)
 	env := []string{"APPCONFIGD_ADMIN_ACCESS_KEY_ID=" + authfailKeyID, "APPCONFIGD_ADMIN_SECRET_ACCESS_KEY=" + authfailSecret}
-	server, err := startChild(ctx, "appconfigd", childLog, env, o.serverBin, args...)
+	server, err := o.server.startServer(ctx, stderr, env, "warn", nil)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { err = errors.Join(err, server.Stop()) }()
-	fmt.Fprintf(stderr, "appconfigd (pid %d) on %s\n", server.PID(), server.URL)
 
 	// One signer per secret: the SDK's signer caches derived signing keys
 	// by access key ID, not by secret.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +16,7 @@ import (
 
 // runOptions are the flags of the run subcommand.
 type runOptions struct {
-	serverBin   string
+	server      serverFlags
 	concurrency int
 	duration    time.Duration
 	warmup      time.Duration
@@ -25,8 +24,6 @@ type runOptions struct {
 	modes       []string
 	rate        float64
 	rounds      int
-	serverLog   string
-	serverArgs  []string
 	// accessKeyID and secretAccessKey sign every request.
 	accessKeyID     string
 	secretAccessKey string
@@ -68,7 +65,7 @@ func parseRunFlags(args []string, stderr io.Writer) (*runOptions, error) {
 	modes := modeUnchanged + "," + modeChanged
 	fs := flag.NewFlagSet("appconfigd-load run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.serverBin, "server-bin", "", "`path` of the appconfigd binary to start (required)")
+	o.server.register(fs)
 	fs.IntVar(&o.concurrency, "concurrency", 64, "concurrent sessions, one worker each")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measured time per size, mode and target")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured time before each measurement")
@@ -76,13 +73,8 @@ func parseRunFlags(args []string, stderr io.Writer) (*runOptions, error) {
 	fs.StringVar(&modes, "modes", modes, "comma-separated poll modes: unchanged, changed")
 	fs.IntVar(&o.rounds, "rounds", 1, "measure each size and mode this many times per target, alternating which target goes first, and pool the rounds")
 	fs.Float64Var(&o.rate, "rate", 0, "total polls per second to pace the workers to; 0 polls as fast as they can (closed loop)")
-	fs.Func("server-arg", "extra `argument` for appconfigd serve (repeatable), e.g. --server-arg=--auth=off", func(s string) error {
-		o.serverArgs = append(o.serverArgs, s)
-		return nil
-	})
 	fs.StringVar(&o.accessKeyID, "access-key-id", "", "access key `id` to sign requests with (default $AWS_ACCESS_KEY_ID, else "+defaultAccessKeyID+")")
 	fs.StringVar(&o.secretAccessKey, "secret-access-key", "", "secret access `key` to sign requests with (default $AWS_SECRET_ACCESS_KEY, else a fixed one)")
-	fs.StringVar(&o.serverLog, "server-log", "", "`file` for the children's standard error (default: this command's standard error)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -92,10 +84,7 @@ func parseRunFlags(args []string, stderr io.Writer) (*runOptions, error) {
 	if o.secretAccessKey == "" {
 		o.secretAccessKey = envOr("AWS_SECRET_ACCESS_KEY", defaultSecretAccessKey)
 	}
-	var errs []string
-	if o.serverBin == "" {
-		errs = append(errs, "--server-bin is required")
-	}
+	errs := o.server.problems()
 	if o.concurrency < 1 {
 		errs = append(errs, "--concurrency must be at least 1")
 	}
@@ -143,36 +132,22 @@ func envOr(name, def string) string {
 // baseline and measures every mode against both. It returns the results
 // measured so far, with an error if it could not finish.
 func runAll(ctx context.Context, o *runOptions, stderr io.Writer) (results []*loadResult, err error) {
-	childLog := stderr
-	if o.serverLog != "" {
-		f, err := os.Create(o.serverLog)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		childLog = f
-	}
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "appconfigd-load-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-
 	// The server verifies signatures against the load generator's key,
 	// as an admin key of the environment; per-key rate limits would
 	// measure the limiter, so they are off unless --server-arg sets one.
-	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--data", filepath.Join(dir, "data"), "--log-level", "warn", "--rate-limit", "0"}, o.serverArgs...)
 	env := []string{"APPCONFIGD_ADMIN_ACCESS_KEY_ID=" + o.accessKeyID, "APPCONFIGD_ADMIN_SECRET_ACCESS_KEY=" + o.secretAccessKey}
-	server, err := startChild(ctx, "appconfigd", childLog, env, o.serverBin, args...)
+	server, err := o.server.startServer(ctx, stderr, env, "warn", func(string) ([]string, error) {
+		return []string{"--rate-limit", "0"}, nil
+	})
 	if err != nil {
 		return nil, err
 	}
 	defer func() { err = errors.Join(err, server.Stop()) }()
-	fmt.Fprintf(stderr, "appconfigd (pid %d) on %s\n", server.PID(), server.URL)
+	childLog := server.childLog(stderr)
 
 	client := newHTTPClient(o.concurrency)
 	p := newPoller(client, aws.Credentials{AccessKeyID: o.accessKeyID, SecretAccessKey: o.secretAccessKey, Source: "appconfigd-load"})

@@ -53,7 +53,7 @@ var stallOperations = map[string]struct{ method, path, contentType string }{
 
 // stallOptions are the flags of the stall subcommand.
 type stallOptions struct {
-	serverBin     string
+	server        serverFlags
 	conns         int
 	contentLength int64
 	send          int64
@@ -61,8 +61,6 @@ type stallOptions struct {
 	op            string
 	hold          time.Duration
 	settle        time.Duration
-	serverArgs    []string
-	serverLog     string
 }
 
 // stallCommand measures what connections that send signed headers and then
@@ -92,7 +90,7 @@ func parseStallFlags(args []string, stderr io.Writer) (*stallOptions, error) {
 	o := &stallOptions{}
 	fs := flag.NewFlagSet("appconfigd-load stall", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.serverBin, "server-bin", "", "`path` of the appconfigd binary to start (required)")
+	o.server.register(fs)
 	fs.IntVar(&o.conns, "conns", 300, "stalling connections to open")
 	fs.Int64Var(&o.contentLength, "content-length", 2<<20, "Content-Length each stalling request declares, in `bytes`")
 	fs.Int64Var(&o.send, "send", -1, "body `bytes` each connection sends before it stalls; -1 sends all but the last byte")
@@ -100,21 +98,13 @@ func parseStallFlags(args []string, stderr io.Writer) (*stallOptions, error) {
 	fs.StringVar(&o.op, "op", "hosted", "operation the requests call: hosted, create-application or start-session")
 	fs.DurationVar(&o.hold, "hold", 10*time.Second, "how long the connections stall")
 	fs.DurationVar(&o.settle, "settle", 20*time.Second, "how long after closing them to sample the RSS again")
-	fs.Func("server-arg", "extra `argument` for appconfigd serve (repeatable)", func(s string) error {
-		o.serverArgs = append(o.serverArgs, s)
-		return nil
-	})
-	fs.StringVar(&o.serverLog, "server-log", "", "`file` for the server's standard error (default: this command's standard error)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if o.send < 0 {
 		o.send = max(o.contentLength-1, 0)
 	}
-	var errs []string
-	if o.serverBin == "" {
-		errs = append(errs, "--server-bin is required")
-	}
+	errs := o.server.problems()
 	if o.conns < 1 {
 		errs = append(errs, "--conns must be at least 1")
 	}
@@ -187,27 +177,11 @@ func (rep *stallReport) write(w io.Writer, o *stallOptions) {
 }
 
 // runStall starts the server and runs the measurement.
-func runStall(ctx context.Context, o *stallOptions, stderr io.Writer) (*stallReport, error) {
-	childLog := stderr
-	if o.serverLog != "" {
-		f, err := os.Create(o.serverLog)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		childLog = f
-	}
-	dir, err := os.MkdirTemp("", "appconfigd-stall-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	keysFile, err := writeStallKeys(dir)
-	if err != nil {
-		return nil, err
-	}
-	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--data", filepath.Join(dir, "data"), "--log-level", "error", "--keys-file", keysFile}, o.serverArgs...)
-	server, err := startChild(ctx, "appconfigd", childLog, nil, o.serverBin, args...)
+func runStall(ctx context.Context, o *stallOptions, stderr io.Writer) (rep *stallReport, err error) {
+	server, err := o.server.startServer(ctx, stderr, nil, "error", func(dir string) ([]string, error) {
+		keysFile, err := writeStallKeys(dir)
+		return []string{"--keys-file", keysFile}, err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -216,9 +190,8 @@ func runStall(ctx context.Context, o *stallOptions, stderr io.Writer) (*stallRep
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(stderr, "appconfigd (pid %d) on %s\n", server.PID(), server.URL)
 
-	rep := &stallReport{Answered: map[int]int{}}
+	rep = &stallReport{Answered: map[int]int{}}
 	// Let the server finish starting before taking the idle figure.
 	time.Sleep(time.Second)
 	idle, err := readProc(server.PID())
