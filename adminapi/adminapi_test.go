@@ -1,7 +1,6 @@
 package adminapi_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -11,34 +10,30 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/appconfigd/appconfigd"
 	"github.com/appconfigd/appconfigd/adminapi"
 	"github.com/appconfigd/appconfigd/auth"
 	"github.com/appconfigd/appconfigd/awsjson"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 	"github.com/appconfigd/appconfigd/sqlite"
-	"github.com/appconfigd/appconfigd/token"
 	"github.com/appconfigd/appconfigd/validation"
 )
 
 const highErrorRate = "arn:aws:cloudwatch:us-east-1:000000000000:alarm:HighErrorRate"
 
-// newServer returns the admin API on a fresh service whose one environment
-// monitors highErrorRate.
-func newServer(t *testing.T) (http.Handler, *appconfigd.Service) {
+// newServer returns the admin API on a fresh service with clock whose one
+// environment monitors highErrorRate.
+func newServer(t *testing.T, clock appconfigd.Clock) (http.Handler, *appconfigd.Service) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	svc := appconfigd.NewService(store)
-	svc.Validators = validation.NewRunner()
-	svc.NewSealer = func(k []appconfigd.SealingKey) (appconfigd.TokenSealer, error) { return token.NewSealer(k, nil) }
-	if err := svc.Open(ctx); err != nil {
-		t.Fatal(err)
-	}
+	svc := apptest.NewService(t, store, clock, validation.NewRunner(), nil)
 	app, err := svc.CreateApplication(ctx, &appconfigd.Application{Name: "app"}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +54,7 @@ func do(t *testing.T, h http.Handler, method, path string, body io.Reader) *http
 
 func alarmState(t *testing.T, svc *appconfigd.Service, arn string) appconfigd.AlarmState {
 	t.Helper()
-	alarms, err := svc.ListAlarms(context.Background())
+	alarms, err := svc.ListAlarms(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +70,7 @@ func alarmState(t *testing.T, svc *appconfigd.Service, arn string) appconfigd.Al
 // receiver sends (testdata, the example of docs/DEPLOYMENTS.md).
 func TestAlertmanagerWebhook(t *testing.T) {
 	t.Parallel()
-	h, svc := newServer(t)
+	h, svc := newServer(t, apptest.NewClock(time.Time{}))
 	for _, tt := range []struct {
 		file string
 		want appconfigd.AlarmState
@@ -103,7 +98,7 @@ func TestAlertmanagerWebhook(t *testing.T) {
 
 func TestPutAlarm(t *testing.T) {
 	t.Parallel()
-	h, svc := newServer(t)
+	h, svc := newServer(t, apptest.NewClock(time.Time{}))
 
 	t.Run("EscapedARN", func(t *testing.T) {
 		rec := do(t, h, http.MethodPut, "/admin/alarms/"+strings.ReplaceAll(highErrorRate, ":", "%3A"), strings.NewReader(`{"State":"ALARM","Reason":"manual"}`))

@@ -1,8 +1,6 @@
 package adminapi
 
 import (
-	"context"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -99,67 +97,9 @@ func queryTime(v, key string) (time.Time, error) {
 	return t, nil
 }
 
-// auditTimeout bounds the write of one audit entry; see recordAudit.
-const auditTimeout = 10 * time.Second
-
 // changes reports whether a request with method may change something, and
 // so belongs in the audit trail. Every admin route that is not a GET
 // changes something.
 func changes(method string) bool {
 	return method != http.MethodGet && method != http.MethodHead
 }
-
-// recordAudit writes the audit entry of a request handle has answered with
-// status, err being what fn or the authorization check returned. It runs
-// on a context the client's departure does not cancel, so a request cut
-// short is still recorded, and never changes the response: a failure is
-// logged with the request ID.
-func (s *Server) recordAudit(r *http.Request, op string, p appconfigd.Principal, status int, err error) {
-	e := &appconfigd.AuditEntry{
-		RequestID:   awsjson.RequestID(r.Context()),
-		AccessKeyID: p.AccessKeyID,
-		KeyName:     p.Name,
-		Operation:   op,
-		Resource:    r.URL.Path,
-		Status:      status,
-	}
-	if e.Status == 0 {
-		// The handler wrote nothing; net/http sends 200.
-		e.Status = http.StatusOK
-	}
-	e.SetError(err)
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), auditTimeout)
-	defer cancel()
-	if err := s.Service.RecordAudit(ctx, e); err != nil {
-		logger := s.Logger
-		if logger == nil {
-			logger = slog.New(slog.DiscardHandler)
-		}
-		logger.Error("record audit entry", "request_id", e.RequestID, "op", op, "err", err)
-	}
-}
-
-// statusWriter records the status a handler sent, for the audit trail.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-// WriteHeader implements http.ResponseWriter.
-func (w *statusWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-// Write implements http.ResponseWriter.
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -7,13 +7,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/appconfigd/appconfigd"
 	"github.com/appconfigd/appconfigd/adminapi"
 	"github.com/appconfigd/appconfigd/awsjson"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
 // keyHeader names the key a test request comes from: headerAuth reads it
@@ -35,24 +35,6 @@ func (headerAuth) Authenticate(r *http.Request) (appconfigd.Principal, error) {
 	return appconfigd.Principal{AccessKeyID: "AKID" + strings.ToUpper(id), Name: id, Role: appconfigd.RoleAdmin}, nil
 }
 
-// stepClock is a clock the test sets.
-type stepClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *stepClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
 type auditPage struct {
 	Entries   []map[string]any
 	NextToken string
@@ -60,10 +42,9 @@ type auditPage struct {
 
 func TestAudit(t *testing.T) {
 	t.Parallel()
-	_, svc := newServer(t)
 	start := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	clock := &stepClock{now: start}
-	svc.Clock = clock
+	clock := apptest.NewClock(start)
+	_, svc := newServer(t, clock)
 	s := &adminapi.Server{Service: svc, Auth: headerAuth{}, Logger: slog.New(slog.DiscardHandler)}
 	h := awsjson.WithRequestID(awsjson.NewRouter(s.Routes()))
 	send := func(key, method, path, body string) *httptest.ResponseRecorder {

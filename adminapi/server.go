@@ -6,7 +6,6 @@
 package adminapi
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 
@@ -18,11 +17,16 @@ import (
 // maxBodyBytes bounds request bodies; Alertmanager groups are small.
 const maxBodyBytes = 1 << 20
 
-// Server serves the admin API.
+// Server serves the admin API. Set the fields, then combine Routes with
+// the other surfaces' routes in awsjson.NewRouter.
 type Server struct {
+	// Service implements every operation and keeps the audit trail.
 	Service *appconfigd.Service
-	Auth    auth.Authenticator
-	Logger  *slog.Logger
+	// Auth identifies the sender of every request before it runs.
+	Auth auth.Authenticator
+	// Logger receives internal errors with their request IDs; nil
+	// discards them.
+	Logger *slog.Logger
 }
 
 // Routes returns the admin API's routes, for awsjson.NewRouter.
@@ -35,33 +39,28 @@ func (s *Server) Routes() []awsjson.Route {
 	}
 }
 
-// handle authenticates the request, bounds its body, runs fn, encodes its
-// error and records a change in the audit trail. op names the operation
-// there.
-func (s *Server) handle(op string, fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+// handle adapts an operation handler to HTTP through the wire surface all
+// APIs share (awsjson.Surface.Serve): it attaches the operation for the
+// authenticator, authenticates and authorizes the request, bounds its
+// body, runs fn with the principal in r's context, encodes its error and
+// records a change in the audit trail. op names the operation there.
+func (s *Server) handle(op string, fn awsjson.RequestFunc) http.Handler {
+	run := fn.HandlerFunc()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &statusWriter{ResponseWriter: w}
-		r = auth.WithOperation(r, operation(op, r.Method))
-		p, err := s.Auth.Authenticate(r)
-		// Only requests from a verified key are audited, as on the
-		// control plane.
-		authenticated := err == nil
-		if err == nil {
-			err = authorize(p)
-		} else {
-			auth.DropConnectionIfBodyUnread(sw, r)
-		}
-		if err == nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-			err = fn(sw, r.WithContext(appconfigd.NewContextWithPrincipal(r.Context(), p)))
-		}
-		if err != nil {
-			s.writeError(sw, r, err)
-		}
-		if authenticated && changes(r.Method) {
-			s.recordAudit(r, op, p, sw.status, err)
-		}
+		surface := s.surface()
+		surface.Serve(w, r, operation(op, r.Method), run)
 	})
+}
+
+// surface returns the admin API's wire surface as the Server's fields are
+// now. Its errors carry Message only.
+func (s *Server) surface() awsjson.Surface {
+	return awsjson.Surface{
+		Exceptions: exceptions,
+		Auth:       s.Auth,
+		Audit:      s.Service,
+		Logger:     s.Logger,
+	}
 }
 
 // authorize refuses every key but admin keys.
@@ -72,19 +71,21 @@ func authorize(p appconfigd.Principal) error {
 	return nil
 }
 
-// operation describes op, called with method, to the authenticator, so
-// that it bounds and authorizes the request before reading its body (see
-// auth.Operation): GETs take no body, the others at most maxBodyBytes.
-func operation(op, method string) auth.Operation {
+// operation describes op, called with method, to the surface and its
+// authenticator, so that it bounds and authorizes the request before
+// reading its body (see auth.Operation): GETs take no body, the others at
+// most maxBodyBytes; only admin keys may call any of them, and the
+// changes are audited.
+func operation(op, method string) awsjson.Operation {
 	o := auth.Operation{Name: op, MaxBodyBytes: maxBodyBytes, Authorize: authorize}
 	if method == http.MethodGet || method == http.MethodHead {
 		o.MaxBodyBytes = 0
 	}
-	return o
+	return awsjson.Operation{Operation: o, Audited: changes(method)}
 }
 
-// exceptions maps error codes to exceptions on this surface.
-var exceptions = map[appconfigd.ErrorCode]awsjson.Exception{
+// exceptions is the admin API's one error table.
+var exceptions = awsjson.ExceptionTable{
 	appconfigd.EBadRequest:            {Name: "BadRequestException", Status: http.StatusBadRequest},
 	appconfigd.ENotFound:              {Name: "ResourceNotFoundException", Status: http.StatusNotFound},
 	appconfigd.EAccessDenied:          {Name: "AccessDeniedException", Status: http.StatusForbidden},
@@ -94,24 +95,5 @@ var exceptions = map[appconfigd.ErrorCode]awsjson.Exception{
 	appconfigd.EPayloadTooLarge:       {Name: "PayloadTooLargeException", Status: http.StatusRequestEntityTooLarge},
 	appconfigd.EThrottling:            {Name: "ThrottlingException", Status: http.StatusTooManyRequests},
 	appconfigd.EUnavailable:           {Name: "ServiceUnavailableException", Status: http.StatusServiceUnavailable},
-	appconfigd.EInternal:              {Name: "InternalServerException", Status: http.StatusInternalServerError},
-}
-
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	if appconfigd.ClientGone(r.Context(), err) {
-		// Nobody reads an answer; see controlapi's writeError.
-		s.Logger.Info("client closed request", "request_id", awsjson.RequestID(r.Context()), "path", r.URL.Path, "err", err)
-		w.WriteHeader(appconfigd.StatusClientClosedRequest)
-		return
-	}
-	var e *appconfigd.Error
-	if !errors.As(err, &e) {
-		s.Logger.Error("internal error", "request_id", awsjson.RequestID(r.Context()), "path", r.URL.Path, "err", err)
-		e = &appconfigd.Error{Code: appconfigd.EInternal, Message: "An internal error occurred; see the server log for request " + awsjson.RequestID(r.Context())}
-	}
-	ex, ok := exceptions[e.Code]
-	if !ok {
-		ex = exceptions[appconfigd.EInternal]
-	}
-	awsjson.WriteError(w, ex, map[string]any{"Message": e.Message})
+	appconfigd.EInternal:              awsjson.InternalServerException,
 }

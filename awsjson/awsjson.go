@@ -1,7 +1,10 @@
-// Package awsjson holds the restJson1 plumbing shared by the AppConfig and
-// AppConfigData wire surfaces: request IDs, JSON bodies, error documents the
-// AWS SDKs decode, and a router whose unknown paths and wrong methods answer
-// in AWS JSON instead of net/http's plain text.
+// Package awsjson holds the restJson1 plumbing shared by the wire
+// surfaces (the AppConfig control plane, AppConfigData and the admin API):
+// request IDs, JSON bodies, error documents the AWS SDKs decode, a router
+// whose unknown paths and wrong methods answer in AWS JSON instead of
+// net/http's plain text, and Surface, the one adapter that runs every
+// operation handler: authentication, authorization, body bounds, error
+// documents, logging and the audit trail.
 package awsjson
 
 import (

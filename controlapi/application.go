@@ -39,7 +39,7 @@ func toApplicationJSON(a *appconfigd.Application) applicationJSON {
 // handleCreateApplication serves POST /applications → 201.
 func (s *Server) handleCreateApplication(w http.ResponseWriter, r *http.Request) error {
 	var req createApplicationRequest
-	if err := s.decodeJSON(w, r, &req); err != nil {
+	if err := awsjson.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	a, err := s.Service.CreateApplication(r.Context(), &appconfigd.Application{Name: req.Name, Description: req.Description}, req.Tags)
@@ -90,7 +90,7 @@ func (s *Server) handleUpdateApplication(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	var req updateApplicationRequest
-	if err := s.decodeJSON(w, r, &req); err != nil {
+	if err := awsjson.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	a, err := s.Service.UpdateApplication(r.Context(), appID, appconfigd.ApplicationUpdate{Name: req.Name, Description: req.Description})

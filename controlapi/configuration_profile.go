@@ -116,7 +116,7 @@ func (s *Server) handleCreateConfigurationProfile(w http.ResponseWriter, r *http
 		return err
 	}
 	var req createConfigurationProfileRequest
-	if err := s.decodeJSON(w, r, &req); err != nil {
+	if err := awsjson.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	p := &appconfigd.ConfigurationProfile{
@@ -188,7 +188,7 @@ func (s *Server) handleUpdateConfigurationProfile(w http.ResponseWriter, r *http
 		return err
 	}
 	var req updateConfigurationProfileRequest
-	if err := s.decodeJSON(w, r, &req); err != nil {
+	if err := awsjson.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	u := appconfigd.ConfigurationProfileUpdate{

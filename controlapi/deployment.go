@@ -158,7 +158,7 @@ func (s *Server) handleStartDeployment(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	var req startDeploymentRequest
-	if err := s.decodeJSON(w, r, &req); err != nil {
+	if err := awsjson.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	if len(req.DynamicExtensionParameters) > 0 {

@@ -70,7 +70,7 @@ func toDeploymentStrategyJSON(st *appconfigd.DeploymentStrategy) deploymentStrat
 // handleCreateDeploymentStrategy serves POST /deploymentstrategies → 201.
 func (s *Server) handleCreateDeploymentStrategy(w http.ResponseWriter, r *http.Request) error {
 	var req createDeploymentStrategyRequest
-	if err := s.decodeJSON(w, r, &req); err != nil {
+	if err := awsjson.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	st := &appconfigd.DeploymentStrategy{
@@ -132,7 +132,7 @@ func (s *Server) handleUpdateDeploymentStrategy(w http.ResponseWriter, r *http.R
 		return err
 	}
 	var req updateDeploymentStrategyRequest
-	if err := s.decodeJSON(w, r, &req); err != nil {
+	if err := awsjson.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	u := appconfigd.DeploymentStrategyUpdate{

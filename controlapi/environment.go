@@ -79,7 +79,7 @@ func (s *Server) handleCreateEnvironment(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	var req createEnvironmentRequest
-	if err := s.decodeJSON(w, r, &req); err != nil {
+	if err := awsjson.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	e := &appconfigd.Environment{Name: req.Name, Description: req.Description, Monitors: fromMonitorsJSON(req.Monitors)}
@@ -137,7 +137,7 @@ func (s *Server) handleUpdateEnvironment(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	var req updateEnvironmentRequest
-	if err := s.decodeJSON(w, r, &req); err != nil {
+	if err := awsjson.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	u := appconfigd.EnvironmentUpdate{Name: req.Name, Description: req.Description}

@@ -11,7 +11,8 @@
 // Service; this package only checks what the domain cannot see, such as
 // malformed JSON, members of the wrong type, and path numbers that are not
 // integers. Errors become AWS error documents through the single table in
-// errors.go, and every route is listed in routes.go.
+// errors.go and the adapter every surface shares (awsjson.Surface), and
+// every route is listed in routes.go.
 package controlapi
 
 import (
@@ -51,43 +52,33 @@ type Server struct {
 }
 
 // handlerFunc is an operation handler. It writes the success response, or
-// writes nothing and returns the error the adapter encodes.
+// writes nothing and returns the error the surface encodes.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// handle adapts an operation handler: it authenticates the request, puts
-// the principal in the context, runs fn and turns a returned error into the
-// AWS error document (wire §1.5, §3.4).
+// handle adapts an operation handler to HTTP through the wire surface all
+// APIs share (awsjson.Surface.Serve): it attaches the operation for the
+// authenticator, authenticates and authorizes the request, bounds its
+// body, runs fn with the principal in r's context, turns a returned error
+// into the AWS error document (docs/WIRE.md §1.5, §3.4) and records
+// changes in the audit trail.
 func (s *Server) handle(op string, fn handlerFunc) http.Handler {
+	run := awsjson.RequestFunc(fn).HandlerFunc()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rw := &responseWriter{ResponseWriter: w}
-		r = auth.WithOperation(r, s.operation(op, r.Method))
-		p, err := s.Auth.Authenticate(r)
-		// Only requests from a verified key are audited (see changes).
-		authenticated := err == nil
-		if err == nil {
-			err = authorize(op, p)
-		} else {
-			auth.DropConnectionIfBodyUnread(rw, r)
-		}
-		if err == nil {
-			err = fn(rw, r.WithContext(appconfigd.NewContextWithPrincipal(r.Context(), p)))
-		}
-		if authenticated && changes(op, r.Method) {
-			// Deferred so that it sees the status of the error
-			// document too; err is final here.
-			defer s.recordAudit(r, op, p, rw, err)
-		}
-		if err == nil {
-			return
-		}
-		if rw.wroteHeader {
-			// A handler returned an error after it began its response;
-			// an error document now would corrupt it.
-			s.logger().Error("error after response started", "request_id", awsjson.RequestID(r.Context()), "op", op, "err", err)
-			return
-		}
-		s.writeError(rw, r, op, err)
+		surface := s.surface()
+		surface.Serve(w, r, s.operation(op, r.Method), run)
 	})
+}
+
+// surface returns the control plane's wire surface as the Server's fields
+// are now.
+func (s *Server) surface() awsjson.Surface {
+	return awsjson.Surface{
+		Exceptions: exceptions,
+		Members:    errorMembers,
+		Auth:       s.Auth,
+		Audit:      s.Service,
+		Logger:     s.Logger,
+	}
 }
 
 // authorize refuses every key but admin keys: every control-plane
@@ -100,12 +91,14 @@ func authorize(op string, p appconfigd.Principal) error {
 }
 
 // operation describes the operation op, called with method, to the
-// authenticator, so that it bounds and authorizes the request before
-// reading its body (see auth.Operation): hosted configuration content is
-// bounded by the hosted size limit with its PayloadTooLargeException, the
-// other operations with a body by MaxBodyBytes, and operations the model
-// gives no body (every GET and DELETE) take none.
-func (s *Server) operation(op, method string) auth.Operation {
+// surface and its authenticator, so that it bounds and authorizes the
+// request before reading its body (see auth.Operation): hosted
+// configuration content is bounded by the hosted size limit with its
+// PayloadTooLargeException, the other operations with a body by
+// MaxBodyBytes, and operations the model gives no body (every GET and
+// DELETE) take none. Only admin keys may call any of them, and the
+// operations that may change something are audited (see changes).
+func (s *Server) operation(op, method string) awsjson.Operation {
 	o := auth.Operation{
 		Name:         op,
 		MaxBodyBytes: s.maxBodyBytes(),
@@ -119,41 +112,7 @@ func (s *Server) operation(op, method string) auth.Operation {
 	case method == http.MethodGet || method == http.MethodHead || method == http.MethodDelete:
 		o.MaxBodyBytes = 0
 	}
-	return o
-}
-
-// responseWriter records whether a handler started its response, and the
-// status it sent, for the audit trail.
-type responseWriter struct {
-	http.ResponseWriter
-	wroteHeader bool
-	status      int
-}
-
-func (w *responseWriter) WriteHeader(status int) {
-	if !w.wroteHeader {
-		w.status = status
-	}
-	w.wroteHeader = true
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *responseWriter) Write(b []byte) (int, error) {
-	if !w.wroteHeader {
-		w.status = http.StatusOK
-	}
-	w.wroteHeader = true
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (s *Server) logger() *slog.Logger {
-	if s.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return s.Logger
+	return awsjson.Operation{Operation: o, Audited: changes(op, method)}
 }
 
 // badRequest returns an EBadRequest error. Messages name the member, and
@@ -161,14 +120,6 @@ func (s *Server) logger() *slog.Logger {
 // tell what to fix.
 func badRequest(format string, args ...any) error {
 	return appconfigd.Errorf(appconfigd.EBadRequest, format, args...)
-}
-
-// decodeJSON decodes a JSON request body of at most MaxBodyBytes into v.
-// Unknown members are ignored (wire §1.6); members of the wrong type are
-// reported by name.
-func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	r.Body = http.MaxBytesReader(w, r.Body, s.maxBodyBytes())
-	return awsjson.DecodeJSON(r, v)
 }
 
 // maxBodyBytes returns MaxBodyBytes or its default.

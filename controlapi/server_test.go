@@ -2,7 +2,6 @@ package controlapi
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,35 +11,16 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/appconfigd/appconfigd"
 	"github.com/appconfigd/appconfigd/auth"
 	"github.com/appconfigd/appconfigd/awsjson"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 	"github.com/appconfigd/appconfigd/sqlite"
-	"github.com/appconfigd/appconfigd/token"
 	"github.com/appconfigd/appconfigd/validation"
 )
-
-// testClock is a clock the test moves by hand.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // testEnv is a control plane wired to a real Service on an in-memory
 // SQLite store, behind the same router and request-ID middleware the
@@ -50,28 +30,19 @@ type testEnv struct {
 	svc     *appconfigd.Service
 	srv     *Server
 	handler http.Handler
-	clock   *testClock
+	clock   *apptest.Clock
 	logs    *bytes.Buffer
 }
 
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, ":memory:")
+	db, err := sqlite.Open(t.Context(), ":memory:")
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	clock := &testClock{now: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)}
-	svc := appconfigd.NewService(db)
-	svc.Clock = clock
-	svc.NewSealer = func(keys []appconfigd.SealingKey) (appconfigd.TokenSealer, error) {
-		return token.NewSealer(keys, nil)
-	}
-	svc.Validators = validation.NewRunner()
-	if err := svc.Open(ctx); err != nil {
-		t.Fatalf("open service: %v", err)
-	}
+	clock := apptest.NewClock(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC))
+	svc := apptest.NewService(t, db, clock, validation.NewRunner(), nil)
 	logs := &bytes.Buffer{}
 	srv := &Server{Service: svc, Auth: auth.AcceptAll{}, Logger: slog.New(slog.NewTextHandler(logs, nil))}
 	return &testEnv{

@@ -24,7 +24,7 @@ type listTagsForResourceResponse struct {
 // 204. Tags is required.
 func (s *Server) handleTagResource(w http.ResponseWriter, r *http.Request) error {
 	var req tagResourceRequest
-	if err := s.decodeJSON(w, r, &req); err != nil {
+	if err := awsjson.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	if req.Tags == nil {

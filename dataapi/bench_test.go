@@ -16,8 +16,8 @@ import (
 	"github.com/appconfigd/appconfigd/auth"
 	"github.com/appconfigd/appconfigd/awsjson"
 	"github.com/appconfigd/appconfigd/dataapi"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 	"github.com/appconfigd/appconfigd/sqlite"
-	"github.com/appconfigd/appconfigd/token"
 	"github.com/appconfigd/appconfigd/validation"
 )
 
@@ -87,12 +87,8 @@ func newBenchServer(b *testing.B, size int) *benchServer {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = store.Close() })
-	svc := appconfigd.NewService(store)
-	svc.NewSealer = func(k []appconfigd.SealingKey) (appconfigd.TokenSealer, error) { return token.NewSealer(k, nil) }
-	svc.Validators = validation.NewRunner()
-	if err := svc.Open(ctx); err != nil {
-		b.Fatal(err)
-	}
+	// The real clock, as the binary has: reading it is part of a poll's cost.
+	svc := apptest.NewService(b, store, appconfigd.SystemClock{}, validation.NewRunner(), nil)
 	app, err := svc.CreateApplication(ctx, &appconfigd.Application{Name: "bench"}, nil)
 	if err != nil {
 		b.Fatal(err)

@@ -3,8 +3,6 @@
 package dataapi
 
 import (
-	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 
@@ -13,11 +11,16 @@ import (
 	"github.com/appconfigd/appconfigd/awsjson"
 )
 
-// Server serves the data plane.
+// Server serves the data plane. Set the fields, then combine Routes with
+// the other surfaces' routes in awsjson.NewRouter.
 type Server struct {
+	// Service implements both operations.
 	Service *appconfigd.Service
-	Auth    auth.Authenticator
-	Logger  *slog.Logger
+	// Auth identifies the sender of every request before it runs.
+	Auth auth.Authenticator
+	// Logger receives internal errors with their request IDs; nil
+	// discards them.
+	Logger *slog.Logger
 }
 
 // Routes returns the data plane's operations.
@@ -28,37 +31,50 @@ func (s *Server) Routes() []awsjson.Route {
 	}
 }
 
-// The operations as the authenticator must know them before it reads a
-// body (see auth.Operation): a session request is a small JSON object, a
-// poll has no body. Both are open to reader keys; which applications a
-// reader may read is the Service's business.
+// The operations as the surface and its authenticator must know them
+// before the body is read (see auth.Operation): a session request is a
+// small JSON object, a poll has no body. Both are open to reader keys;
+// which applications a reader may read is the Service's business. Neither
+// changes anything the audit trail records.
 var (
-	startSessionOperation = auth.Operation{Name: "StartConfigurationSession", MaxBodyBytes: maxSessionBody}
-	pollOperation         = auth.Operation{Name: "GetLatestConfiguration", MaxBodyBytes: 0}
+	startSessionOperation = awsjson.Operation{Operation: auth.Operation{Name: "StartConfigurationSession", MaxBodyBytes: maxSessionBody}}
+	pollOperation         = awsjson.Operation{Operation: auth.Operation{Name: "GetLatestConfiguration", MaxBodyBytes: 0}}
 )
 
-// handle authenticates the request, runs fn with a context carrying the
-// principal and encodes its error. The context is passed on its own rather
-// than in a copy of the request: a poll is cheap enough for the copy to
-// show (and auth.WithOperation copies only requests with a body).
-func (s *Server) handle(op auth.Operation, fn func(ctx context.Context, w http.ResponseWriter, r *http.Request) error) http.Handler {
+// handle adapts an operation handler to HTTP through the wire surface all
+// APIs share (awsjson.Surface.Serve). fn gets the context carrying the
+// principal on its own rather than in a copy of the request: a poll is
+// cheap enough for the copy to show (and auth.WithOperation copies only
+// requests with a body).
+func (s *Server) handle(op awsjson.Operation, fn awsjson.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r = auth.WithOperation(r, op)
-		p, err := s.Auth.Authenticate(r)
-		if err == nil {
-			err = fn(appconfigd.NewContextWithPrincipal(r.Context(), p), w, r)
-		} else {
-			auth.DropConnectionIfBodyUnread(w, r)
-		}
-		if err != nil {
-			s.writeError(w, r, err)
-		}
+		surface := s.surface()
+		surface.Serve(w, r, op, fn)
 	})
 }
 
-// exceptions maps error codes to this surface's exceptions (wire §1.4).
-// Codes the data plane never produces fall back to InternalServerException.
-var exceptions = map[appconfigd.ErrorCode]awsjson.Exception{
+// surface returns the data plane's wire surface as the Server's fields
+// are now. It audits nothing: reading configuration changes nothing.
+func (s *Server) surface() awsjson.Surface {
+	return awsjson.Surface{
+		Exceptions: exceptions,
+		Members:    errorMembers,
+		Auth:       s.Auth,
+		Logger:     s.Logger,
+	}
+}
+
+// logger returns Logger, or a logger that discards when it is nil.
+func (s *Server) logger() *slog.Logger {
+	if s.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Logger
+}
+
+// exceptions is the data plane's one error table (docs/WIRE.md §1.4).
+// Codes the data plane never produces are InternalServerExceptions.
+var exceptions = awsjson.ExceptionTable{
 	appconfigd.EBadRequest:            {Name: "BadRequestException", Status: http.StatusBadRequest},
 	appconfigd.ENotFound:              {Name: "ResourceNotFoundException", Status: http.StatusNotFound},
 	appconfigd.EPayloadTooLarge:       {Name: "PayloadTooLargeException", Status: http.StatusRequestEntityTooLarge},
@@ -68,30 +84,15 @@ var exceptions = map[appconfigd.ErrorCode]awsjson.Exception{
 	appconfigd.EUnrecognizedClient:    {Name: "UnrecognizedClientException", Status: http.StatusForbidden},
 	appconfigd.EInvalidSignature:      {Name: "InvalidSignatureException", Status: http.StatusForbidden},
 	appconfigd.EUnavailable:           {Name: "ServiceUnavailableException", Status: http.StatusServiceUnavailable},
-	appconfigd.EInternal:              {Name: "InternalServerException", Status: http.StatusInternalServerError},
+	appconfigd.EInternal:              awsjson.InternalServerException,
 }
 
-// writeError encodes err as the data plane's error document with its
-// modeled members: BadRequestException carries Reason InvalidParameters and
-// a Details union naming the parameter and its Problem; the not-found
-// exception carries ResourceType and ReferencedBy.
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	if appconfigd.ClientGone(r.Context(), err) {
-		// Nobody reads an answer; see controlapi's writeError.
-		s.Logger.Info("client closed request", "request_id", awsjson.RequestID(r.Context()), "op", r.URL.Path, "err", err)
-		w.WriteHeader(appconfigd.StatusClientClosedRequest)
-		return
-	}
-	var e *appconfigd.Error
-	if !errors.As(err, &e) {
-		s.Logger.Error("internal error", "request_id", awsjson.RequestID(r.Context()), "op", r.URL.Path, "err", err)
-		e = &appconfigd.Error{Code: appconfigd.EInternal, Message: "An internal error occurred; see the server log for request " + awsjson.RequestID(r.Context())}
-	}
-	ex, ok := exceptions[e.Code]
-	if !ok {
-		ex = exceptions[appconfigd.EInternal]
-	}
-	members := map[string]any{"Message": e.Message}
+// errorMembers adds the data plane's modeled error members to an error
+// document that has Message (docs/WIRE.md §1.4): BadRequestException
+// carries Reason InvalidParameters and a Details union naming the
+// parameter and its Problem; ResourceNotFoundException carries
+// ResourceType and ReferencedBy.
+func errorMembers(e *appconfigd.Error, ex awsjson.Exception, members map[string]any) {
 	switch ex.Name {
 	case "BadRequestException":
 		if e.InvalidParameter != "" {
@@ -110,5 +111,4 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			members["ReferencedBy"] = e.ReferencedBy
 		}
 	}
-	awsjson.WriteError(w, ex, members)
 }

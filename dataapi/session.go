@@ -29,7 +29,6 @@ type startConfigurationSessionResponse struct {
 // handleStartConfigurationSession serves POST /configurationsessions
 // (wire §1.2).
 func (s *Server) handleStartConfigurationSession(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxSessionBody)
 	var req startConfigurationSessionRequest
 	if err := awsjson.DecodeJSON(r, &req); err != nil {
 		return err
@@ -97,7 +96,7 @@ func (s *Server) handleGetLatestConfiguration(ctx context.Context, w http.Respon
 	_, err = w.Write(out.Content)
 	if err != nil {
 		// The client went away; there is nobody to answer.
-		s.Logger.Debug("write configuration", "request_id", awsjson.RequestID(ctx), "err", err)
+		s.logger().Debug("write configuration", "request_id", awsjson.RequestID(ctx), "err", err)
 	}
 	return nil
 }
