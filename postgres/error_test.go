@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -42,76 +41,6 @@ func TestConstraintViolationsAreToldApartByCode(t *testing.T) {
 		if got := isForeignKey(tc.err); got != tc.foreign {
 			t.Errorf("%s: isForeignKey(%v) = %v, want %v", tc.name, tc.err, got, tc.foreign)
 		}
-	}
-}
-
-func TestCreateUnderAMissingParentReturnsNotFound(t *testing.T) {
-	_, dsn := newSchema(t)
-	db := mustOpen(t, dsn)
-	ctx := t.Context()
-	for _, tc := range []struct {
-		name   string
-		create func(tx appconfigd.Tx) error
-		rt     appconfigd.ResourceType
-		id     string
-	}{
-		{"environment", func(tx appconfigd.Tx) error {
-			return tx.CreateEnvironment(ctx, &appconfigd.Environment{ApplicationID: "app0001", ID: "env0001"})
-		}, appconfigd.ResourceApplication, "app0001"},
-		{"profile", func(tx appconfigd.Tx) error {
-			return tx.CreateConfigurationProfile(ctx, &appconfigd.ConfigurationProfile{ApplicationID: "app0001", ID: "prof001"})
-		}, appconfigd.ResourceApplication, "app0001"},
-		{"hosted version", func(tx appconfigd.Tx) error {
-			return tx.CreateHostedConfigurationVersion(ctx, &appconfigd.HostedConfigurationVersion{ApplicationID: "app0001", ConfigurationProfileID: "prof001", VersionNumber: 1})
-		}, appconfigd.ResourceConfigurationProfile, "prof001"},
-		{"deployment", func(tx appconfigd.Tx) error {
-			return tx.CreateDeployment(ctx, &appconfigd.Deployment{ApplicationID: "app0001", EnvironmentID: "env0001", DeploymentNumber: 1})
-		}, appconfigd.ResourceEnvironment, "env0001"},
-	} {
-		err := db.Update(ctx, tc.create)
-		var e *appconfigd.Error
-		if !errors.As(err, &e) || e.Code != appconfigd.ENotFound || e.ResourceType != tc.rt || e.ResourceName != tc.id {
-			t.Errorf("%s under a missing parent: %v, want %s about %s %s", tc.name, err, appconfigd.ENotFound, tc.rt, tc.id)
-		}
-	}
-}
-
-// A failed statement aborts a PostgreSQL transaction; a failed create must
-// not, so that a caller may go on after it as with SQLite.
-func TestAFailedCreateLeavesTheTransactionUsable(t *testing.T) {
-	_, dsn := newSchema(t)
-	db := mustOpen(t, dsn)
-	ctx := t.Context()
-	err := db.Update(ctx, func(tx appconfigd.Tx) error {
-		if err := tx.CreateApplication(ctx, &appconfigd.Application{ID: "app0001", Name: "web"}); err != nil {
-			return err
-		}
-		err := tx.CreateApplication(ctx, &appconfigd.Application{ID: "app0001", Name: "again"})
-		if !appconfigd.IsCode(err, appconfigd.EConflict) {
-			t.Errorf("duplicate create: %v, want %s", err, appconfigd.EConflict)
-		}
-		err = tx.CreateEnvironment(ctx, &appconfigd.Environment{ApplicationID: "app0002", ID: "env0001"})
-		if !appconfigd.IsCode(err, appconfigd.ENotFound) {
-			t.Errorf("create under a missing parent: %v, want %s", err, appconfigd.ENotFound)
-		}
-		return tx.CreateEnvironment(ctx, &appconfigd.Environment{ApplicationID: "app0001", ID: "env0001", Name: "prod"})
-	})
-	if err != nil {
-		t.Fatalf("Update going on after failed creates: %v", err)
-	}
-	err = db.View(ctx, func(tx appconfigd.Tx) error {
-		a, err := tx.FindApplication(ctx, "app0001")
-		if err != nil {
-			return err
-		}
-		if a.Name != "web" {
-			t.Errorf("Name = %q, want the first create's %q", a.Name, "web")
-		}
-		_, err = tx.FindEnvironment(ctx, "app0001", "env0001")
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -159,51 +88,35 @@ func TestTextPostgreSQLCannotHold(t *testing.T) {
 	}
 }
 
-func TestViewRejectsWritesWithoutTouchingTheServer(t *testing.T) {
-	_, dsn := newSchema(t)
-	db := mustOpen(t, dsn)
-	ctx := t.Context()
-	err := db.View(ctx, func(tx appconfigd.Tx) error {
-		if err := tx.CreateApplication(ctx, &appconfigd.Application{ID: "app0001", Name: "web"}); err == nil {
-			t.Errorf("CreateApplication in View succeeded, want an error")
-		}
-		// The transaction is still good for reading.
-		_, err := tx.CountApplications(ctx)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // View's REPEATABLE READ READ ONLY is what keeps writes out should a
 // statement get past the check in Go, and Update's READ COMMITTED is what
-// lets it see the Update that held the lock before it.
+// lets it see the Update that held the lock before it: begin is where
+// both are set.
 func TestTransactionModes(t *testing.T) {
 	_, dsn := newSchema(t)
 	db := mustOpen(t, dsn)
 	ctx := t.Context()
 	for _, tc := range []struct {
 		name                string
-		run                 func(context.Context, func(appconfigd.Tx) error) error
+		write               bool
 		isolation, readOnly string
 	}{
-		{"View", db.View, "repeatable read", "on"},
-		{"Update", db.Update, "read committed", "off"},
+		{"View", false, "repeatable read", "on"},
+		{"Update", true, "read committed", "off"},
 	} {
-		err := tc.run(ctx, func(atx appconfigd.Tx) error {
-			var isolation, readOnly string
-			const q = `SELECT current_setting('transaction_isolation'), current_setting('transaction_read_only')`
-			if err := atx.(*tx).pgTx.QueryRow(ctx, q).Scan(&isolation, &readOnly); err != nil {
-				return err
-			}
-			if isolation != tc.isolation || readOnly != tc.readOnly {
-				t.Errorf("%s runs at %s with read_only %s, want %s and %s", tc.name, isolation, readOnly, tc.isolation, tc.readOnly)
-			}
-			return nil
-		})
+		txn, err := db.begin(ctx, tc.write)
+		if err != nil {
+			t.Fatalf("%s: begin: %v", tc.name, err)
+		}
+		var isolation, readOnly string
+		const q = `SELECT current_setting('transaction_isolation'), current_setting('transaction_read_only')`
+		err = txn.QueryRow(ctx, q).Scan(&isolation, &readOnly)
+		txn.Rollback(ctx)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if isolation != tc.isolation || readOnly != tc.readOnly {
+			t.Errorf("%s runs at %s with read_only %s, want %s and %s", tc.name, isolation, readOnly, tc.isolation, tc.readOnly)
 		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/apptest"
+	"github.com/appconfigd/appconfigd/internal/sqlstore"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -14,7 +16,7 @@ import (
 // embedded migrations, and the tables are in the test's schema.
 func wantMigrated(t *testing.T, dsn, schema string) {
 	t.Helper()
-	embedded, err := listMigrations()
+	embedded, err := sqlstore.ListMigrations(migrations)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +26,7 @@ func wantMigrated(t *testing.T, dsn, schema string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := embedded[len(embedded)-1].version; n != len(embedded) || maxVersion != want {
+	if want := embedded[len(embedded)-1].Version; n != len(embedded) || maxVersion != want {
 		t.Errorf("schema_migrations has %d rows up to version %d, want %d up to %d", n, maxVersion, len(embedded), want)
 	}
 	var tables int
@@ -40,12 +42,12 @@ func wantMigrated(t *testing.T, dsn, schema string) {
 
 func TestMigrationsAreAppliedOnce(t *testing.T) {
 	schema, dsn := newSchema(t)
-	embedded, err := listMigrations()
+	embedded, err := sqlstore.ListMigrations(migrations)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if embedded[0].name != "0001_init.sql" {
-		t.Errorf("first migration = %s, want 0001_init.sql", embedded[0].name)
+	if embedded[0].Name != "0001_init.sql" {
+		t.Errorf("first migration = %s, want 0001_init.sql", embedded[0].Name)
 	}
 	for range 3 {
 		db, err := Open(t.Context(), dsn)
@@ -105,7 +107,7 @@ func TestOpenRejectsANewerSchema(t *testing.T) {
 }
 
 func TestOpenRejectsASearchPathWithoutSchema(t *testing.T) {
-	dsn := withParams(t, testDatabase(t), map[string]string{"search_path": "appconfigd_test_missing"})
+	dsn := withParams(t, apptest.DatabaseURL(t), map[string]string{"search_path": "appconfigd_test_missing"})
 	db, err := Open(t.Context(), dsn)
 	if err == nil {
 		_ = db.Close()
@@ -117,7 +119,7 @@ func TestOpenRejectsASearchPathWithoutSchema(t *testing.T) {
 }
 
 func TestOpenRejectsABadDSN(t *testing.T) {
-	testDatabase(t)
+	apptest.DatabaseURL(t)
 	db, err := Open(t.Context(), "postgres://user:secret@127.0.0.1:5432/test?pool_max_conns=zero")
 	if err == nil {
 		_ = db.Close()
@@ -125,37 +127,6 @@ func TestOpenRejectsABadDSN(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "secret") {
 		t.Errorf("Open: %v, which shows the password", err)
-	}
-}
-
-func TestReopenKeepsData(t *testing.T) {
-	_, dsn := newSchema(t)
-	ctx := t.Context()
-	db, err := Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := &appconfigd.Application{ID: "abc1234", Name: "web"}
-	if err := db.Update(ctx, func(tx appconfigd.Tx) error { return tx.CreateApplication(ctx, want) }); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	db = mustOpen(t, dsn)
-	err = db.View(ctx, func(tx appconfigd.Tx) error {
-		got, err := tx.FindApplication(ctx, "abc1234")
-		if err != nil {
-			return err
-		}
-		if got.Name != want.Name {
-			t.Errorf("Name = %q after reopening, want %q", got.Name, want.Name)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 

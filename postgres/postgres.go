@@ -1,7 +1,10 @@
 // Package postgres implements [appconfigd.Store] on PostgreSQL through
 // github.com/jackc/pgx/v5, so that several appconfigd processes can share
-// one database. It mirrors package sqlite table for table and behaves the
-// same: both pass the storetest suite.
+// one database. The store itself, every query included, is package
+// internal/sqlstore, shared with package sqlite; this package opens the
+// database, runs its transactions, takes its locks, says how PostgreSQL's
+// errors read, and listens for changes. Both stores pass the storetest
+// suite.
 //
 // [Open] takes a connection string that pgxpool understands, keyword/value
 // or URL, including pgxpool's own settings such as pool_max_conns. The store
@@ -47,7 +50,7 @@ import (
 	"time"
 
 	"github.com/appconfigd/appconfigd"
-	"github.com/appconfigd/appconfigd/internal/storerow"
+	"github.com/appconfigd/appconfigd/internal/sqlstore"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -74,6 +77,7 @@ type DB struct {
 	// lockKey is the second key of the advisory locks: the schema's OID,
 	// the same in every process sharing the store.
 	lockKey int32
+	store   *sqlstore.Store
 
 	// Logger receives the change feed's connection failures; nil
 	// discards them.
@@ -99,6 +103,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
 	db := &DB{pool: pool}
+	db.store = sqlstore.New(dialect, db.begin)
 	if err := db.locate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open: %w", err)
@@ -140,66 +145,42 @@ func (db *DB) Close() error {
 // Update runs fn in a read-write transaction, committing when fn returns nil
 // and rolling back when it returns an error or panics. Update transactions
 // are serialized across every process sharing the store. The error fn
-// returns is returned as it is.
+// returns is returned as it is; a failure that means the database cannot
+// be used (out of reach, out of space; see problem) becomes an
+// EUnavailable error that says so.
 func (db *DB) Update(ctx context.Context, fn func(tx appconfigd.Tx) error) error {
-	return db.run(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted, AccessMode: pgx.ReadWrite}, fn)
+	return db.store.Update(ctx, fn)
 }
 
 // View runs fn in a read-only transaction that sees one consistent snapshot
 // of the store. Writes inside it fail.
 func (db *DB) View(ctx context.Context, fn func(tx appconfigd.Tx) error) error {
-	return db.run(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+	return db.store.View(ctx, fn)
 }
 
-// run runs fn in a transaction with opts. A failure that means the
-// database cannot be used (out of reach, out of space; see problem)
-// becomes an EUnavailable error that says so.
-func (db *DB) run(ctx context.Context, opts pgx.TxOptions, fn func(tx appconfigd.Tx) error) error {
-	err := db.runTx(ctx, opts, fn)
-	return storerow.Classify(err, opts.AccessMode != pgx.ReadOnly, problem)
-}
+// Transaction modes: see the package comment.
+var (
+	updateMode = pgx.TxOptions{IsoLevel: pgx.ReadCommitted, AccessMode: pgx.ReadWrite}
+	viewMode   = pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+)
 
-// runTx runs fn in a transaction with opts; a read-write one first takes
-// the Update lock.
-func (db *DB) runTx(ctx context.Context, opts pgx.TxOptions, fn func(tx appconfigd.Tx) error) error {
-	// A done context must not run fn, even when a connection is idle.
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("postgres: begin: %w", err)
+// begin starts a transaction; one that may write first takes the Update
+// lock.
+func (db *DB) begin(ctx context.Context, write bool) (sqlstore.Txn, error) {
+	mode := viewMode
+	if write {
+		mode = updateMode
 	}
-	pgTx, err := db.pool.BeginTx(ctx, opts)
+	pgTx, err := db.pool.BeginTx(ctx, mode)
 	if err != nil {
-		return fmt.Errorf("postgres: begin: %w", err)
+		return nil, fmt.Errorf("postgres: begin: %w", err)
 	}
-	committed := false
-	defer func() {
-		// Covers an error return and a panic alike; the panic goes on.
-		// The rollback runs even if ctx is done, so the connection goes
-		// back to the pool clean instead of being closed.
-		if !committed {
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
-			defer cancel()
-			_ = pgTx.Rollback(rctx)
-		}
-	}()
-	readOnly := opts.AccessMode == pgx.ReadOnly
-	if !readOnly {
+	t := &txn{tx: pgTx, channel: db.channel()}
+	if write {
 		if _, err := pgTx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, lockUpdate, db.lockKey); err != nil {
-			return fmt.Errorf("postgres: take the update lock: %w", err)
+			t.Rollback(ctx)
+			return nil, fmt.Errorf("postgres: take the update lock: %w", err)
 		}
 	}
-	t := &tx{pgTx: pgTx, readOnly: readOnly}
-	if err := fn(t); err != nil {
-		return err
-	}
-	if !readOnly && t.wrote {
-		// Delivered to listeners only if the transaction commits.
-		if _, err := pgTx.Exec(ctx, `SELECT pg_notify($1, '')`, db.channel()); err != nil {
-			return fmt.Errorf("postgres: notify: %w", err)
-		}
-	}
-	if err := pgTx.Commit(ctx); err != nil {
-		return fmt.Errorf("postgres: commit: %w", err)
-	}
-	committed = true
-	return nil
+	return t, nil
 }

@@ -2,109 +2,45 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"fmt"
-	"net/url"
-	"os"
 	"strconv"
-	"strings"
+	"sync"
 	"testing"
-	"time"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 	"github.com/appconfigd/appconfigd/storetest"
 	"github.com/jackc/pgx/v5"
 )
-
-// envDatabaseURL names the environment variable that points the tests at a
-// PostgreSQL database, e.g.
-// postgres://postgres@127.0.0.1:5432/test?sslmode=disable. Every test works
-// in a schema of its own, which it drops when it ends.
-const envDatabaseURL = "APPCONFIGD_TEST_DATABASE_URL"
 
 // maxOpenStores bounds the stores TestStore keeps open at once, whatever
 // -parallel and GOMAXPROCS are, so the suite stays far below the server's
 // max_connections (100 by default): each store has at most
 // testPoolMaxConns connections, and creating or dropping its schema one
-// more.
+// more. The handles of storetest.RunHandles count one each.
 const maxOpenStores = 8
 
 // testPoolMaxConns is each test store's pool size: enough for a View and an
 // Update at once, which storetest's snapshot test needs.
 const testPoolMaxConns = 4
 
-// testDatabase returns the URL of the test database. Without one the test
-// is skipped, except in CI, which must never skip these tests silently.
-func testDatabase(t *testing.T) string {
-	t.Helper()
-	if dsn := os.Getenv(envDatabaseURL); dsn != "" {
-		return dsn
-	}
-	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-		t.Fatalf("%s is not set, but CI is: the PostgreSQL tests must run in CI", envDatabaseURL)
-	}
-	t.Skipf("%s is not set; skipping PostgreSQL tests", envDatabaseURL)
-	return ""
-}
-
-// withParams returns dsn with extra connection parameters, in URL or in
-// keyword/value form like dsn. The values must need no quoting.
-func withParams(t *testing.T, dsn string, params map[string]string) string {
-	t.Helper()
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			t.Fatalf("parse %s: %v", envDatabaseURL, err)
-		}
-		q := u.Query()
-		for k, v := range params {
-			q.Set(k, v)
-		}
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	var b strings.Builder
-	b.WriteString(dsn)
-	for k, v := range params {
-		fmt.Fprintf(&b, " %s=%s", k, v)
-	}
-	return b.String()
-}
-
-// adminExec runs one statement on a connection of its own to the test
-// database.
-func adminExec(ctx context.Context, dsn, statement string) error {
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	_, err = conn.Exec(ctx, statement)
-	return err
-}
-
-// newSchema creates an empty schema that is dropped when the test ends, and
-// returns its name and a DSN whose search_path selects it.
+// newSchema creates an empty schema of the test database (see
+// apptest.NewSchema), dropped when the test ends, and returns its name and
+// a DSN whose search_path selects it and whose pool has testPoolMaxConns
+// connections.
 func newSchema(t *testing.T) (schema, dsn string) {
 	t.Helper()
-	base := testDatabase(t)
-	schema = "appconfigd_test_" + strings.ToLower(rand.Text())
-	ident := pgx.Identifier{schema}.Sanitize()
-	if err := adminExec(t.Context(), base, "CREATE SCHEMA "+ident); err != nil {
-		t.Fatalf("create schema %s: %v", schema, err)
+	s := apptest.NewSchema(t, map[string]string{"pool_max_conns": strconv.Itoa(testPoolMaxConns)})
+	return s.Name, s.DSN
+}
+
+// withParams returns dsn with extra connection parameters.
+func withParams(t *testing.T, dsn string, params map[string]string) string {
+	t.Helper()
+	dsn, err := apptest.WithParams(dsn, params)
+	if err != nil {
+		t.Fatalf("%s: %v", apptest.DatabaseEnv, err)
 	}
-	t.Cleanup(func() {
-		// t.Context is done by now.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := adminExec(ctx, base, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return schema, withParams(t, base, map[string]string{
-		"search_path":    schema,
-		"pool_max_conns": strconv.Itoa(testPoolMaxConns),
-	})
+	return dsn
 }
 
 // mustOpen opens the store dsn names and closes it when the test ends.
@@ -141,16 +77,45 @@ func schemaConn(t *testing.T, dsn string) *pgx.Conn {
 }
 
 func TestStore(t *testing.T) {
-	testDatabase(t) // one skip rather than one per subtest
-	slots := make(chan struct{}, maxOpenStores)
+	apptest.DatabaseURL(t) // one skip rather than one per subtest
+	var (
+		slots = make(chan struct{}, maxOpenStores)
+		// taking serializes takers, so that two tests that want two
+		// slots cannot each hold one and wait for the other.
+		taking sync.Mutex
+	)
+	// slot holds n slots until the test ends, after its stores closed and
+	// its schema was dropped.
+	slot := func(t *testing.T, n int) {
+		taking.Lock()
+		for range n {
+			slots <- struct{}{}
+		}
+		taking.Unlock()
+		t.Cleanup(func() {
+			for range n {
+				<-slots
+			}
+		})
+	}
 	storetest.Run(t, func(t *testing.T) appconfigd.Store {
-		slots <- struct{}{}
-		t.Cleanup(func() { <-slots }) // after the store closes and the schema is dropped
+		slot(t, 1)
 		_, dsn := newSchema(t)
 		db, err := Open(t.Context(), dsn)
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}
 		return db // storetest closes it
+	})
+	storetest.RunHandles(t, func(t *testing.T) func(t *testing.T) appconfigd.Store {
+		slot(t, 2) // two handles at once
+		_, dsn := newSchema(t)
+		return func(t *testing.T) appconfigd.Store {
+			db, err := Open(t.Context(), dsn)
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			return db // storetest closes it
+		}
 	})
 }

@@ -6,7 +6,7 @@ import (
 	"net"
 	"strings"
 
-	"github.com/appconfigd/appconfigd/internal/storerow"
+	"github.com/appconfigd/appconfigd/internal/sqlstore"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -21,17 +21,17 @@ func problem(err error) string {
 	if code := pgCode(err); code != "" {
 		switch {
 		case code == "53100":
-			return storerow.ProblemDiskFull
+			return sqlstore.ProblemDiskFull
 		case strings.HasPrefix(code, "53"):
-			return storerow.ProblemNoResources
+			return sqlstore.ProblemNoResources
 		case strings.HasPrefix(code, "08"):
-			return storerow.ProblemUnreachable
+			return sqlstore.ProblemUnreachable
 		case code == "57P01", code == "57P02", code == "57P03":
-			return storerow.ProblemShutdown
+			return sqlstore.ProblemShutdown
 		case code == "25006":
-			return storerow.ProblemReadOnly
+			return sqlstore.ProblemReadOnly
 		case code == "58030":
-			return storerow.ProblemIO
+			return sqlstore.ProblemIO
 		}
 	}
 	var (
@@ -41,7 +41,7 @@ func problem(err error) string {
 	switch {
 	case errors.As(err, &connect), errors.As(err, &netErr),
 		errors.Is(err, pgconn.ErrConnClosed), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return storerow.ProblemUnreachable
+		return sqlstore.ProblemUnreachable
 	}
 	return ""
 }

@@ -1,14 +1,13 @@
 package sqlite
 
 import (
-	"context"
 	"database/sql"
 	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/sqlstore"
 )
 
 // openTemp opens a database in a temporary file and closes it when the
@@ -53,12 +52,12 @@ func TestPragmasOfEveryConnection(t *testing.T) {
 
 func TestMigrationsAreAppliedOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "appconfigd.db")
-	embedded, err := listMigrations()
+	embedded, err := sqlstore.ListMigrations(migrations)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if embedded[0].name != "0001_init.sql" {
-		t.Errorf("first migration = %s, want 0001_init.sql", embedded[0].name)
+	if embedded[0].Name != "0001_init.sql" {
+		t.Errorf("first migration = %s, want 0001_init.sql", embedded[0].Name)
 	}
 	for range 3 {
 		db, err := Open(t.Context(), path)
@@ -71,9 +70,9 @@ func TestMigrationsAreAppliedOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n != len(embedded) || maxVersion != embedded[len(embedded)-1].version {
+		if n != len(embedded) || maxVersion != embedded[len(embedded)-1].Version {
 			t.Fatalf("schema_migrations has %d rows up to version %d, want %d up to %d",
-				n, maxVersion, len(embedded), embedded[len(embedded)-1].version)
+				n, maxVersion, len(embedded), embedded[len(embedded)-1].Version)
 		}
 	}
 }
@@ -130,48 +129,5 @@ func TestConstraintViolationsAreToldApartByCode(t *testing.T) {
 		if got := isForeignKey(tc.err); got != tc.foreign {
 			t.Errorf("%s: isForeignKey(%v) = %v, want %v", tc.name, tc.err, got, tc.foreign)
 		}
-	}
-}
-
-func TestCreateUnderAMissingParentReturnsNotFound(t *testing.T) {
-	db := openTemp(t)
-	ctx := t.Context()
-	for _, tc := range []struct {
-		name   string
-		create func(tx appconfigd.Tx) error
-		rt     appconfigd.ResourceType
-	}{
-		{"environment", func(tx appconfigd.Tx) error {
-			return tx.CreateEnvironment(ctx, &appconfigd.Environment{ApplicationID: "app0001", ID: "env0001"})
-		}, appconfigd.ResourceApplication},
-		{"profile", func(tx appconfigd.Tx) error {
-			return tx.CreateConfigurationProfile(ctx, &appconfigd.ConfigurationProfile{ApplicationID: "app0001", ID: "prof001"})
-		}, appconfigd.ResourceApplication},
-		{"hosted version", func(tx appconfigd.Tx) error {
-			return tx.CreateHostedConfigurationVersion(ctx, &appconfigd.HostedConfigurationVersion{ApplicationID: "app0001", ConfigurationProfileID: "prof001", VersionNumber: 1})
-		}, appconfigd.ResourceConfigurationProfile},
-		{"deployment", func(tx appconfigd.Tx) error {
-			return tx.CreateDeployment(ctx, &appconfigd.Deployment{ApplicationID: "app0001", EnvironmentID: "env0001", DeploymentNumber: 1})
-		}, appconfigd.ResourceEnvironment},
-	} {
-		err := db.Update(ctx, tc.create)
-		var e *appconfigd.Error
-		if !errors.As(err, &e) || e.Code != appconfigd.ENotFound || e.ResourceType != tc.rt {
-			t.Errorf("%s under a missing parent: %v, want %s about a %s", tc.name, err, appconfigd.ENotFound, tc.rt)
-		}
-	}
-}
-
-func TestUpdateHonoursACanceledContext(t *testing.T) {
-	db := openTemp(t)
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	called := false
-	err := db.Update(ctx, func(tx appconfigd.Tx) error { called = true; return nil })
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("Update with a canceled context: %v, want context.Canceled", err)
-	}
-	if called {
-		t.Errorf("Update with a canceled context ran fn")
 	}
 }

@@ -1,5 +1,7 @@
 // Package sqlite implements [appconfigd.Store] on SQLite through the pure-Go
-// driver modernc.org/sqlite, so the binary needs no cgo.
+// driver modernc.org/sqlite, so the binary needs no cgo. The store itself,
+// every query included, is package internal/sqlstore; this package opens
+// the database, runs its transactions, and says how SQLite's errors read.
 //
 // A database file is opened in WAL mode with foreign keys on, a busy timeout
 // and synchronous=NORMAL. Writes go through a pool of exactly one connection
@@ -30,7 +32,7 @@ import (
 	"strings"
 
 	"github.com/appconfigd/appconfigd"
-	"github.com/appconfigd/appconfigd/internal/storerow"
+	"github.com/appconfigd/appconfigd/internal/sqlstore"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
@@ -46,6 +48,7 @@ type DB struct {
 	path   string
 	writer *sql.DB // exactly one connection; BEGIN IMMEDIATE
 	reader *sql.DB // read-only connections; the writer itself in memory
+	store  *sqlstore.Store
 }
 
 var _ appconfigd.Store = (*DB)(nil)
@@ -61,6 +64,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: open %s: path must not contain '?'", path)
 	}
 	db := &DB{path: path}
+	db.store = sqlstore.New(dialect, func(ctx context.Context, write bool) (sqlstore.Txn, error) {
+		if write {
+			return begin(ctx, db.writer, &sql.TxOptions{})
+		}
+		return begin(ctx, db.reader, &sql.TxOptions{ReadOnly: true})
+	})
 	memory := path == ":memory:"
 
 	writer, err := sql.Open("sqlite", dsn(path, memory, false))
@@ -135,44 +144,16 @@ func (db *DB) Close() error {
 
 // Update runs fn in a read-write transaction, committing when fn returns nil
 // and rolling back when it returns an error or panics. Update calls are
-// serialized. The error fn returns is returned as it is.
+// serialized. The error fn returns is returned as it is; a failure that
+// means the database cannot be used (a full disk, an I/O error; see
+// problem) becomes an EUnavailable error that says so, whether begin, fn
+// or commit met it.
 func (db *DB) Update(ctx context.Context, fn func(tx appconfigd.Tx) error) error {
-	return run(ctx, db.writer, &sql.TxOptions{}, fn)
+	return db.store.Update(ctx, fn)
 }
 
 // View runs fn in a read-only transaction that sees one consistent snapshot
 // of the database. Writes inside it fail.
 func (db *DB) View(ctx context.Context, fn func(tx appconfigd.Tx) error) error {
-	return run(ctx, db.reader, &sql.TxOptions{ReadOnly: true}, fn)
-}
-
-// run runs fn in a transaction of pool. A failure that means the database
-// cannot be used (a full disk, an I/O error; see problem) becomes an
-// EUnavailable error that says so, whether begin, fn or commit met it.
-func run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(tx appconfigd.Tx) error) error {
-	err := runTx(ctx, pool, opts, fn)
-	return storerow.Classify(err, !opts.ReadOnly, problem)
-}
-
-// runTx runs fn in a transaction of pool.
-func runTx(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(tx appconfigd.Tx) error) (err error) {
-	sqlTx, err := pool.BeginTx(ctx, opts)
-	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
-	}
-	committed := false
-	defer func() {
-		// Covers an error return and a panic alike; the panic goes on.
-		if !committed {
-			_ = sqlTx.Rollback()
-		}
-	}()
-	if err := fn(&tx{sqlTx: sqlTx, readOnly: opts.ReadOnly}); err != nil {
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
-	}
-	committed = true
-	return nil
+	return db.store.View(ctx, fn)
 }

@@ -45,49 +45,18 @@ func TestStoreInMemory(t *testing.T) {
 	})
 }
 
-func TestReopenKeepsData(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "appconfigd.db")
-	ctx := t.Context()
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := &appconfigd.Application{ID: "abc1234", Name: "web"}
-	if err := db.Update(ctx, func(tx appconfigd.Tx) error { return tx.CreateApplication(ctx, want) }); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	db = mustOpen(t, path)
-	err = db.View(ctx, func(tx appconfigd.Tx) error {
-		got, err := tx.FindApplication(ctx, "abc1234")
-		if err != nil {
-			return err
+// Two handles on one file are what two processes sharing it have.
+func TestStoreHandles(t *testing.T) {
+	storetest.RunHandles(t, func(t *testing.T) func(t *testing.T) appconfigd.Store {
+		path := filepath.Join(t.TempDir(), "appconfigd.db")
+		return func(t *testing.T) appconfigd.Store {
+			db, err := sqlite.Open(t.Context(), path)
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			return db
 		}
-		if got.Name != want.Name {
-			t.Errorf("Name = %q after reopening, want %q", got.Name, want.Name)
-		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestOpenTwiceAtOnceSharesTheFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "appconfigd.db")
-	ctx := t.Context()
-	a, b := mustOpen(t, path), mustOpen(t, path)
-	app := &appconfigd.Application{ID: "abc1234", Name: "web"}
-	if err := a.Update(ctx, func(tx appconfigd.Tx) error { return tx.CreateApplication(ctx, app) }); err != nil {
-		t.Fatal(err)
-	}
-	err := b.Update(ctx, func(tx appconfigd.Tx) error { return tx.CreateApplication(ctx, app) })
-	if !appconfigd.IsCode(err, appconfigd.EConflict) {
-		t.Fatalf("second process creating the same application: %v, want %s", err, appconfigd.EConflict)
-	}
 }
 
 func TestOpenRejectsABadPath(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"syscall"
 
 	"github.com/appconfigd/appconfigd"
-	"github.com/appconfigd/appconfigd/internal/storerow"
+	"github.com/appconfigd/appconfigd/internal/sqlstore"
 	sqlitedriver "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -27,15 +27,15 @@ func problem(err error) string {
 	}
 	switch e.Code() & 0xff {
 	case sqlite3.SQLITE_FULL:
-		return storerow.ProblemDiskFull
+		return sqlstore.ProblemDiskFull
 	case sqlite3.SQLITE_IOERR:
-		return storerow.ProblemIO
+		return sqlstore.ProblemIO
 	case sqlite3.SQLITE_READONLY:
-		return storerow.ProblemReadOnly
+		return sqlstore.ProblemReadOnly
 	case sqlite3.SQLITE_CANTOPEN:
-		return storerow.ProblemCannotOpen
+		return sqlstore.ProblemCannotOpen
 	case sqlite3.SQLITE_BUSY:
-		return storerow.ProblemLocked
+		return sqlstore.ProblemLocked
 	}
 	return ""
 }
@@ -70,10 +70,10 @@ func (db *DB) CheckSpace(ctx context.Context) error {
 	var pages, limit int64
 	err := db.writer.QueryRowContext(ctx, `SELECT page_count, max_page_count FROM pragma_page_count(), pragma_max_page_count()`).Scan(&pages, &limit)
 	if err != nil {
-		return storerow.Classify(fmt.Errorf("sqlite: check space: %w", err), true, problem)
+		return sqlstore.Classify(fmt.Errorf("sqlite: check space: %w", err), true, problem)
 	}
 	if pages >= limit {
-		return storerow.Unavailable(fmt.Errorf("sqlite: the database has %d pages, its max_page_count", pages), true, storerow.ProblemDiskFull)
+		return sqlstore.Unavailable(fmt.Errorf("sqlite: the database has %d pages, its max_page_count", pages), true, sqlstore.ProblemDiskFull)
 	}
 	if db.path == ":memory:" {
 		return nil
@@ -96,11 +96,11 @@ func checkDisk(dir string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
-		return storerow.Unavailable(err, true, storerow.ProblemDiskFull)
+		return sqlstore.Unavailable(err, true, sqlstore.ProblemDiskFull)
 	case errors.Is(err, syscall.EROFS), errors.Is(err, os.ErrPermission):
-		return storerow.Unavailable(err, true, storerow.ProblemReadOnly)
+		return sqlstore.Unavailable(err, true, sqlstore.ProblemReadOnly)
 	}
-	return storerow.Unavailable(err, true, storerow.ProblemIO)
+	return sqlstore.Unavailable(err, true, sqlstore.ProblemIO)
 }
 
 var _ appconfigd.SpaceChecker = (*DB)(nil)

@@ -61,23 +61,3 @@ func TestAFullDiskIsReportedAsUnavailable(t *testing.T) {
 		t.Errorf("CheckSpace once the database may grow again: %v", err)
 	}
 }
-
-// Errors that say nothing about the database's health stay what they are.
-func TestOtherErrorsAreNotUnavailable(t *testing.T) {
-	db := mustOpen(t, ":memory:")
-	ctx := t.Context()
-	app := &appconfigd.Application{ID: "app0001", Name: "web"}
-	create := func() error {
-		return db.Update(ctx, func(tx appconfigd.Tx) error { return tx.CreateApplication(ctx, app) })
-	}
-	if err := create(); err != nil {
-		t.Fatal(err)
-	}
-	if err := create(); !appconfigd.IsCode(err, appconfigd.EConflict) {
-		t.Errorf("duplicate create: %v, want %s", err, appconfigd.EConflict)
-	}
-	broken := errors.New("broken")
-	if err := db.Update(ctx, func(appconfigd.Tx) error { return broken }); err != broken {
-		t.Errorf("Update returned %v, want fn's error as it is", err)
-	}
-}

@@ -174,3 +174,17 @@ func createVersions(t *testing.T, s appconfigd.Store, vs ...*appconfigd.HostedCo
 		return nil
 	})
 }
+
+// createNextDeployment is the read-check-write the Service does to start a
+// deployment: it reads the latest number and creates the next.
+func createNextDeployment(ctx context.Context, tx appconfigd.Tx) error {
+	latest, err := tx.LatestDeployment(ctx, "app0001", "env0001")
+	if err != nil {
+		return err
+	}
+	next := 1
+	if latest != nil {
+		next = latest.DeploymentNumber + 1
+	}
+	return tx.CreateDeployment(ctx, newDeployment("app0001", "env0001", next, appconfigd.DeploymentDeploying))
+}

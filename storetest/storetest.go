@@ -12,6 +12,10 @@
 //		})
 //	}
 //
+// A store that several handles (processes) can share also calls
+// [RunHandles], with a function that prepares an empty store and returns
+// one that opens a handle on it.
+//
 // Each subtest is a sentence of the contract, named Resource/Behaviour, so
 // one can be run alone: go test -run 'TestStore/Deployments/UpdateSaves'.
 //
@@ -30,7 +34,12 @@
 //   - DeleteApplication removes everything in the application;
 //     DeleteConfigurationProfile removes its hosted versions but not its
 //     deployments, and deleting a strategy keeps deployments that used it.
-//   - Writes inside View fail.
+//   - A child created under a missing parent gets the parent's ENotFound.
+//   - Writes inside View fail, and the View goes on reading.
+//   - A failed create (EConflict, ENotFound) leaves the transaction
+//     usable, as a failed statement does in SQLite.
+//   - Update returns fn's error as it is, and does not run fn once its
+//     context is done.
 //
 // Comparisons treat nil and empty slices and maps alike.
 package storetest
@@ -67,6 +76,7 @@ func Run(t *testing.T, open func(t *testing.T) appconfigd.Store) {
 		{"Alarms", alarmSpecs()},
 		{"Leases", leaseSpecs()},
 		{"Audit", auditSpecs()},
+		{"Parents", parentSpecs()},
 		{"Cascades", cascadeSpecs()},
 		{"Times", timeSpecs()},
 		{"Transactions", transactionSpecs()},

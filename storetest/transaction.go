@@ -117,6 +117,25 @@ func transactionSpecs() []spec {
 			// The store is still usable.
 			update(t, s, writeEverything)
 		}},
+		{"UpdateReturnsFnsErrorAsItIs", func(t *testing.T, s appconfigd.Store) {
+			errFn := errors.New("fn failed")
+			err := updateErr(t, s, func(context.Context, appconfigd.Tx) error { return errFn })
+			if err != errFn {
+				t.Errorf("Update returned %v, want fn's error as it is", err)
+			}
+		}},
+		{"UpdateHonoursACanceledContext", func(t *testing.T, s appconfigd.Store) {
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel()
+			called := false
+			err := s.Update(ctx, func(appconfigd.Tx) error { called = true; return nil })
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("Update with a canceled context: %v, want context.Canceled", err)
+			}
+			if called {
+				t.Errorf("Update with a canceled context ran fn")
+			}
+		}},
 		{"ViewRejectsWrites", func(t *testing.T, s appconfigd.Store) {
 			err := viewErr(t, s, func(ctx context.Context, tx appconfigd.Tx) error {
 				return tx.CreateApplication(ctx, newApplication("app0001", "web"))
@@ -125,6 +144,42 @@ func transactionSpecs() []spec {
 				t.Errorf("CreateApplication in View succeeded, want an error")
 			}
 			wantNothingWritten(t, s)
+		}},
+		{"ViewGoesOnReadingAfterARejectedWrite", func(t *testing.T, s appconfigd.Store) {
+			view(t, s, func(ctx context.Context, tx appconfigd.Tx) error {
+				if err := tx.CreateApplication(ctx, newApplication("app0001", "web")); err == nil {
+					t.Errorf("CreateApplication in View succeeded, want an error")
+				}
+				_, err := tx.CountApplications(ctx)
+				return err
+			})
+		}},
+		{"AFailedCreateLeavesTheTransactionUsable", func(t *testing.T, s appconfigd.Store) {
+			update(t, s, func(ctx context.Context, tx appconfigd.Tx) error {
+				if err := tx.CreateApplication(ctx, newApplication("app0001", "web")); err != nil {
+					return err
+				}
+				err := tx.CreateApplication(ctx, newApplication("app0001", "again"))
+				if !appconfigd.IsCode(err, appconfigd.EConflict) {
+					t.Errorf("duplicate create: %v, want %s", err, appconfigd.EConflict)
+				}
+				err = tx.CreateEnvironment(ctx, newEnvironment("app0002", "env0001", "prod"))
+				if !appconfigd.IsCode(err, appconfigd.ENotFound) {
+					t.Errorf("create under a missing parent: %v, want %s", err, appconfigd.ENotFound)
+				}
+				return tx.CreateEnvironment(ctx, newEnvironment("app0001", "env0001", "prod"))
+			})
+			view(t, s, func(ctx context.Context, tx appconfigd.Tx) error {
+				got, err := tx.FindApplication(ctx, "app0001")
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "application after the failed create", got, newApplication("app0001", "web"))
+				return nil
+			})
+			wantCount(t, s, "CountEnvironments", 1, func(ctx context.Context, tx appconfigd.Tx) (int, error) {
+				return tx.CountEnvironments(ctx, "app0001")
+			})
 		}},
 		{"ViewSeesOneSnapshot", func(t *testing.T, s appconfigd.Store) {
 			createApplications(t, s, newApplication("app0001", "web"))
@@ -204,17 +259,7 @@ func transactionSpecs() []spec {
 			var wg sync.WaitGroup
 			for i := range writers {
 				wg.Go(func() {
-					err := updateErr(t, s, func(ctx context.Context, tx appconfigd.Tx) error {
-						latest, err := tx.LatestDeployment(ctx, "app0001", "env0001")
-						if err != nil {
-							return err
-						}
-						next := 1
-						if latest != nil {
-							next = latest.DeploymentNumber + 1
-						}
-						return tx.CreateDeployment(ctx, newDeployment("app0001", "env0001", next, appconfigd.DeploymentDeploying))
-					})
+					err := updateErr(t, s, createNextDeployment)
 					if err != nil {
 						t.Errorf("writer %d: %v", i, err)
 					}

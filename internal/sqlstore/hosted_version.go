@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/appconfigd/appconfigd"
-	"github.com/appconfigd/appconfigd/internal/storerow"
 )
 
 // versionColumns selects a version without its content; scanVersion reads
@@ -15,18 +14,18 @@ const versionColumns = `version_number, application_id, configuration_profile_id
 	content_type, version_label, created_at`
 
 // scanVersion scans a row of versionColumns.
-func scanVersion(s scanner) (*appconfigd.HostedConfigurationVersion, int64, error) {
+func scanVersion(s Row) (*appconfigd.HostedConfigurationVersion, int64, error) {
 	var v appconfigd.HostedConfigurationVersion
 	err := s.Scan(&v.VersionNumber, &v.ApplicationID, &v.ConfigurationProfileID, &v.Description,
-		&v.ContentType, &v.VersionLabel, storerow.Time(&v.CreatedAt))
+		&v.ContentType, &v.VersionLabel, timeColumn(&v.CreatedAt))
 	return &v, int64(v.VersionNumber), err
 }
 
 // scanVersionContent scans a row of versionColumns followed by content.
-func scanVersionContent(s scanner) (*appconfigd.HostedConfigurationVersion, int64, error) {
+func scanVersionContent(s Row) (*appconfigd.HostedConfigurationVersion, int64, error) {
 	var v appconfigd.HostedConfigurationVersion
 	err := s.Scan(&v.VersionNumber, &v.ApplicationID, &v.ConfigurationProfileID, &v.Description,
-		&v.ContentType, &v.VersionLabel, storerow.Time(&v.CreatedAt), &v.Content)
+		&v.ContentType, &v.VersionLabel, timeColumn(&v.CreatedAt), &v.Content)
 	return &v, int64(v.VersionNumber), err
 }
 
@@ -40,38 +39,39 @@ func (t *tx) CreateHostedConfigurationVersion(ctx context.Context, v *appconfigd
 	}
 	const insert = `INSERT INTO hosted_configuration_versions (application_id, configuration_profile_id,
 		version_number, description, content_type, version_label, content, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-	_, err := t.exec(ctx, insert, v.ApplicationID, v.ConfigurationProfileID, v.VersionNumber,
-		v.Description, v.ContentType, v.VersionLabel, content, storerow.Nanos(v.CreatedAt))
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+	err := t.insert(ctx, insert, v.ApplicationID, v.ConfigurationProfileID, v.VersionNumber,
+		v.Description, v.ContentType, v.VersionLabel, content, nanos(v.CreatedAt))
 	if err != nil {
-		return createError(err, "create hosted configuration version",
+		return t.createError(err, "create hosted configuration version",
 			func() error {
 				return appconfigd.Errorf(appconfigd.EConflict, "HostedConfigurationVersion %d already exists for configuration profile %s",
 					v.VersionNumber, v.ConfigurationProfileID)
 			},
-			func() error { return storerow.ProfileNotFound(v.ApplicationID, v.ConfigurationProfileID) })
+			func() error { return profileNotFound(v.ApplicationID, v.ConfigurationProfileID) })
 	}
-	const raise = `UPDATE configuration_profiles SET latest_version_number = MAX(latest_version_number, ?)
-		WHERE application_id = ? AND id = ?`
+	const raise = `UPDATE configuration_profiles
+		SET latest_version_number = CASE WHEN latest_version_number < $1 THEN $1 ELSE latest_version_number END
+		WHERE application_id = $2 AND id = $3`
 	_, err = t.exec(ctx, raise, v.VersionNumber, v.ApplicationID, v.ConfigurationProfileID)
-	return wrap(err, "create hosted configuration version")
+	return t.wrap(err, "create hosted configuration version")
 }
 
 // LatestHostedConfigurationVersionNumber returns the highest version
 // number ever created for the profile, deleted versions included, or 0.
 func (t *tx) LatestHostedConfigurationVersionNumber(ctx context.Context, appID, profileID string) (int, error) {
 	const q = `SELECT COALESCE((SELECT latest_version_number FROM configuration_profiles
-		WHERE application_id = ? AND id = ?), 0)`
+		WHERE application_id = $1 AND id = $2), 0)`
 	n, err := t.count(ctx, q, appID, profileID)
-	return n, wrap(err, "latest hosted configuration version number")
+	return n, t.wrap(err, "latest hosted configuration version number")
 }
 
 // FindHostedConfigurationVersion returns a version with its content.
 func (t *tx) FindHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) (*appconfigd.HostedConfigurationVersion, error) {
 	const q = `SELECT ` + versionColumns + `, content FROM hosted_configuration_versions
-		WHERE application_id = ? AND configuration_profile_id = ? AND version_number = ?`
-	return findOne(t.sqlTx.QueryRowContext(ctx, q, appID, profileID, number), scanVersionContent,
-		func() error { return storerow.VersionNotFound(appID, profileID, strconv.Itoa(number)) },
+		WHERE application_id = $1 AND configuration_profile_id = $2 AND version_number = $3`
+	return findOne(t, t.queryRow(ctx, q, appID, profileID, number), scanVersionContent,
+		func() error { return versionNotFound(appID, profileID, strconv.Itoa(number)) },
 		"find hosted configuration version")
 }
 
@@ -79,48 +79,47 @@ func (t *tx) FindHostedConfigurationVersion(ctx context.Context, appID, profileI
 // that label, with its content.
 func (t *tx) FindHostedConfigurationVersionByLabel(ctx context.Context, appID, profileID, label string) (*appconfigd.HostedConfigurationVersion, error) {
 	const q = `SELECT ` + versionColumns + `, content FROM hosted_configuration_versions
-		WHERE application_id = ? AND configuration_profile_id = ? AND version_label = ?
+		WHERE application_id = $1 AND configuration_profile_id = $2 AND version_label = $3
 		ORDER BY version_number DESC LIMIT 1`
-	return findOne(t.sqlTx.QueryRowContext(ctx, q, appID, profileID, label), scanVersionContent,
-		func() error { return storerow.VersionNotFound(appID, profileID, label) },
+	return findOne(t, t.queryRow(ctx, q, appID, profileID, label), scanVersionContent,
+		func() error { return versionNotFound(appID, profileID, label) },
 		"find hosted configuration version by label")
 }
 
 // ListHostedConfigurationVersions lists versions newest first, without
 // their content. The filter's VersionLabel matches exactly, or as a byte
-// prefix when it ends with "*".
+// prefix (no wildcards) when it ends with "*".
 func (t *tx) ListHostedConfigurationVersions(ctx context.Context, appID, profileID string, filter appconfigd.HostedConfigurationVersionFilter, page appconfigd.Page) ([]*appconfigd.HostedConfigurationVersion, int64, error) {
+	var a Args
 	q := `SELECT ` + versionColumns + ` FROM hosted_configuration_versions
-		WHERE application_id = ? AND configuration_profile_id = ? AND version_number < ?`
-	args := []any{appID, profileID, before(page.Cursor)}
+		WHERE application_id = ` + a.Add(appID) + ` AND configuration_profile_id = ` + a.Add(profileID) +
+		` AND version_number < ` + a.Add(before(page.Cursor))
 	if label := filter.VersionLabel; label != "" {
 		if prefix, ok := strings.CutSuffix(label, "*"); !ok {
-			q += ` AND version_label = ?`
-			args = append(args, label)
+			q += ` AND version_label = ` + a.Add(label)
 		} else if prefix != "" {
-			q += ` AND substr(CAST(version_label AS BLOB), 1, ?) = ?`
-			args = append(args, len(prefix), []byte(prefix))
+			q += ` AND ` + t.dialect.HasPrefix(&a, "version_label", prefix)
 		}
 	}
-	q += ` ORDER BY version_number DESC LIMIT ?`
-	versions, next, err := queryPage(ctx, t, page, q, args, scanVersion)
-	return versions, next, wrap(err, "list hosted configuration versions")
+	q += ` ORDER BY version_number DESC LIMIT $` + strconv.Itoa(len(a)+1)
+	versions, next, err := queryPage(ctx, t, page, q, a, scanVersion)
+	return versions, next, t.wrap(err, "list hosted configuration versions")
 }
 
 // CountHostedConfigurationVersions counts a profile's versions.
 func (t *tx) CountHostedConfigurationVersions(ctx context.Context, appID, profileID string) (int, error) {
 	const q = `SELECT COUNT(*) FROM hosted_configuration_versions
-		WHERE application_id = ? AND configuration_profile_id = ?`
+		WHERE application_id = $1 AND configuration_profile_id = $2`
 	n, err := t.count(ctx, q, appID, profileID)
-	return n, wrap(err, "count hosted configuration versions")
+	return n, t.wrap(err, "count hosted configuration versions")
 }
 
 // DeleteHostedConfigurationVersion deletes a version; its number is not
 // reused.
 func (t *tx) DeleteHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) error {
 	const q = `DELETE FROM hosted_configuration_versions
-		WHERE application_id = ? AND configuration_profile_id = ? AND version_number = ?`
-	err := t.execOne(ctx, func() error { return storerow.VersionNotFound(appID, profileID, strconv.Itoa(number)) },
+		WHERE application_id = $1 AND configuration_profile_id = $2 AND version_number = $3`
+	err := t.execOne(ctx, func() error { return versionNotFound(appID, profileID, strconv.Itoa(number)) },
 		q, appID, profileID, number)
-	return wrap(err, "delete hosted configuration version")
+	return t.wrap(err, "delete hosted configuration version")
 }

@@ -1,8 +1,7 @@
-// Package storerow holds what the SQLite and PostgreSQL stores share below
-// SQL: how domain values become column values and back, and the ENotFound
-// errors both report, so that the two dialects store the same bytes and say
-// the same things.
-package storerow
+// Row codecs: how domain values become column values and back, so that
+// both dialects store the same bytes, and the ENotFound errors both report.
+
+package sqlstore
 
 import (
 	"encoding/json"
@@ -13,25 +12,25 @@ import (
 	"github.com/appconfigd/appconfigd"
 )
 
-// Nanos returns t as a column value: nanoseconds since the Unix epoch, or
+// nanos returns t as a column value: nanoseconds since the Unix epoch, or
 // NULL for the zero time. PostgreSQL's timestamptz keeps only microseconds,
 // and the store contract requires nanoseconds.
-func Nanos(t time.Time) any {
+func nanos(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
 	return t.UnixNano()
 }
 
-// TimeColumn scans a column written by Nanos, in UTC.
-type TimeColumn struct{ t *time.Time }
+// timeCol scans a column written by nanos, in UTC.
+type timeCol struct{ t *time.Time }
 
-// Time returns a scan destination that stores a time column into p.
-func Time(p *time.Time) TimeColumn { return TimeColumn{t: p} }
+// timeColumn returns a scan destination that stores a time column into p.
+func timeColumn(p *time.Time) timeCol { return timeCol{t: p} }
 
 // Scan implements sql.Scanner, which database/sql and pgx call with an
 // int64 or nil.
-func (c TimeColumn) Scan(v any) error {
+func (c timeCol) Scan(v any) error {
 	switch v := v.(type) {
 	case nil:
 		*c.t = time.Time{}
@@ -55,23 +54,23 @@ type monitorRecord struct {
 	AlarmRoleARN string `json:"alarmRoleArn"`
 }
 
-// EncodeValidators returns the JSON column value of vs; nil stays null.
-func EncodeValidators(vs []appconfigd.Validator) (string, error) {
+// encodeValidators returns the JSON column value of vs; nil stays null.
+func encodeValidators(vs []appconfigd.Validator) (string, error) {
 	return encode("validators", vs, func(v appconfigd.Validator) validatorRecord { return validatorRecord(v) })
 }
 
-// DecodeValidators parses a column written by EncodeValidators.
-func DecodeValidators(s string) ([]appconfigd.Validator, error) {
+// decodeValidators parses a column written by encodeValidators.
+func decodeValidators(s string) ([]appconfigd.Validator, error) {
 	return decode("validators", s, func(r validatorRecord) appconfigd.Validator { return appconfigd.Validator(r) })
 }
 
-// EncodeMonitors returns the JSON column value of ms; nil stays null.
-func EncodeMonitors(ms []appconfigd.Monitor) (string, error) {
+// encodeMonitors returns the JSON column value of ms; nil stays null.
+func encodeMonitors(ms []appconfigd.Monitor) (string, error) {
 	return encode("monitors", ms, func(m appconfigd.Monitor) monitorRecord { return monitorRecord(m) })
 }
 
-// DecodeMonitors parses a column written by EncodeMonitors.
-func DecodeMonitors(s string) ([]appconfigd.Monitor, error) {
+// decodeMonitors parses a column written by encodeMonitors.
+func decodeMonitors(s string) ([]appconfigd.Monitor, error) {
 	return decode("monitors", s, func(r monitorRecord) appconfigd.Monitor { return appconfigd.Monitor(r) })
 }
 
@@ -109,41 +108,41 @@ func notFound(rt appconfigd.ResourceType, name, format string, args ...any) *app
 	return &appconfigd.Error{Code: appconfigd.ENotFound, Message: fmt.Sprintf(format, args...), ResourceType: rt, ResourceName: name}
 }
 
-// ApplicationNotFound is the error for a missing application.
-func ApplicationNotFound(id string) *appconfigd.Error {
+// applicationNotFound is the error for a missing application.
+func applicationNotFound(id string) *appconfigd.Error {
 	return notFound(appconfigd.ResourceApplication, id, "Application %s not found", id)
 }
 
-// EnvironmentNotFound is the error for a missing environment.
-func EnvironmentNotFound(appID, id string) *appconfigd.Error {
+// environmentNotFound is the error for a missing environment.
+func environmentNotFound(appID, id string) *appconfigd.Error {
 	return notFound(appconfigd.ResourceEnvironment, id, "Environment %s not found in application %s", id, appID)
 }
 
-// ProfileNotFound is the error for a missing configuration profile.
-func ProfileNotFound(appID, id string) *appconfigd.Error {
+// profileNotFound is the error for a missing configuration profile.
+func profileNotFound(appID, id string) *appconfigd.Error {
 	return notFound(appconfigd.ResourceConfigurationProfile, id,
 		"ConfigurationProfile %s not found in application %s", id, appID)
 }
 
-// VersionNotFound is the error for a missing hosted configuration version,
+// versionNotFound is the error for a missing hosted configuration version,
 // named by number or label.
-func VersionNotFound(appID, profileID, version string) *appconfigd.Error {
+func versionNotFound(appID, profileID, version string) *appconfigd.Error {
 	return notFound(appconfigd.ResourceHostedConfigurationVersion, version,
 		"HostedConfigurationVersion %s not found for configuration profile %s in application %s", version, profileID, appID)
 }
 
-// StrategyNotFound is the error for a missing deployment strategy.
-func StrategyNotFound(id string) *appconfigd.Error {
+// strategyNotFound is the error for a missing deployment strategy.
+func strategyNotFound(id string) *appconfigd.Error {
 	return notFound(appconfigd.ResourceDeploymentStrategy, id, "DeploymentStrategy %s not found", id)
 }
 
-// DeploymentNotFound is the error for a missing deployment.
-func DeploymentNotFound(appID, envID string, number int) *appconfigd.Error {
+// deploymentNotFound is the error for a missing deployment.
+func deploymentNotFound(appID, envID string, number int) *appconfigd.Error {
 	return notFound(appconfigd.ResourceDeployment, strconv.Itoa(number),
 		"Deployment %d not found in environment %s of application %s", number, envID, appID)
 }
 
-// SealingKeyNotFound is the error for a missing token sealing key.
-func SealingKeyNotFound(id uint32) *appconfigd.Error {
+// sealingKeyNotFound is the error for a missing token sealing key.
+func sealingKeyNotFound(id uint32) *appconfigd.Error {
 	return notFound(appconfigd.ResourceSealingKey, strconv.FormatUint(uint64(id), 10), "SealingKey %d not found", id)
 }

@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -14,10 +14,10 @@ func (t *tx) TryLease(ctx context.Context, name, holder string, now, until time.
 	// Taking or renewing a lease changes nothing the other replicas
 	// need to reload, so it does not make the transaction notify them.
 	wrote := t.wrote
-	tag, err := t.exec(ctx, q, name, holder, until.UnixNano(), now.UnixNano())
+	n, err := t.exec(ctx, q, name, holder, until.UnixNano(), now.UnixNano())
 	t.wrote = wrote
 	if err != nil {
-		return false, wrap(err, "try lease")
+		return false, t.wrap(err, "try lease")
 	}
-	return tag.RowsAffected() == 1, nil
+	return n == 1, nil
 }

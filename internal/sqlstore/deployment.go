@@ -1,12 +1,11 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/appconfigd/appconfigd"
-	"github.com/appconfigd/appconfigd/internal/storerow"
-	"github.com/jackc/pgx/v5"
 )
 
 const deploymentColumns = `d.deployment_number, d.application_id, d.environment_id, d.deployment_strategy_id,
@@ -16,13 +15,13 @@ const deploymentColumns = `d.deployment_number, d.application_id, d.environment_
 	d.completed_at, d.time_scale`
 
 // scanDeployment scans a row of deploymentColumns, without the event log.
-func scanDeployment(s scanner) (*appconfigd.Deployment, int64, error) {
+func scanDeployment(s Row) (*appconfigd.Deployment, int64, error) {
 	var d appconfigd.Deployment
 	err := s.Scan(&d.DeploymentNumber, &d.ApplicationID, &d.EnvironmentID, &d.DeploymentStrategyID,
 		&d.ConfigurationProfileID, &d.ConfigurationName, &d.ConfigurationLocationURI, &d.VersionNumber,
 		&d.VersionLabel, &d.Description, &d.DeploymentDurationInMinutes, &d.GrowthType, &d.GrowthFactor,
-		&d.FinalBakeTimeInMinutes, &d.KMSKeyIdentifier, &d.State, &d.PercentageComplete, storerow.Time(&d.StartedAt),
-		storerow.Time(&d.CompletedAt), &d.TimeScale)
+		&d.FinalBakeTimeInMinutes, &d.KMSKeyIdentifier, &d.State, &d.PercentageComplete, timeColumn(&d.StartedAt),
+		timeColumn(&d.CompletedAt), &d.TimeScale)
 	return &d, int64(d.DeploymentNumber), err
 }
 
@@ -40,33 +39,33 @@ func (t *tx) CreateDeployment(ctx context.Context, d *appconfigd.Deployment) err
 		d.DeploymentStrategyID, d.ConfigurationProfileID, d.ConfigurationName, d.ConfigurationLocationURI,
 		d.VersionNumber, d.VersionLabel, d.Description, d.DeploymentDurationInMinutes, d.GrowthType,
 		d.GrowthFactor, d.FinalBakeTimeInMinutes, d.KMSKeyIdentifier, d.State, d.PercentageComplete,
-		storerow.Nanos(d.StartedAt), storerow.Nanos(d.CompletedAt), d.TimeScale)
+		nanos(d.StartedAt), nanos(d.CompletedAt), d.TimeScale)
 	if err != nil {
-		return createError(err, "create deployment",
+		return t.createError(err, "create deployment",
 			func() error {
 				return appconfigd.Errorf(appconfigd.EConflict, "Deployment %d already exists in environment %s of application %s",
 					d.DeploymentNumber, d.EnvironmentID, d.ApplicationID)
 			},
-			func() error { return storerow.EnvironmentNotFound(d.ApplicationID, d.EnvironmentID) })
+			func() error { return environmentNotFound(d.ApplicationID, d.EnvironmentID) })
 	}
-	return wrap(t.insertEvents(ctx, d, 0), "create deployment")
+	return t.wrap(t.insertEvents(ctx, d, 0), "create deployment")
 }
 
 // insertEvents stores d.EventLog[from:] at positions from, from+1, … in one
-// round trip.
+// batch (one round trip on PostgreSQL).
 func (t *tx) insertEvents(ctx context.Context, d *appconfigd.Deployment, from int) error {
 	if from >= len(d.EventLog) {
 		return nil
 	}
 	const q = `INSERT INTO deployment_events (application_id, environment_id, deployment_number, position,
 		event_type, triggered_by, description, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
-	b := &pgx.Batch{}
+	batch := make([]Statement, 0, len(d.EventLog)-from)
 	for i := from; i < len(d.EventLog); i++ {
 		e := d.EventLog[i]
-		b.Queue(q, d.ApplicationID, d.EnvironmentID, d.DeploymentNumber, i,
-			e.EventType, e.TriggeredBy, e.Description, storerow.Nanos(e.OccurredAt))
+		batch = append(batch, Statement{q, []any{d.ApplicationID, d.EnvironmentID, d.DeploymentNumber, i,
+			e.EventType, e.TriggeredBy, e.Description, nanos(e.OccurredAt)}})
 	}
-	if err := t.execBatch(ctx, b); err != nil {
+	if err := t.execBatch(ctx, batch); err != nil {
 		return fmt.Errorf("insert events %d to %d: %w", from, len(d.EventLog)-1, err)
 	}
 	return nil
@@ -96,9 +95,9 @@ func (t *tx) attachEvents(ctx context.Context, ds []*appconfigd.Deployment, cond
 		key
 		appconfigd.DeploymentEvent
 	}
-	events, err := queryAll(ctx, t, q, args, func(s scanner) (event, int64, error) {
+	events, err := queryAll(ctx, t, q, args, func(s Row) (event, int64, error) {
 		var e event
-		err := s.Scan(&e.app, &e.env, &e.number, &e.EventType, &e.TriggeredBy, &e.Description, storerow.Time(&e.OccurredAt))
+		err := s.Scan(&e.app, &e.env, &e.number, &e.EventType, &e.TriggeredBy, &e.Description, timeColumn(&e.OccurredAt))
 		return e, 0, err
 	})
 	if err != nil {
@@ -116,12 +115,12 @@ func (t *tx) attachEvents(ctx context.Context, ds []*appconfigd.Deployment, cond
 func (t *tx) FindDeployment(ctx context.Context, appID, envID string, number int) (*appconfigd.Deployment, error) {
 	const q = `SELECT ` + deploymentColumns + ` FROM deployments d
 		WHERE d.application_id = $1 AND d.environment_id = $2 AND d.deployment_number = $3`
-	d, err := findOne(t.queryRow(ctx, q, appID, envID, number), scanDeployment,
-		func() error { return storerow.DeploymentNotFound(appID, envID, number) }, "find deployment")
+	d, err := findOne(t, t.queryRow(ctx, q, appID, envID, number), scanDeployment,
+		func() error { return deploymentNotFound(appID, envID, number) }, "find deployment")
 	if err != nil {
 		return nil, err
 	}
-	return d, wrap(t.attachOne(ctx, d), "find deployment")
+	return d, t.wrap(t.attachOne(ctx, d), "find deployment")
 }
 
 // attachOne loads the event log of d.
@@ -139,12 +138,12 @@ func (t *tx) LatestDeployment(ctx context.Context, appID, envID string) (*appcon
 		ORDER BY d.deployment_number DESC LIMIT 1`
 	ds, err := queryAll(ctx, t, q, []any{appID, envID}, scanDeployment)
 	if err != nil {
-		return nil, wrap(err, "latest deployment")
+		return nil, t.wrap(err, "latest deployment")
 	}
 	if len(ds) == 0 {
 		return nil, nil
 	}
-	return ds[0], wrap(t.attachOne(ctx, ds[0]), "latest deployment")
+	return ds[0], t.wrap(t.attachOne(ctx, ds[0]), "latest deployment")
 }
 
 // ListDeployments lists an environment's deployments by descending number,
@@ -155,14 +154,14 @@ func (t *tx) ListDeployments(ctx context.Context, appID, envID string, page appc
 		ORDER BY d.deployment_number DESC LIMIT $4`
 	ds, next, err := queryPage(ctx, t, page, q, []any{appID, envID, before(page.Cursor)}, scanDeployment)
 	if err != nil || len(ds) == 0 {
-		return ds, next, wrap(err, "list deployments")
+		return ds, next, t.wrap(err, "list deployments")
 	}
 	// ds is by descending number: the page spans [last, first].
 	err = t.attachEvents(ctx, ds,
 		`ev.application_id = $1 AND ev.environment_id = $2 AND ev.deployment_number BETWEEN $3 AND $4`,
 		appID, envID, ds[len(ds)-1].DeploymentNumber, ds[0].DeploymentNumber)
 	if err != nil {
-		return nil, 0, wrap(err, "list deployments")
+		return nil, 0, t.wrap(err, "list deployments")
 	}
 	return ds, next, nil
 }
@@ -173,64 +172,68 @@ func (t *tx) ListDeployments(ctx context.Context, appID, envID string, page appc
 func (t *tx) UpdateDeployment(ctx context.Context, d *appconfigd.Deployment) error {
 	const q = `UPDATE deployments SET state = $1, percentage_complete = $2, completed_at = $3
 		WHERE application_id = $4 AND environment_id = $5 AND deployment_number = $6`
-	err := t.execOne(ctx, func() error { return storerow.DeploymentNotFound(d.ApplicationID, d.EnvironmentID, d.DeploymentNumber) },
-		q, d.State, d.PercentageComplete, storerow.Nanos(d.CompletedAt), d.ApplicationID, d.EnvironmentID, d.DeploymentNumber)
+	err := t.execOne(ctx, func() error { return deploymentNotFound(d.ApplicationID, d.EnvironmentID, d.DeploymentNumber) },
+		q, d.State, d.PercentageComplete, nanos(d.CompletedAt), d.ApplicationID, d.EnvironmentID, d.DeploymentNumber)
 	if err != nil {
-		return wrap(err, "update deployment")
+		return t.wrap(err, "update deployment")
 	}
 	stored, err := t.count(ctx, `SELECT COUNT(*) FROM deployment_events
 		WHERE application_id = $1 AND environment_id = $2 AND deployment_number = $3`,
 		d.ApplicationID, d.EnvironmentID, d.DeploymentNumber)
 	if err != nil {
-		return wrap(err, "update deployment")
+		return t.wrap(err, "update deployment")
 	}
 	if len(d.EventLog) < stored {
-		return fmt.Errorf("postgres: update deployment %d: event log has %d events, %d are stored: the log is append-only",
-			d.DeploymentNumber, len(d.EventLog), stored)
+		return fmt.Errorf("%s: update deployment %d: event log has %d events, %d are stored: the log is append-only",
+			t.dialect.Name, d.DeploymentNumber, len(d.EventLog), stored)
 	}
-	return wrap(t.insertEvents(ctx, d, stored), "update deployment")
+	return t.wrap(t.insertEvents(ctx, d, stored), "update deployment")
 }
 
-// activeStates returns the deployment states that are Active.
-func activeStates() []string {
+// activeStates returns the condition that the deployment d is in a state
+// that is Active, and its arguments.
+func activeStates() (cond string, args []any) {
 	all := []appconfigd.DeploymentState{
 		appconfigd.DeploymentValidating, appconfigd.DeploymentDeploying, appconfigd.DeploymentBaking,
 		appconfigd.DeploymentComplete, appconfigd.DeploymentRollingBack, appconfigd.DeploymentRolledBack,
 		appconfigd.DeploymentReverted,
 	}
-	var active []string
+	var (
+		a            Args
+		placeholders []string
+	)
 	for _, s := range all {
 		if s.Active() {
-			active = append(active, string(s))
+			placeholders = append(placeholders, a.Add(string(s)))
 		}
 	}
-	return active
+	return `d.state IN (` + strings.Join(placeholders, ", ") + `)`, a
 }
 
 // ListActiveDeployments returns every deployment whose state is Active,
 // with event logs, ordered by application, environment and number.
 func (t *tx) ListActiveDeployments(ctx context.Context) ([]*appconfigd.Deployment, error) {
-	active := activeStates()
-	const q = `SELECT ` + deploymentColumns + ` FROM deployments d WHERE d.state = ANY($1)
+	active, args := activeStates()
+	q := `SELECT ` + deploymentColumns + ` FROM deployments d WHERE ` + active + `
 		ORDER BY d.application_id, d.environment_id, d.deployment_number`
-	ds, err := queryAll(ctx, t, q, []any{active}, scanDeployment)
+	ds, err := queryAll(ctx, t, q, args, scanDeployment)
 	if err != nil {
-		return nil, wrap(err, "list active deployments")
+		return nil, t.wrap(err, "list active deployments")
 	}
-	if err := t.attachEvents(ctx, ds, `d.state = ANY($1)`, active); err != nil {
-		return nil, wrap(err, "list active deployments")
+	if err := t.attachEvents(ctx, ds, active, args...); err != nil {
+		return nil, t.wrap(err, "list active deployments")
 	}
 	return ds, nil
 }
 
 // ListServingDeployments returns every deployment without event logs,
-// ordered by application ID, environment ID (in byte order, the columns'
-// "C" collation) and ascending number.
+// ordered by application ID, environment ID (in byte order) and ascending
+// number.
 func (t *tx) ListServingDeployments(ctx context.Context) ([]*appconfigd.Deployment, error) {
 	const q = `SELECT ` + deploymentColumns + ` FROM deployments d
 		ORDER BY d.application_id, d.environment_id, d.deployment_number`
 	ds, err := queryAll(ctx, t, q, nil, scanDeployment)
-	return ds, wrap(err, "list serving deployments")
+	return ds, t.wrap(err, "list serving deployments")
 }
 
 // CountProfileDeployments counts the deployments of a profile in any
@@ -238,5 +241,5 @@ func (t *tx) ListServingDeployments(ctx context.Context) ([]*appconfigd.Deployme
 func (t *tx) CountProfileDeployments(ctx context.Context, appID, profileID string) (int, error) {
 	const q = `SELECT COUNT(*) FROM deployments WHERE application_id = $1 AND configuration_profile_id = $2`
 	n, err := t.count(ctx, q, appID, profileID)
-	return n, wrap(err, "count profile deployments")
+	return n, t.wrap(err, "count profile deployments")
 }

@@ -1,9 +1,7 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // FindTags returns the tags of arn: an empty map, and no error, when it has
@@ -11,13 +9,13 @@ import (
 func (t *tx) FindTags(ctx context.Context, arn string) (map[string]string, error) {
 	type tag struct{ key, value string }
 	rows, err := queryAll(ctx, t, `SELECT key, value FROM tags WHERE arn = $1`, []any{arn},
-		func(s scanner) (tag, int64, error) {
+		func(s Row) (tag, int64, error) {
 			var tg tag
 			err := s.Scan(&tg.key, &tg.value)
 			return tg, 0, err
 		})
 	if err != nil {
-		return nil, wrap(err, "find tags")
+		return nil, t.wrap(err, "find tags")
 	}
 	tags := make(map[string]string, len(rows))
 	for _, tg := range rows {
@@ -27,12 +25,12 @@ func (t *tx) FindTags(ctx context.Context, arn string) (map[string]string, error
 }
 
 // ReplaceTags replaces all tags of arn; an empty map removes them. The
-// statements travel in one round trip.
+// statements run as one batch (one round trip on PostgreSQL).
 func (t *tx) ReplaceTags(ctx context.Context, arn string, tags map[string]string) error {
-	b := &pgx.Batch{}
-	b.Queue(`DELETE FROM tags WHERE arn = $1`, arn)
+	batch := make([]Statement, 0, 1+len(tags))
+	batch = append(batch, Statement{`DELETE FROM tags WHERE arn = $1`, []any{arn}})
 	for k, v := range tags {
-		b.Queue(`INSERT INTO tags (arn, key, value) VALUES ($1, $2, $3)`, arn, k, v)
+		batch = append(batch, Statement{`INSERT INTO tags (arn, key, value) VALUES ($1, $2, $3)`, []any{arn, k, v}})
 	}
-	return wrap(t.execBatch(ctx, b), "replace tags")
+	return t.wrap(t.execBatch(ctx, batch), "replace tags")
 }
