@@ -31,7 +31,7 @@ func TestCreateHostedConfigurationVersionFeatureFlags(t *testing.T) {
 			if err != nil {
 				t.Fatalf("CreateHostedConfigurationVersion: %v", err)
 			}
-			clock.Set(clock.Now().Add(time.Hour))
+			clock.Advance(time.Hour)
 			return v
 		}
 		const one = `{"version": "1", "flags": {"a": {"name": "A"}}, "values": {"a": {"enabled": true}}}`

@@ -1,47 +1,19 @@
 package appconfigd_test
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 	"github.com/appconfigd/appconfigd/sqlite"
-	"github.com/appconfigd/appconfigd/token"
 )
 
-// fakeClock is a settable clock.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-// acceptAll is a validator runner for profiles without validators.
-type acceptAll struct{}
-
-func (acceptAll) Check(appconfigd.Validator) error { return nil }
-func (acceptAll) Validate(context.Context, *appconfigd.ConfigurationProfile, *appconfigd.HostedConfigurationVersion) error {
-	return nil
-}
-
 // newService opens a Service on a fresh SQLite database with a fake clock.
-func newService(t *testing.T) (*appconfigd.Service, *fakeClock) {
+func newService(t *testing.T) (*appconfigd.Service, *apptest.Clock) {
 	t.Helper()
 	return newServiceOn(t, newSQLiteStore(t))
 }
@@ -58,17 +30,10 @@ func newSQLiteStore(t *testing.T) appconfigd.Store {
 }
 
 // newServiceOn opens a Service on store with a fake clock.
-func newServiceOn(t *testing.T, store appconfigd.Store) (*appconfigd.Service, *fakeClock) {
+func newServiceOn(t *testing.T, store appconfigd.Store) (*appconfigd.Service, *apptest.Clock) {
 	t.Helper()
-	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	svc := appconfigd.NewService(store)
-	svc.Clock = clock
-	svc.Validators = acceptAll{}
-	svc.NewSealer = func(keys []appconfigd.SealingKey) (appconfigd.TokenSealer, error) { return token.NewSealer(keys, nil) }
-	if err := svc.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	return svc, clock
+	clock := apptest.NewClock(time.Time{})
+	return apptest.NewService(t, store, clock, nil, nil), clock
 }
 
 // must returns v, or stops the test by panicking when err is set; it keeps
@@ -163,7 +128,7 @@ func TestRolloutShareOfSessions(t *testing.T) {
 // "v2", v1 deployed at once.
 type rolloutFixture struct {
 	svc     *appconfigd.Service
-	clock   *fakeClock
+	clock   *apptest.Clock
 	app     *appconfigd.Application
 	env     *appconfigd.Environment
 	profile *appconfigd.ConfigurationProfile

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 	"github.com/appconfigd/appconfigd/sqlite"
-	"github.com/appconfigd/appconfigd/token"
 )
 
 // sessionFixture creates an application, environment and profile and
@@ -87,39 +87,31 @@ func TestSealingKeyRotation(t *testing.T) {
 
 // openReplica opens a Service on the SQLite database at path, as one
 // replica of several sharing it.
-func openReplica(t *testing.T, path string, clock *fakeClock) *appconfigd.Service {
+func openReplica(t *testing.T, path string, clock *apptest.Clock) *appconfigd.Service {
 	t.Helper()
-	ctx := t.Context()
-	store, err := sqlite.Open(ctx, path)
+	store, err := sqlite.Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	svc := appconfigd.NewService(store)
-	svc.Clock = clock
-	svc.Validators = acceptAll{}
-	svc.NewSealer = func(keys []appconfigd.SealingKey) (appconfigd.TokenSealer, error) { return token.NewSealer(keys, nil) }
-	if err := svc.Open(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return svc
+	return apptest.NewService(t, store, clock, nil, nil)
 }
 
 func TestReplicaOpensTokensOfAKeyItHasNotLoaded(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	path := t.TempDir() + "/db"
-	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := apptest.NewClock(time.Time{})
 	a := openReplica(t, path, clock)
 	in := sessionFixture(t, a)
 	b := openReplica(t, path, clock)
 
-	clock.Set(clock.Now().Add(24*time.Hour + appconfigd.KeyActivationDelay))
+	clock.Advance(24*time.Hour + appconfigd.KeyActivationDelay)
 	if err := a.RotateSealingKeys(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// Replica a seals with key 2 once it is active; b only has key 1.
-	clock.Set(clock.Now().Add(appconfigd.KeyActivationDelay))
+	clock.Advance(appconfigd.KeyActivationDelay)
 	if err := a.RotateSealingKeys(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +127,7 @@ func TestEngineLeaseRelease(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	path := t.TempDir() + "/db"
-	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := apptest.NewClock(time.Time{})
 	a, b := openReplica(t, path, clock), openReplica(t, path, clock)
 	const ttl = 10 * time.Second
 	if !must(a.TryEngineLease(ctx, ttl)) {
@@ -144,14 +136,14 @@ func TestEngineLeaseRelease(t *testing.T) {
 	if err := b.ReleaseEngineLease(ctx); err != nil {
 		t.Fatal(err)
 	}
-	clock.Set(clock.Now().Add(time.Second))
+	clock.Advance(time.Second)
 	if must(b.TryEngineLease(ctx, ttl)) {
 		t.Fatal("b took the lease after releasing one it did not hold")
 	}
 	if err := a.ReleaseEngineLease(ctx); err != nil {
 		t.Fatal(err)
 	}
-	clock.Set(clock.Now().Add(time.Millisecond))
+	clock.Advance(time.Millisecond)
 	if !must(b.TryEngineLease(ctx, ttl)) {
 		t.Error("b could not take the lease a released")
 	}

@@ -17,18 +17,7 @@ import (
 // decodes again to the same token; and it keeps the bounds the data plane
 // relies on.
 func FuzzSessionTokenUnmarshal(f *testing.F) {
-	base := appconfigd.SessionToken{
-		SessionID:              [16]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16},
-		Chain:                  [8]byte{9, 9, 9},
-		Seq:                    42,
-		ApplicationID:          "abc1234",
-		EnvironmentID:          "def5678",
-		ConfigurationProfileID: "ghi9012",
-		LastVersion:            7,
-		MinPollInterval:        15,
-		IssuedAt:               time.UnixMilli(1_700_000_000_123).UTC(),
-		ExpiresAt:              time.UnixMilli(1_700_086_400_123).UTC(),
-	}
+	base := sampleToken()
 	seeds := []appconfigd.SessionToken{
 		base,
 		{}, // zero: the initial token of nothing, at the Unix epoch

@@ -9,9 +9,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestSessionTokenBinary(t *testing.T) {
-	t.Parallel()
-	in := appconfigd.SessionToken{
+// sampleToken is a session token with every field set.
+func sampleToken() appconfigd.SessionToken {
+	return appconfigd.SessionToken{
 		SessionID:              [16]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16},
 		Chain:                  [8]byte{9, 9, 9},
 		Seq:                    42,
@@ -23,6 +23,11 @@ func TestSessionTokenBinary(t *testing.T) {
 		IssuedAt:               time.UnixMilli(1_700_000_000_123).UTC(),
 		ExpiresAt:              time.UnixMilli(1_700_086_400_123).UTC(),
 	}
+}
+
+func TestSessionTokenBinary(t *testing.T) {
+	t.Parallel()
+	in := sampleToken()
 	b, err := in.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
@@ -82,6 +87,46 @@ func TestRolloutShare(t *testing.T) {
 					t.Errorf("%s deployment %d at %g%%: %.2f%% of sessions have the new version, want within ±2 points", env, deployment, pct, share)
 				}
 			}
+		}
+	}
+}
+
+// TestRolloutBucketIsPinned pins RolloutBucket's output for fixed inputs,
+// where TestRolloutShare only checks its spread. Which side of a rollout
+// a session is on is not stored: each poll recomputes it on whichever
+// replica serves it. During a rolling upgrade old and new replicas serve
+// the same fleet, so if the hash changed a session could have the new
+// version on one replica and the old one on the next, flipping for the
+// rest of the rollout. A change to these numbers is a change of
+// behaviour that needs a plan for mixed versions, not a table to update.
+// (The values were computed once with the hash as shipped: FNV-1a 64 of
+// the session ID, the environment ID and the big-endian deployment
+// number, the splitmix64 finalizer, modulo 10,000.)
+func TestRolloutBucketIsPinned(t *testing.T) {
+	t.Parallel()
+	counting := [16]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}
+	ones := [16]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+	uuid := [16]byte{0x3f, 0x2c, 0x9a, 0x41, 0x7d, 0x0e, 0x4b, 0x6a, 0x8c, 0x15, 0xe2, 0x90, 0x5b, 0xd7, 0x33, 0xa8}
+	tests := []struct {
+		session     [16]byte
+		environment string
+		deployment  int
+		want        int
+	}{
+		{[16]byte{}, "", 0, 2055},
+		{[16]byte{}, "abc1234", 1, 6771},
+		{counting, "abc1234", 1, 6930},
+		{counting, "abc1234", 2, 3663},
+		{counting, "def5678", 1, 8712},
+		{ones, "abc1234", 1, 8097},
+		{ones, "prod123", 1000, 4704},
+		{uuid, "x9k2m4p", 7, 2000},
+		{uuid, "x9k2m4p", 8, 450},
+		{uuid, "x9k2m4q", 7, 9057},
+	}
+	for _, tc := range tests {
+		if got := appconfigd.RolloutBucket(tc.session, tc.environment, tc.deployment); got != tc.want {
+			t.Errorf("RolloutBucket(%x, %q, %d) = %d, want %d", tc.session, tc.environment, tc.deployment, got, tc.want)
 		}
 	}
 }

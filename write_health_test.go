@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
 // outageStore is a store whose writes fail with EUnavailable while down is
@@ -41,7 +42,7 @@ func diskFull() error {
 
 // newOutageService opens a service on an outageStore, logging into the
 // returned buffer.
-func newOutageService(t *testing.T) (*appconfigd.Service, *outageStore, *fakeClock, *bytes.Buffer) {
+func newOutageService(t *testing.T) (*appconfigd.Service, *outageStore, *apptest.Clock, *bytes.Buffer) {
 	t.Helper()
 	store := &outageStore{Store: newSQLiteStore(t)}
 	svc, clock := newServiceOn(t, store)
@@ -49,9 +50,6 @@ func newOutageService(t *testing.T) (*appconfigd.Service, *outageStore, *fakeClo
 	svc.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	return svc, store, clock, logs
 }
-
-// advance moves clock on by d.
-func advance(clock *fakeClock, d time.Duration) { clock.Set(clock.Now().Add(d)) }
 
 func TestWriteHealth(t *testing.T) {
 	t.Parallel()
@@ -81,7 +79,7 @@ func TestWriteHealth(t *testing.T) {
 		if got := svc.CheckWrites(ctx); !got.Failing {
 			t.Errorf("CheckWrites at once = %+v, want still failing: probes wait a second", got)
 		}
-		advance(clock, time.Second)
+		clock.Advance(time.Second)
 		if got := svc.CheckWrites(ctx); got.Failing {
 			t.Errorf("CheckWrites a second later, writes working = %+v, want recovered", got)
 		}
@@ -98,7 +96,7 @@ func TestWriteHealth(t *testing.T) {
 		store.full.Store(true)
 		_, _ = svc.CreateApplication(ctx, &appconfigd.Application{Name: "web"}, nil)
 		store.down.Store(false) // small writes work again, the disk is still full
-		advance(clock, time.Second)
+		clock.Advance(time.Second)
 		if _, err := svc.TryEngineLease(ctx, 10*time.Second); err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +104,7 @@ func TestWriteHealth(t *testing.T) {
 			t.Errorf("WriteState after a lease renewal on a full disk = %+v, want still failing", got)
 		}
 		store.full.Store(false)
-		advance(clock, time.Second)
+		clock.Advance(time.Second)
 		// A successful write probes by itself: nobody needs to call
 		// CheckWrites.
 		if _, err := svc.TryEngineLease(ctx, 10*time.Second); err != nil {
@@ -153,7 +151,7 @@ func TestAuditWhileWritesFail(t *testing.T) {
 			if err := record(t, svc, id); err != nil {
 				t.Fatalf("RecordAudit %s while writes fail: %v, want the entry kept", id, err)
 			}
-			advance(clock, time.Second)
+			clock.Advance(time.Second)
 		}
 		store.down.Store(false)
 		if got := svc.CheckWrites(t.Context()); got.Failing {
@@ -189,7 +187,7 @@ func TestAuditWhileWritesFail(t *testing.T) {
 			if i == kept {
 				firstLost = clock.Now()
 			}
-			advance(clock, time.Millisecond)
+			clock.Advance(time.Millisecond)
 		}
 		if n := strings.Count(logs.String(), "level=ERROR"); n != 3 {
 			t.Errorf("log has %d errors, want 3 (writes fail, entries kept, entries lost):\n%.2000s", n, logs)

@@ -11,25 +11,8 @@ import (
 
 	"github.com/appconfigd/appconfigd"
 	"github.com/appconfigd/appconfigd/auth"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 )
-
-// manualClock is a clock that moves only when the test says so.
-type manualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *manualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // secretCheck authenticates a request whose X-Secret is "right" as the key
 // its Authorization names, refuses any other with InvalidSignature, and
@@ -71,8 +54,8 @@ func signed(addr, key string, right bool) *http.Request {
 
 // newFailureLimited returns an authenticator limited to burst failures
 // refilling at one a second, on a manual clock, over a secretCheck.
-func newFailureLimited(burst int) (auth.FailureLimited, *secretCheck, *manualClock) {
-	clock := &manualClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+func newFailureLimited(burst int) (auth.FailureLimited, *secretCheck, *apptest.Clock) {
+	clock := apptest.NewClock(apptest.Start)
 	next := &secretCheck{}
 	l := &auth.FailureLimiter{PerSecond: 1, Burst: burst, Clock: clock}
 	return auth.FailureLimited{Next: next, Limiter: l}, next, clock
@@ -183,7 +166,7 @@ func TestFailureLimited(t *testing.T) {
 
 	t.Run("MissingCredentialsCountNothing", func(t *testing.T) {
 		t.Parallel()
-		clock := &manualClock{now: time.Unix(0, 0)}
+		clock := apptest.NewClock(time.Unix(0, 0))
 		a := auth.FailureLimited{Next: missing{}, Limiter: &auth.FailureLimiter{PerSecond: 1, Burst: 1, Clock: clock}}
 		for i := range 5 {
 			r := httptest.NewRequest("GET", "/configuration", nil)
@@ -195,7 +178,7 @@ func TestFailureLimited(t *testing.T) {
 
 	t.Run("BasicFailuresCount", func(t *testing.T) {
 		t.Parallel()
-		clock := &manualClock{now: time.Unix(0, 0)}
+		clock := apptest.NewClock(time.Unix(0, 0))
 		l := &auth.FailureLimiter{PerSecond: 1, Burst: 2, Clock: clock}
 		a := auth.FailureLimited{Next: auth.BasicOr{Keys: oneKey{"AKIDOPS", "s3cret-s3cret-s3cret"}, Next: auth.AcceptAll{}}, Limiter: l}
 		basic := func(secret string) *http.Request {
@@ -232,7 +215,7 @@ func TestFailureLimiterBounds(t *testing.T) {
 
 	t.Run("TracksAtMostMaxTrackedAddresses", func(t *testing.T) {
 		t.Parallel()
-		clock := &manualClock{now: time.Unix(0, 0)}
+		clock := apptest.NewClock(time.Unix(0, 0))
 		a := auth.FailureLimited{Next: &secretCheck{}, Limiter: &auth.FailureLimiter{PerSecond: 1, Burst: 1, MaxTracked: 4, Clock: clock}}
 		for i := range 100 {
 			fail(t, a, 1, fmt.Sprintf("192.0.2.%d:1000", i), "AKIDREADER")
@@ -250,7 +233,7 @@ func TestFailureLimiterBounds(t *testing.T) {
 
 	t.Run("CountsOnlyKnownKeyIDs", func(t *testing.T) {
 		t.Parallel()
-		clock := &manualClock{now: time.Unix(0, 0)}
+		clock := apptest.NewClock(time.Unix(0, 0))
 		known := func(id string) bool { return id == "AKIDREADER" }
 		a := auth.FailureLimited{Next: &secretCheck{}, Limiter: &auth.FailureLimiter{PerSecond: 1, Burst: 2, Known: known, Clock: clock}}
 		fail(t, a, 1, "192.0.2.1:1000", "AKIDMADEUP")

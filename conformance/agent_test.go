@@ -22,6 +22,7 @@ import (
 
 	"github.com/appconfigd/appconfigd/agent"
 	"github.com/appconfigd/appconfigd/cmd/appconfigd/daemon"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
 // The agent's poll interval in these tests: the AWS agent's default,
@@ -32,7 +33,7 @@ const agentPollInterval = agent.DefaultPollInterval
 // so that agent and server agree on the time, and fires the agent's timers
 // only when the test moves time on: nothing sleeps.
 type agentClock struct {
-	base *fakeClock
+	base *apptest.Clock
 
 	mu     sync.Mutex
 	timers []agentTimer
@@ -45,7 +46,7 @@ type agentTimer struct {
 	c  chan time.Time
 }
 
-func newAgentClock(base *fakeClock) *agentClock {
+func newAgentClock(base *apptest.Clock) *agentClock {
 	return &agentClock{base: base, changed: make(chan struct{})}
 }
 
@@ -128,7 +129,7 @@ type runningAgent struct {
 
 // startAgent starts an agent for the server at serverURL with cfg; it
 // stops when the test ends.
-func startAgent(t *testing.T, serverURL string, base *fakeClock, advance func(*testing.T, time.Duration), cfg agent.Config) *runningAgent {
+func startAgent(t *testing.T, serverURL string, base *apptest.Clock, advance func(*testing.T, time.Duration), cfg agent.Config) *runningAgent {
 	t.Helper()
 	awsCfg := awsConfig()
 	awsCfg.BaseEndpoint = aws.String(serverURL)
@@ -405,7 +406,7 @@ func TestAgentFollowsDeployments(t *testing.T) {
 // start again on the same address and data directory.
 type restartableServer struct {
 	cfg   daemon.Config
-	clock *fakeClock
+	clock *apptest.Clock
 	ts    *testServer // nil while stopped
 	logs  *testLogWriter
 }
@@ -416,7 +417,7 @@ func startRestartableServer(t *testing.T) *restartableServer {
 	cfg.Listen = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
 	cfg.Keys = testKeys(t)
-	s := &restartableServer{cfg: cfg, clock: newFakeClock(clockStart)}
+	s := &restartableServer{cfg: cfg, clock: apptest.NewClock(apptest.Start)}
 	s.start(t)
 	s.cfg.Listen = s.ts.daemon.Addr()
 	t.Cleanup(func() {

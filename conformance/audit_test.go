@@ -12,6 +12,8 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/appconfig"
 	"github.com/aws/aws-sdk-go-v2/service/appconfig/types"
+
+	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
 // auditEntry is an entry of GET /admin/audit.
@@ -54,7 +56,7 @@ func TestAudit(t *testing.T) {
 	if status := adminRequest(t, ts, http.MethodGet, "/admin/audit", nil, &page); status != http.StatusOK {
 		t.Fatalf("GET /admin/audit = %d, want 200", status)
 	}
-	at := clockStart.Format(time.RFC3339Nano)
+	at := apptest.Start.Format(time.RFC3339Nano)
 	want := []auditEntry{
 		{Time: at, RequestId: deleteID, AccessKeyId: accessKeyID, KeyName: "test-admin", Operation: "DeleteApplication",
 			Resource: "/applications/nosuchapp", Status: http.StatusNotFound, ErrorCode: "ResourceNotFound", Message: notFound.ErrorMessage()},

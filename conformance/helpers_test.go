@@ -1,8 +1,8 @@
 // Package conformance drives a real appconfigd with the real AWS clients
 // (aws-sdk-go-v2 service/appconfig and service/appconfigdata, the built
 // binary and the AWS CLI) and checks what they decode against the wire
-// contract (../shared/spec/appconfig-wire.md, with real-aws-evidence.md
-// winning where the two differ).
+// contract (docs/WIRE.md, whose §7, the recorded behaviour of the real
+// service, wins where it differs from the rest).
 //
 // Every test starts its own server on 127.0.0.1:0 with its own data
 // directory, so tests run in parallel. Timed behaviour runs on a fake
@@ -33,6 +33,7 @@ import (
 	"github.com/appconfigd/appconfigd"
 	"github.com/appconfigd/appconfigd/accesskey"
 	"github.com/appconfigd/appconfigd/cmd/appconfigd/daemon"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
 // Constants of the default server configuration that show up in
@@ -54,37 +55,11 @@ func testKeys(t *testing.T) *accesskey.Set {
 	return set
 }
 
-// clockStart is where every fake clock starts. Any fixed instant would do;
-// a fixed one makes timestamps in responses predictable.
-var clockStart = time.Date(2026, time.March, 1, 12, 0, 0, 0, time.UTC)
-
-// fakeClock is an appconfigd.Clock that moves only when told to.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock(start time.Time) *fakeClock { return &fakeClock{now: start} }
-
-// Now returns the clock's current time.
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // testServer is an in-process appconfigd with clients for both APIs.
 type testServer struct {
 	daemon  *daemon.Daemon
 	url     string
-	clock   *fakeClock // nil when the server runs on the real clock
+	clock   *apptest.Clock // nil when the server runs on the real clock
 	control *appconfig.Client
 	data    *appconfigdata.Client
 }
@@ -133,7 +108,7 @@ func startServer(t *testing.T, opts ...serverOption) *testServer {
 	d.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ts := &testServer{daemon: d}
 	if !o.realClock {
-		ts.clock = newFakeClock(clockStart)
+		ts.clock = apptest.NewClock(apptest.Start)
 		d.Clock = ts.clock
 	}
 	if err := d.Open(context.Background()); err != nil {

@@ -176,3 +176,33 @@ func TestSplit_FlagKeyMatters(t *testing.T) {
 		})
 	}
 }
+
+// TestBucketIsPinned pins Bucket's output for fixed seeds and values,
+// where TestSplit_Hash checks it against the formula. Flags are evaluated
+// by every agent of a fleet, and an Entity-Id rollout decides with the
+// same hash; agents are upgraded a few at a time, so a changed hash would
+// give one entity a variant on one host and another variant on the next
+// until the last agent is upgraded. A change to these numbers is a change
+// of behaviour, not a table to update.
+func TestBucketIsPinned(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		seed, value string
+		want        uint64
+	}{
+		{"", "", 3192},
+		{"flag", "user-1", 2091},
+		{"flag", "user-2", 1235},
+		{"ui_refresh", "user-1", 1232},
+		{"2025.01.01", "user-1", 3908},
+		{"ab", "c", 5165},
+		{"a", "bc", 7297},
+		{"rollout-7", "host-42.example", 248},
+		{"é", "ü", 1799},
+	}
+	for _, tc := range tests {
+		if got := rules.Bucket(tc.seed, tc.value); got != tc.want {
+			t.Errorf("Bucket(%q, %q) = %d, want %d", tc.seed, tc.value, got, tc.want)
+		}
+	}
+}

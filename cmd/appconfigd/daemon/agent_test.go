@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
 // getenv returns a getenv over vars.
@@ -32,7 +34,7 @@ func TestRunAgent(t *testing.T) {
 	defer cancel()
 	// The agent prints one line, where it listens, once it does.
 	stdout, printed := io.Pipe()
-	var stderr syncBuffer
+	var stderr apptest.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- runAgent(ctx, nil, getenv(vars), printed, &stderr)
@@ -89,7 +91,7 @@ func TestRunAgentFails(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var stdout, stderr syncBuffer
+			var stdout, stderr apptest.Buffer
 			if code := runAgent(context.Background(), tt.args, getenv(tt.vars), &stdout, &stderr); code != tt.wantCode {
 				t.Errorf("exit code = %d; want %d", code, tt.wantCode)
 			}
@@ -102,7 +104,7 @@ func TestRunAgentFails(t *testing.T) {
 
 func TestRunAgentHelp(t *testing.T) {
 	t.Parallel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr apptest.Buffer
 	if code := Run(context.Background(), []string{"agent", "-h"}, &stdout, &stderr); code != 0 {
 		t.Errorf("exit code = %d; want 0", code)
 	}

@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -12,28 +11,14 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// syncBuffer is the name copy_test.go still uses for apptest.Buffer.
+type syncBuffer = apptest.Buffer
 
 func TestRun(t *testing.T) {
 	t.Parallel()
@@ -42,7 +27,7 @@ func TestRun(t *testing.T) {
 		t.Parallel()
 		ctx, cancel := context.WithCancel(context.Background())
 		dataDir := t.TempDir()
-		var stdout, stderr syncBuffer
+		var stdout, stderr apptest.Buffer
 		done := make(chan int)
 		go func() {
 			done <- Run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--data", dataDir, "--quota", "applications=3"}, &stdout, &stderr)
@@ -113,7 +98,7 @@ func TestRun(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var stdout, stderr syncBuffer
+			var stdout, stderr apptest.Buffer
 			args := append(tt.args, "--data", t.TempDir())
 			if tt.args[0] == "serve" && len(tt.args) > 1 && !strings.HasPrefix(tt.args[1], "-") {
 				args = tt.args
@@ -129,7 +114,7 @@ func TestRun(t *testing.T) {
 
 	t.Run("Help", func(t *testing.T) {
 		t.Parallel()
-		var stdout, stderr syncBuffer
+		var stdout, stderr apptest.Buffer
 		if code := Run(context.Background(), []string{"help"}, &stdout, &stderr); code != 0 {
 			t.Errorf("exit code = %d, want 0", code)
 		}

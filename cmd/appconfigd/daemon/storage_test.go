@@ -1,14 +1,12 @@
 package daemon
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,44 +18,9 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 	"github.com/appconfigd/appconfigd/sqlite"
 )
-
-// steppedClock is a clock the test moves by hand.
-type steppedClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *steppedClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *steppedClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// syncLog is a log buffer safe for the server's goroutines.
-type syncLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *syncLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *syncLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
 
 // readyz returns the status and document of GET /readyz.
 func readyz(t *testing.T, d *Daemon) (int, map[string]string) {
@@ -84,8 +47,8 @@ func TestFullDisk(t *testing.T) {
 	cfg.Listen = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
 	cfg.Auth = "off"
-	logs := &syncLog{}
-	clock := &steppedClock{now: time.Now().UTC().Truncate(time.Millisecond)}
+	logs := &apptest.Buffer{}
+	clock := apptest.NewClock(time.Now().UTC().Truncate(time.Millisecond))
 	d := New(cfg)
 	d.Clock = clock
 	d.Logger = slog.New(slog.NewTextHandler(logs, nil))
@@ -148,7 +111,7 @@ func TestFullDisk(t *testing.T) {
 	if _, err := d.store.(*sqlite.DB).SetMaxPageCount(ctx, 1<<30); err != nil {
 		t.Fatal(err)
 	}
-	clock.advance(time.Second) // probes wait a second between tries
+	clock.Advance(time.Second) // probes wait a second between tries
 	if status, doc := readyz(t, d); status != http.StatusOK {
 		t.Errorf("/readyz once space returned = %d %v, want 200", status, doc)
 	}
