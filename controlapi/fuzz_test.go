@@ -22,6 +22,7 @@ import (
 	"github.com/appconfigd/appconfigd/awsjson"
 	"github.com/appconfigd/appconfigd/controlapi"
 	"github.com/appconfigd/appconfigd/dataapi"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 	"github.com/appconfigd/appconfigd/sqlite"
 	"github.com/appconfigd/appconfigd/token"
 	"github.com/appconfigd/appconfigd/validation"
@@ -63,33 +64,12 @@ func (l *lockedReader) Read(p []byte) (int, error) {
 type fuzzEnv struct {
 	svc     *appconfigd.Service
 	handler http.Handler
-	logs    *syncBuffer
+	logs    *apptest.Buffer
 	app     *appconfigd.Application
 	env     *appconfigd.Environment
 	profile *appconfigd.ConfigurationProfile
 	st      *appconfigd.DeploymentStrategy
 	token   string
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writes by the logger.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// take returns what was written since the last call.
-func (b *syncBuffer) take() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	s := b.buf.String()
-	b.buf.Reset()
-	return s
 }
 
 func newFuzzEnv(tb testing.TB) *fuzzEnv {
@@ -100,17 +80,15 @@ func newFuzzEnv(tb testing.TB) *fuzzEnv {
 		tb.Fatalf("open store: %v", err)
 	}
 	tb.Cleanup(func() { _ = db.Close() })
-	svc := appconfigd.NewService(db)
-	svc.Clock = fuzzClock{}
-	svc.Rand = &lockedReader{r: rand.NewChaCha8([32]byte{'f', 'u', 'z', 'z'})}
-	svc.NewSealer = func(keys []appconfigd.SealingKey) (appconfigd.TokenSealer, error) {
-		return token.NewSealer(keys, svc.Rand)
-	}
-	svc.Validators = &validation.Runner{HTTPClient: &http.Client{Transport: refusingTransport{}}, Timeout: time.Second}
-	if err := svc.Open(ctx); err != nil {
-		tb.Fatalf("open service: %v", err)
-	}
-	logs := &syncBuffer{}
+	random := &lockedReader{r: rand.NewChaCha8([32]byte{'f', 'u', 'z', 'z'})}
+	validators := &validation.Runner{HTTPClient: &http.Client{Transport: refusingTransport{}}, Timeout: time.Second}
+	svc := apptest.NewService(tb, db, fuzzClock{}, validators, func(svc *appconfigd.Service) {
+		svc.Rand = random
+		svc.NewSealer = func(keys []appconfigd.SealingKey) (appconfigd.TokenSealer, error) {
+			return token.NewSealer(keys, random)
+		}
+	})
+	logs := &apptest.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	control := &controlapi.Server{Service: svc, Auth: auth.AcceptAll{}, Logger: logger}
 	data := &dataapi.Server{Service: svc, Auth: auth.AcceptAll{}, Logger: logger}
@@ -144,7 +122,7 @@ func newFuzzEnv(tb testing.TB) *fuzzEnv {
 		ApplicationIdentifier: "fuzzapp", EnvironmentIdentifier: "fuzzenv", ConfigurationProfileIdentifier: "fuzzprofile",
 	})
 	must(err)
-	e.logs.take()
+	e.logs.Take()
 	return e
 }
 
@@ -324,7 +302,7 @@ func FuzzControlPlaneRequest(f *testing.F) {
 		e.handler.ServeHTTP(rec, r)
 
 		desc := fmt.Sprintf("%s %q (headers %q, body %q)", method, target, headers, body)
-		if logged := e.logs.take(); logged != "" {
+		if logged := e.logs.Take(); logged != "" {
 			t.Errorf("%s: the server logged:\n%s", desc, logged)
 		}
 		if rec.Code >= 500 {
