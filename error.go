@@ -151,12 +151,6 @@ func ClientGone(ctx context.Context, err error) bool {
 	return err != nil && errors.Is(ctx.Err(), context.Canceled) && ErrorCodeOf(err) == EInternal
 }
 
-// notFound returns an ENotFound error for a resource of type rt named by
-// identifier.
-func notFound(rt ResourceType, identifier string, message string) *Error {
-	return &Error{Code: ENotFound, Message: message, ResourceType: rt, ResourceName: identifier}
-}
-
 // badRequest returns an EBadRequest error with a formatted message.
 func badRequest(format string, args ...any) *Error {
 	return Errorf(EBadRequest, format, args...)

@@ -1,9 +1,6 @@
 package appconfigd
 
-import (
-	"regexp"
-	"time"
-)
+import "time"
 
 // GrowthType says how a deployment's percentage grows.
 type GrowthType string
@@ -19,10 +16,6 @@ const (
 	ReplicateNone        = "NONE"
 	ReplicateSSMDocument = "SSM_DOCUMENT"
 )
-
-// strategyIDPattern is the model's DeploymentStrategyId pattern, which admits
-// the predefined AppConfig.* IDs (wire §3.3).
-var strategyIDPattern = regexp.MustCompile(`(^[a-z0-9]{4,7}$|^AppConfig\.[A-Za-z0-9]{9,40}$)`)
 
 // DeploymentStrategy defines how fast a deployment reaches its targets and
 // how long it bakes (wire §3.9).

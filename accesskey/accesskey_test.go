@@ -361,7 +361,8 @@ export AWS_SECRET_ACCESS_KEY='it'\''s/a+secret$x'
 export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export AWS_ENDPOINT_URL=http://127.0.0.1:2771
 unset AWS_SESSION_TOKEN AWS_PROFILE
-aws appconfig list-applications
+# AWS CLI v2 before 2.13 ignores AWS_ENDPOINT_URL: pass --endpoint-url
+aws appconfig list-applications --endpoint-url http://127.0.0.1:2771
 `
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
@@ -394,7 +395,7 @@ func TestShellExportsFromFile(t *testing.T) {
 		t.Fatalf("the secret is printed:\n%s", lines)
 	}
 	// Replace the final command with one that prints what was exported.
-	script := strings.Replace(lines, "aws appconfig list-applications\n", `printf '%s\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_REGION" "$AWS_DEFAULT_REGION" "$AWS_ENDPOINT_URL"`, 1)
+	script := strings.Replace(lines, "aws appconfig list-applications --endpoint-url http://h:1\n", `printf '%s\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_REGION" "$AWS_DEFAULT_REGION" "$AWS_ENDPOINT_URL"`, 1)
 	out, err := exec.Command(sh, "-c", script).CombinedOutput()
 	if err != nil {
 		t.Fatalf("%v\n%s\nscript:\n%s", err, out, script)

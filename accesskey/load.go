@@ -106,12 +106,17 @@ type CLIUsage struct {
 //	export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 //	export AWS_ENDPOINT_URL=http://127.0.0.1:2771
 //	unset AWS_SESSION_TOKEN AWS_PROFILE
-//	aws appconfig list-applications
+//	# AWS CLI v2 before 2.13 ignores AWS_ENDPOINT_URL: pass --endpoint-url
+//	aws appconfig list-applications --endpoint-url http://127.0.0.1:2771
 //
-// AWS_DEFAULT_REGION is what AWS CLI v1 reads, AWS_REGION what the SDKs
-// read; AWS_ENDPOINT_URL is honoured by CLI v2, recent CLI v1 and the
-// SDKs. AWS_SESSION_TOKEN would be refused (appconfigd has no temporary
-// credentials) and AWS_PROFILE could override the environment's keys.
+// AWS_DEFAULT_REGION is what the AWS CLI reads, AWS_REGION what the SDKs
+// read. AWS_ENDPOINT_URL is honoured by CLI v2 from 2.13, recent CLI v1
+// releases and the SDKs that support service-specific endpoints, but not
+// by older CLIs (CLI 2.9.19 on Debian 12 sends the request to the real
+// AWS endpoint), so the command to try names the endpoint itself and
+// works as printed with every CLI. AWS_SESSION_TOKEN would be refused
+// (appconfigd has no temporary credentials) and AWS_PROFILE could
+// override the environment's keys.
 func ShellExports(k Key, u CLIUsage) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "export AWS_ACCESS_KEY_ID=%s\n", shellQuote(k.AccessKeyID))
@@ -133,7 +138,12 @@ func ShellExports(k Key, u CLIUsage) string {
 		fmt.Fprintf(&b, "export AWS_ENDPOINT_URL=%s\n", shellQuote(u.EndpointURL))
 	}
 	b.WriteString("unset AWS_SESSION_TOKEN AWS_PROFILE\n")
-	b.WriteString("aws appconfig list-applications\n")
+	if u.EndpointURL == "" {
+		b.WriteString("aws appconfig list-applications\n")
+		return b.String()
+	}
+	b.WriteString("# AWS CLI v2 before 2.13 ignores AWS_ENDPOINT_URL: pass --endpoint-url\n")
+	fmt.Fprintf(&b, "aws appconfig list-applications --endpoint-url %s\n", shellQuote(u.EndpointURL))
 	return b.String()
 }
 

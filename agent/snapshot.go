@@ -45,7 +45,7 @@ const (
 const flagProfileType = "AWS.AppConfig.FeatureFlags"
 
 func newSnapshot(content []byte, contentType, versionLabel, serverVersion string) *snapshot {
-	s := &snapshot{content: content, contentType: contentType, versionLabel: versionLabel, serverVersion: serverVersion}
+	s := &snapshot{kind: freeForm, content: content, contentType: contentType, versionLabel: versionLabel, serverVersion: serverVersion}
 	mediaType, params, err := mime.ParseMediaType(contentType)
 	switch {
 	case err != nil:

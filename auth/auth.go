@@ -1,6 +1,10 @@
-// Package auth decides who sent a request. Both wire surfaces call an
-// [Authenticator] before any operation runs; this is the one seam where
-// signature verification plugs in.
+// Package auth decides who sent a request. Every wire surface (the control
+// plane, the data plane and the admin API, through awsjson.Surface) calls
+// an [Authenticator] before any operation runs; this is the one seam where
+// signature verification (package sigv4) plugs in, and where the limits
+// that apply before and after it wrap it: [RateLimited] per access key,
+// [FailureLimited] per source address and key ID. [Operation] tells the
+// authenticator what a request calls before it reads the body.
 package auth
 
 import (

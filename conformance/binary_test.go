@@ -17,15 +17,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/appconfig"
 	"github.com/aws/aws-sdk-go-v2/service/appconfig/types"
+
+	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
 // buildBinary builds cmd/appconfigd into a temporary directory.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skipf("the go command is not on PATH (%v); cannot build the binary", err)
-	}
+	goTool := apptest.NeedCommand(t, "go", "put the go command on PATH to build the binary these tests run")
 	bin := filepath.Join(t.TempDir(), "appconfigd")
 	cmd := exec.Command(goTool, "build", "-o", bin, "github.com/appconfigd/appconfigd/cmd/appconfigd")
 	if out, err := cmd.CombinedOutput(); err != nil {

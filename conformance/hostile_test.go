@@ -11,13 +11,12 @@ package conformance
 // refusing everything.
 //
 // Every test runs on SQLite, and on PostgreSQL too when
-// APPCONFIGD_TEST_DATABASE_URL names a database.
+// APPCONFIGD_TEST_DATABASE_URL names a database (without one the
+// PostgreSQL run is skipped, and fails in CI).
 
 import (
 	"bufio"
 	"bytes"
-	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -27,7 +26,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -40,14 +38,10 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/appconfig"
 	"github.com/aws/aws-sdk-go-v2/service/appconfig/types"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 )
-
-// hostileDatabaseEnv names the PostgreSQL test database, as for the
-// postgres package's tests.
-const hostileDatabaseEnv = "APPCONFIGD_TEST_DATABASE_URL"
 
 // hostileBackend is a store the hostile suite runs against.
 type hostileBackend struct {
@@ -68,44 +62,12 @@ func hostileBackends() []hostileBackend {
 
 // hostilePostgresSchema creates an empty schema that is dropped when the
 // test ends and returns the URL of the test database with search_path
-// selecting it; without a test database it skips.
+// selecting it. Without a test database the PostgreSQL run is skipped, and
+// fails in CI (apptest.Missing).
 func hostilePostgresSchema(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv(hostileDatabaseEnv)
-	if base == "" {
-		t.Skipf("%s is not set; skipping the PostgreSQL run", hostileDatabaseEnv)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("%s: %v", hostileDatabaseEnv, err)
-	}
-	schema := "appconfigd_hostile_" + strings.ToLower(rand.Text())
-	ident := pgx.Identifier{schema}.Sanitize()
-	exec := func(ctx context.Context, sql string) error {
-		c, err := pgx.Connect(ctx, base)
-		if err != nil {
-			return err
-		}
-		defer c.Close(ctx)
-		_, err = c.Exec(ctx, sql)
-		return err
-	}
-	if err := exec(t.Context(), "CREATE SCHEMA "+ident); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := exec(ctx, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	q := u.Query()
-	q.Set("search_path", schema)
 	// Thousands of small transactions; none need to survive a crash.
-	q.Set("synchronous_commit", "off")
-	u.RawQuery = q.Encode()
-	return u.String()
+	return apptest.NewSchema(t, map[string]string{"synchronous_commit": "off"}).DSN
 }
 
 // hostileEnv is a server with a fixture: application "hostile-app" (tag

@@ -2,11 +2,8 @@ package conformance
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -24,74 +21,25 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
-// envReplicaDatabaseURL names the environment variable that points
-// TestReplicas at a PostgreSQL database, as in the postgres package's
-// tests, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable.
-const envReplicaDatabaseURL = "APPCONFIGD_TEST_DATABASE_URL"
-
-// replicaDatabase returns the URL of the test database. Without one the
-// test is skipped, except in CI, which must never skip it silently.
-func replicaDatabase(t *testing.T) string {
-	t.Helper()
-	if dsn := os.Getenv(envReplicaDatabaseURL); dsn != "" {
-		return dsn
-	}
-	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-		t.Fatalf("%s is not set, but CI is: the PostgreSQL replica tests must run in CI", envReplicaDatabaseURL)
-	}
-	t.Skipf("%s is not set; skipping the PostgreSQL replica tests", envReplicaDatabaseURL)
-	return ""
-}
-
 // newReplicaSchema creates an empty schema that is dropped when the test
-// ends, and returns its name, an open admin connection to the database
-// (closed before the schema is dropped) and the URL the replicas get: the
-// test database's, with search_path selecting the schema (pgx passes
-// unknown URL parameters on as runtime parameters).
+// ends (apptest.NewSchema), and returns its name, an open admin connection
+// to the test database itself (closed before the schema is dropped) and
+// the URL the replicas get: the test database's, with search_path
+// selecting the schema. Without a test database the test is skipped, and
+// fails in CI (apptest.Missing).
 func newReplicaSchema(t *testing.T) (schema string, admin *pgx.Conn, dsn string) {
 	t.Helper()
-	base := replicaDatabase(t)
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		t.Fatalf("%s must be a postgres:// URL, got %q (%v)", envReplicaDatabaseURL, base, err)
+	s := apptest.NewSchema(t, nil)
+	admin, err := pgx.Connect(t.Context(), apptest.DatabaseURL(t))
+	if err != nil {
+		t.Fatalf("connect to %s: %v", apptest.DatabaseEnv, err)
 	}
-	schema = "appconfigd_test_" + strings.ToLower(rand.Text())
-	ident := pgx.Identifier{schema}.Sanitize()
-	connect := func(ctx context.Context) *pgx.Conn {
-		c, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Fatalf("connect to %s: %v", envReplicaDatabaseURL, err)
-		}
-		return c
-	}
-	setup := connect(t.Context())
-	defer setup.Close(context.Background())
-	if _, err := setup.Exec(t.Context(), "CREATE SCHEMA "+ident); err != nil {
-		t.Fatalf("create schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		// t.Context is done by now; the replicas were killed by the
-		// cleanups registered after this one.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	admin = connect(t.Context())
 	t.Cleanup(func() { _ = admin.Close(context.Background()) })
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return schema, admin, u.String()
+	return s.Name, admin, s.DSN
 }
 
 // engineLeaseHolder returns the holder of the deployment engine's lease as

@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/appconfigdata"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 	"github.com/appconfigd/appconfigd/sigv4"
 )
 
@@ -192,12 +193,9 @@ func TestEndToEndSDK(t *testing.T) {
 }
 
 // TestEndToEndAWSCLI calls the fake server with the AWS CLI (botocore's
-// signer). It is skipped when `aws` is not installed.
+// signer). Without `aws` it is skipped, and fails in CI (apptest.Missing).
 func TestEndToEndAWSCLI(t *testing.T) {
-	awsPath, err := exec.LookPath("aws")
-	if err != nil {
-		t.Skip("the AWS CLI (`aws`) is not on PATH; skipping the botocore end-to-end test")
-	}
+	awsPath := apptest.NeedCommand(t, "aws", "install the AWS CLI (apt-get install awscli, or pip install awscli) to run the botocore end-to-end test")
 	srv := newFakeAppConfig(t)
 	dir := t.TempDir()
 	run := func(secret string, args ...string) (string, error) {
@@ -253,13 +251,10 @@ func TestEndToEndAWSCLI(t *testing.T) {
 
 // TestEndToEndBotocore signs requests with botocore's SigV4Auth directly,
 // for what the CLI cannot be made to send: the Date header instead of
-// X-Amz-Date, and odd but valid paths and queries. It is skipped when
-// Python with botocore is not installed.
+// X-Amz-Date, and odd but valid paths and queries. Without python3 and
+// botocore it is skipped, and fails in CI (apptest.Missing).
 func TestEndToEndBotocore(t *testing.T) {
-	python, err := exec.LookPath("python3")
-	if err != nil || exec.Command(python, "-c", "import botocore").Run() != nil {
-		t.Skip("python3 with botocore is not installed; skipping the botocore signing test")
-	}
+	python := apptest.NeedPython(t, "botocore", "install python3 with botocore (apt-get install python3-botocore) to run the botocore signing test")
 	srv := newFakeAppConfig(t)
 	type spec struct {
 		Method  string            `json:"method"`

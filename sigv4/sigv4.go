@@ -2,8 +2,7 @@
 // headers, the way both AppConfig planes are signed (wire §1.1, §1.6: both
 // use the signing name "appconfig").
 //
-// The package follows minio's split (style anchors §2.3, §4.6): every step
-// of the algorithm is a pure function ([ParseAuthorization],
+// Every step of the algorithm is a pure function ([ParseAuthorization],
 // [CanonicalRequest], [StringToSign], [SigningKey], [Signature]) that can be
 // tested on its own, and a [Verifier] with injected dependencies (a
 // [KeyLookup] and a clock) strings them together as an

@@ -2,27 +2,22 @@ package storecopy_test
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 	"github.com/appconfigd/appconfigd/postgres"
 	"github.com/appconfigd/appconfigd/sqlite"
 	"github.com/appconfigd/appconfigd/storecopy"
-	"github.com/appconfigd/appconfigd/token"
 	"github.com/appconfigd/appconfigd/validation"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"github.com/jackc/pgx/v5"
 )
 
 // The source server runs with a region and account other than the
@@ -35,69 +30,12 @@ const (
 
 var opts = storecopy.Options{Region: region, AccountID: accountID}
 
-// envDatabaseURL names the environment variable that points the
-// PostgreSQL tests at a database, as in package postgres.
-const envDatabaseURL = "APPCONFIGD_TEST_DATABASE_URL"
-
-// testDatabase returns the URL of the test database. Without one the test
-// is skipped, except in CI, which must never skip these tests silently.
-func testDatabase(t *testing.T) string {
-	t.Helper()
-	if dsn := os.Getenv(envDatabaseURL); dsn != "" {
-		return dsn
-	}
-	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-		t.Fatalf("%s is not set, but CI is: the PostgreSQL tests must run in CI", envDatabaseURL)
-	}
-	t.Skipf("%s is not set; skipping the copy into PostgreSQL", envDatabaseURL)
-	return ""
-}
-
-// adminExec runs one statement on a connection of its own.
-func adminExec(ctx context.Context, dsn, statement string) error {
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	_, err = conn.Exec(ctx, statement)
-	return err
-}
-
 // newSchemaDSN creates an empty schema, dropped when the test ends, and
-// returns a DSN whose search_path selects it.
+// returns a DSN whose search_path selects it. Without a test database the
+// test is skipped, and fails in CI (apptest.Missing).
 func newSchemaDSN(t *testing.T) string {
 	t.Helper()
-	base := testDatabase(t)
-	schema := "appconfigd_copy_test_" + strings.ToLower(rand.Text())
-	ident := pgx.Identifier{schema}.Sanitize()
-	if err := adminExec(t.Context(), base, "CREATE SCHEMA "+ident); err != nil {
-		t.Fatalf("create schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := adminExec(ctx, base, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	params := map[string]string{"search_path": schema, "pool_max_conns": "4"}
-	if strings.HasPrefix(base, "postgres://") || strings.HasPrefix(base, "postgresql://") {
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatalf("parse %s: %v", envDatabaseURL, err)
-		}
-		q := u.Query()
-		for k, v := range params {
-			q.Set(k, v)
-		}
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	for k, v := range params {
-		base += " " + k + "=" + v
-	}
-	return base
+	return apptest.NewSchema(t, map[string]string{"pool_max_conns": "4"}).DSN
 }
 
 // openSQLite opens a new SQLite store, closed when the test ends.
@@ -145,37 +83,13 @@ func forEachDestination(t *testing.T, test func(t *testing.T, open func(t *testi
 	}
 }
 
-// fakeClock is a settable clock shared by the source's and the
-// destination's services.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// newService opens a Service on store as the daemon does.
+// newService opens a Service on store as the daemon does, in the source
+// server's region and account.
 func newService(t *testing.T, store appconfigd.Store, clock appconfigd.Clock) *appconfigd.Service {
 	t.Helper()
-	svc := appconfigd.NewService(store)
-	svc.Clock = clock
-	svc.Region, svc.AccountID = region, accountID
-	svc.Validators = validation.NewRunner()
-	svc.NewSealer = func(k []appconfigd.SealingKey) (appconfigd.TokenSealer, error) { return token.NewSealer(k, nil) }
-	if err := svc.Open(t.Context()); err != nil {
-		t.Fatalf("open service: %v", err)
-	}
-	return svc
+	return apptest.NewService(t, store, clock, validation.NewRunner(), func(svc *appconfigd.Service) {
+		svc.Region, svc.AccountID = region, accountID
+	})
 }
 
 func must[T any](t *testing.T, what string) func(v T, err error) T {
@@ -213,7 +127,7 @@ type seeded struct {
 // server writes: every kind of record, deletions that leave gaps (an
 // application, a strategy, a hosted version), and deployments that
 // completed, rolled back on an alarm and are still in progress.
-func seed(t *testing.T, svc *appconfigd.Service, clock *fakeClock) seeded {
+func seed(t *testing.T, svc *appconfigd.Service, clock *apptest.Clock) seeded {
 	t.Helper()
 	ctx := t.Context()
 	var s seeded
@@ -223,9 +137,9 @@ func seed(t *testing.T, svc *appconfigd.Service, clock *fakeClock) seeded {
 
 	// A second sealing key, a day after the first, active by the time
 	// tokens are issued: tokens of either must open after the copy.
-	clock.Add(24 * time.Hour)
+	clock.Advance(24 * time.Hour)
 	check(t, "rotate sealing keys", svc.RotateSealingKeys(ctx))
-	clock.Add(appconfigd.KeyActivationDelay + time.Second)
+	clock.Advance(appconfigd.KeyActivationDelay + time.Second)
 
 	fast := must[*appconfigd.DeploymentStrategy](t, "create strategy fast")(svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{
 		Name: "fast", Description: "all at once, no bake", GrowthFactor: 100,
@@ -241,7 +155,7 @@ func seed(t *testing.T, svc *appconfigd.Service, clock *fakeClock) seeded {
 	check(t, "tag a predefined strategy", svc.TagResource(ctx, allAtOnce, map[string]string{"kind": "predefined"}))
 	s.tags[allAtOnce] = map[string]string{"kind": "predefined"}
 
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	s.web = must[*appconfigd.Application](t, "create application web")(svc.CreateApplication(ctx, &appconfigd.Application{Name: "web", Description: "the web shop"},
 		map[string]string{"team": "payments", "cost-center": "42"}))
 	s.tags[svc.ApplicationARN(s.web.ID)] = map[string]string{"team": "payments", "cost-center": "42"}
@@ -249,7 +163,7 @@ func seed(t *testing.T, svc *appconfigd.Service, clock *fakeClock) seeded {
 	s.api = must[*appconfigd.Application](t, "create application api")(svc.CreateApplication(ctx, &appconfigd.Application{Name: "api"}, nil))
 	check(t, "delete application", svc.DeleteApplication(ctx, gone.ID))
 
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	s.prod = must[*appconfigd.Environment](t, "create environment prod")(svc.CreateEnvironment(ctx, s.web.ID, &appconfigd.Environment{
 		Name: "prod", Description: "production",
 		Monitors: []appconfigd.Monitor{
@@ -277,7 +191,7 @@ func seed(t *testing.T, svc *appconfigd.Service, clock *fakeClock) seeded {
 
 	newVersion := func(p *appconfigd.ConfigurationProfile, content, contentType, label string) *appconfigd.HostedConfigurationVersion {
 		t.Helper()
-		clock.Add(time.Second)
+		clock.Advance(time.Second)
 		return must[*appconfigd.HostedConfigurationVersion](t, "create version")(svc.CreateHostedConfigurationVersion(ctx, s.web.ID, p.ID, &appconfigd.HostedConfigurationVersion{
 			Content: []byte(content), ContentType: contentType, VersionLabel: label, Description: "version " + label,
 		}, nil))
@@ -289,30 +203,30 @@ func seed(t *testing.T, svc *appconfigd.Service, clock *fakeClock) seeded {
 	s.latestSettingsVersion = v3.VersionNumber
 	// Content is bytes, not text: a NUL and invalid UTF-8 must survive.
 	newVersion(blob, "\x00\xff\xfe binary", "application/octet-stream", "raw")
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	must[*appconfigd.HostedConfigurationVersion](t, "create version of cfg")(svc.CreateHostedConfigurationVersion(ctx, s.api.ID, cfg.ID, &appconfigd.HostedConfigurationVersion{
 		Content: []byte("a=1\n"), ContentType: "text/plain",
 	}, nil))
 
 	// prod: deployment 1 completes, deployment 2 is rolled back by an
 	// alarm, so prod serves version 1.
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	d1 := must[*appconfigd.Deployment](t, "start deployment 1")(svc.StartDeployment(ctx, s.web.ID, s.prod.ID, appconfigd.StartDeploymentInput{
 		DeploymentStrategyID: fast.ID, ConfigurationProfileID: s.settings.ID, ConfigurationVersion: "1",
 		Description: "first", Tags: map[string]string{"release": "r1"},
 	}))
 	s.tags[svc.DeploymentARN(s.web.ID, s.prod.ID, d1.DeploymentNumber)] = map[string]string{"release": "r1"}
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	must[time.Time](t, "advance deployments")(svc.AdvanceDeployments(ctx))
 	s.completed = d1.DeploymentNumber
 	d2 := must[*appconfigd.Deployment](t, "start deployment 2")(svc.StartDeployment(ctx, s.web.ID, s.prod.ID, appconfigd.StartDeploymentInput{
 		DeploymentStrategyID: slow.ID, ConfigurationProfileID: s.settings.ID, ConfigurationVersion: "v2",
 	}))
-	clock.Add(3 * time.Minute)
+	clock.Advance(3 * time.Minute)
 	must[*appconfigd.Alarm](t, "set alarm")(svc.SetAlarmState(ctx, s.latencySLO, appconfigd.AlarmOK, "fine"))
 	must[*appconfigd.Alarm](t, "set alarm")(svc.SetAlarmState(ctx, s.highErrors, appconfigd.AlarmAlarm, "5xx above 1%"))
 	for _, op := range []string{"CreateApplication", "DeleteApplication"} {
-		clock.Add(time.Second)
+		clock.Advance(time.Second)
 		check(t, "record audit", svc.RecordAudit(ctx, &appconfigd.AuditEntry{RequestID: "req-" + op, AccessKeyID: "AKIDOPS", KeyName: "ops", Operation: op, Resource: "/applications", Status: 201}))
 	}
 	must[time.Time](t, "advance deployments")(svc.AdvanceDeployments(ctx))
@@ -328,7 +242,7 @@ func seed(t *testing.T, svc *appconfigd.Service, clock *fakeClock) seeded {
 		DeploymentStrategyID: slow.ID, ConfigurationProfileID: cfg.ID, ConfigurationVersion: "1",
 	}))
 	s.inProgressApp, s.inProgressEnv = s.api.ID, dev.ID
-	clock.Add(11 * time.Minute)
+	clock.Advance(11 * time.Minute)
 	must[time.Time](t, "advance deployments")(svc.AdvanceDeployments(ctx))
 
 	s.session = appconfigd.StartSessionInput{ApplicationIdentifier: "web", EnvironmentIdentifier: "prod", ConfigurationProfileIdentifier: "settings"}
@@ -509,7 +423,7 @@ func TestCopy(t *testing.T) {
 		t.Parallel()
 		forEachDestination(t, func(t *testing.T, open func(t *testing.T) appconfigd.Store) {
 			ctx := t.Context()
-			clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+			clock := apptest.NewClock(time.Time{})
 			src := openSQLite(t)
 			seed(t, newService(t, src, clock), clock)
 
@@ -557,7 +471,7 @@ func TestCopy(t *testing.T) {
 	t.Run("WritesNothingWhenAWriteFails", func(t *testing.T) {
 		t.Parallel()
 		forEachDestination(t, func(t *testing.T, open func(t *testing.T) appconfigd.Store) {
-			clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+			clock := apptest.NewClock(time.Time{})
 			src := openSQLite(t)
 			seed(t, newService(t, src, clock), clock)
 			dst := open(t)
@@ -639,7 +553,7 @@ func TestCopy(t *testing.T) {
 
 func testCopiesEverything(t *testing.T, open func(t *testing.T) appconfigd.Store) {
 	ctx := t.Context()
-	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := apptest.NewClock(time.Time{})
 	src := openSQLite(t)
 	srcSvc := newService(t, src, clock)
 	s := seed(t, srcSvc, clock)
@@ -720,14 +634,14 @@ func testCopiesEverything(t *testing.T, open func(t *testing.T) appconfigd.Store
 	}
 	// ... and numbers the next hosted version after the deleted one,
 	// never reusing its number.
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	v := must[*appconfigd.HostedConfigurationVersion](t, "create a version on the destination")(dstSvc.CreateHostedConfigurationVersion(ctx, "web", "settings",
 		&appconfigd.HostedConfigurationVersion{Content: []byte(`{"color":"teal"}`), ContentType: "application/json"}, nil))
 	if v.VersionNumber != s.latestSettingsVersion+1 {
 		t.Errorf("version created after the copy is number %d, want %d", v.VersionNumber, s.latestSettingsVersion+1)
 	}
 	// The deployment in progress goes on from where it was.
-	clock.Add(time.Hour)
+	clock.Advance(time.Hour)
 	must[time.Time](t, "advance deployments on the destination")(dstSvc.AdvanceDeployments(ctx))
 	d := must[*appconfigd.Deployment](t, "get deployment")(dstSvc.GetDeployment(ctx, s.inProgressApp, s.inProgressEnv, 1))
 	if d.State != appconfigd.DeploymentComplete {

@@ -86,7 +86,7 @@ func (s *Sealer) Seal(plaintext []byte) (string, error) {
 	}
 	// The ciphertext goes after the nonce; dst must not overlap the
 	// additional data, so it starts empty there.
-	sealed := aead.Seal(raw[len(raw):len(raw)], nonce, plaintext, raw[:header])
+	sealed := aead.Seal(raw[len(raw):], nonce, plaintext, raw[:header])
 	raw = raw[:len(raw)+len(sealed)]
 	out := base64.RawURLEncoding.AppendEncode(raw, raw)
 	*bp = out

@@ -1,84 +1,27 @@
 package daemon
 
 import (
-	"context"
-	"crypto/rand"
 	"errors"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 	"github.com/appconfigd/appconfigd/postgres"
 	"github.com/appconfigd/appconfigd/sqlite"
-	"github.com/appconfigd/appconfigd/token"
 	"github.com/appconfigd/appconfigd/validation"
-	"github.com/jackc/pgx/v5"
 )
 
-// envTestDatabaseURL points the PostgreSQL tests at a database, as in
-// package postgres.
-const envTestDatabaseURL = "APPCONFIGD_TEST_DATABASE_URL"
-
-// testDatabase returns the URL of the test database. Without one the test
-// is skipped, except in CI, which must never skip these tests silently.
-func testDatabase(t *testing.T) string {
-	t.Helper()
-	if dsn := os.Getenv(envTestDatabaseURL); dsn != "" {
-		return dsn
-	}
-	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-		t.Fatalf("%s is not set, but CI is: the PostgreSQL tests must run in CI", envTestDatabaseURL)
-	}
-	t.Skipf("%s is not set; skipping the copy into PostgreSQL", envTestDatabaseURL)
-	return ""
-}
-
-// adminExec runs one statement on a connection of its own.
-func adminExec(ctx context.Context, dsn, statement string) error {
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	_, err = conn.Exec(ctx, statement)
-	return err
-}
-
 // newSchemaDSN creates an empty schema, dropped when the test ends, and
-// returns a DSN whose search_path selects it.
+// returns a DSN whose search_path selects it. Without a test database the
+// test is skipped, and fails in CI (apptest.Missing).
 func newSchemaDSN(t *testing.T) string {
 	t.Helper()
-	base := testDatabase(t)
-	schema := "appconfigd_daemon_test_" + strings.ToLower(rand.Text())
-	ident := pgx.Identifier{schema}.Sanitize()
-	if err := adminExec(t.Context(), base, "CREATE SCHEMA "+ident); err != nil {
-		t.Fatalf("create schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := adminExec(ctx, base, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	if strings.HasPrefix(base, "postgres://") || strings.HasPrefix(base, "postgresql://") {
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatalf("parse %s: %v", envTestDatabaseURL, err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return base + " search_path=" + schema
+	return apptest.NewSchema(t, nil).DSN
 }
 
 // seededDir is a SQLite data directory written by a server.
@@ -100,13 +43,9 @@ func seedDataDir(t *testing.T) seededDir {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	svc := appconfigd.NewService(store)
-	svc.Region, svc.AccountID = "eu-west-1", "123456789012"
-	svc.Validators = validation.NewRunner()
-	svc.NewSealer = func(k []appconfigd.SealingKey) (appconfigd.TokenSealer, error) { return token.NewSealer(k, nil) }
-	if err := svc.Open(ctx); err != nil {
-		t.Fatal(err)
-	}
+	svc := apptest.NewService(t, store, appconfigd.SystemClock{}, validation.NewRunner(), func(svc *appconfigd.Service) {
+		svc.Region, svc.AccountID = "eu-west-1", "123456789012"
+	})
 	step := func(what string, err error) {
 		t.Helper()
 		if err != nil {
@@ -289,9 +228,10 @@ func TestCopyToPostgres(t *testing.T) {
 // others.
 
 func TestCopyToPostgresDatabaseURLFromEnvironment(t *testing.T) {
-	if os.Getenv(envTestDatabaseURL) == "" {
+	if os.Getenv(apptest.DatabaseEnv) == "" && !apptest.InCI() {
 		// Without a database, check only that the variable is read:
-		// the copy fails connecting to it, not for want of a URL.
+		// the copy fails connecting to it, not for want of a URL. (In
+		// CI, newSchemaDSN fails the test instead.)
 		t.Setenv("APPCONFIGD_DATABASE_URL", "postgres://appconfigd@127.0.0.1:1/nothing?connect_timeout=5")
 		dir := t.TempDir()
 		db, err := sqlite.Open(t.Context(), filepath.Join(dir, "appconfigd.db"))

@@ -1,6 +1,9 @@
-// Package daemon wires appconfigd together: the SQLite store, the service,
-// the deployment engine and the two AWS wire surfaces behind one HTTP
-// listener. It is the only package that knows every adapter; the
+// Package daemon wires appconfigd together: the store (SQLite, or
+// PostgreSQL for replicas), the access keys and the authenticator chain,
+// the service, the deployment engine, and the control plane, data plane
+// and admin API behind one HTTP listener, with its limits, TLS and health
+// endpoints. It also holds the command lines (serve, copy-to-postgres,
+// audit, agent). It is the only package that knows every adapter; the
 // appconfigd binary and the conformance suite both start the server
 // through it.
 package daemon
