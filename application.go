@@ -3,7 +3,7 @@ package appconfigd
 import "time"
 
 // Application is an organizational construct like a folder that groups
-// environments and configuration profiles (wire §3.5).
+// environments and configuration profiles (docs/WIRE.md §3.5).
 type Application struct {
 	ID          string
 	Name        string

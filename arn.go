@@ -6,7 +6,7 @@ import (
 )
 
 // ARNs follow the formats of the service authorization reference
-// (wire §3.3): arn:aws:appconfig:REGION:ACCOUNT:RESOURCE. The Format*ARN
+// (docs/WIRE.md §3.3): arn:aws:appconfig:REGION:ACCOUNT:RESOURCE. The Format*ARN
 // functions are the one place that spells them out; the Service methods
 // fill in its Region and AccountID, and tools that work on a store without
 // a Service (storecopy, which must find the tags keyed by these ARNs) call

@@ -30,7 +30,7 @@ type versionKey struct {
 }
 
 // ServedVersion is a hosted configuration version as the data plane serves
-// it: for feature-flag profiles, in the retrieval-time format (wire §4.2).
+// it: for feature-flag profiles, in the retrieval-time format (docs/WIRE.md §4.2).
 type ServedVersion struct {
 	VersionNumber int
 	ContentType   string

@@ -7,7 +7,7 @@ import (
 )
 
 // DeploymentState is the state of a deployment. Unlike environment states it
-// is UPPER_SNAKE on the wire (evidence Q5).
+// is UPPER_SNAKE on the wire (docs/WIRE.md §7.5).
 type DeploymentState string
 
 // Deployment states.
@@ -22,7 +22,7 @@ const (
 )
 
 // Active reports whether a deployment in state s blocks another deployment to
-// the same environment. A baking deployment counts (evidence Q8).
+// the same environment. A baking deployment counts (docs/WIRE.md §7.8).
 func (s DeploymentState) Active() bool {
 	switch s {
 	case DeploymentValidating, DeploymentDeploying, DeploymentBaking, DeploymentRollingBack:
@@ -65,11 +65,11 @@ type DeploymentEvent struct {
 }
 
 // RevertWindow is how long after completion a deployment may be reverted
-// (wire §3.10).
+// (docs/WIRE.md §3.10).
 const RevertWindow = 72 * time.Hour
 
 // Deployment is the rollout of one hosted configuration version of a profile
-// to an environment (wire §3.10). The strategy's numbers are copied in at
+// to an environment (docs/WIRE.md §3.10). The strategy's numbers are copied in at
 // start, so later changes to the strategy do not affect it.
 type Deployment struct {
 	ApplicationID            string
@@ -119,7 +119,7 @@ func (d *Deployment) Steps() []GrowthStep {
 }
 
 // BakeStartsAt returns when the final bake starts: once the full deployment
-// duration has elapsed (evidence "linear step timing").
+// duration has elapsed (docs/WIRE.md §7.5, "Linear step timing").
 func (d *Deployment) BakeStartsAt() time.Time {
 	return d.StartedAt.Add(d.scaled(d.DeploymentDurationInMinutes))
 }
@@ -144,7 +144,7 @@ func (d *Deployment) countEvents(t EventType) int {
 }
 
 // Start puts a new deployment in the DEPLOYING state at 0% with its
-// DEPLOYMENT_STARTED event, as StartDeployment returns it (evidence Q5).
+// DEPLOYMENT_STARTED event, as StartDeployment returns it (docs/WIRE.md §7.5).
 func (d *Deployment) Start(now time.Time) {
 	d.State = DeploymentDeploying
 	d.PercentageComplete = 0
@@ -226,7 +226,7 @@ func (d *Deployment) NextTransition() (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// Stop ends the deployment as StopDeployment does (wire §3.10): a deployment
+// Stop ends the deployment as StopDeployment does (docs/WIRE.md §3.10): a deployment
 // in progress is rolled back; a complete one is reverted when allowRevert is
 // set and it completed within [RevertWindow]. by says who stopped it.
 func (d *Deployment) Stop(now time.Time, allowRevert bool, by TriggeredBy, reason string) error {

@@ -3,7 +3,7 @@ package appconfigd
 import "time"
 
 // EnvironmentState is the state of an environment as the real service sends
-// it: CamelCase, unlike the model's enum (evidence Q5). The SDK waiter
+// it: CamelCase, unlike the model's enum (docs/WIRE.md §7.5). The SDK waiter
 // EnvironmentReadyForDeployment matches these exact strings.
 type EnvironmentState string
 
@@ -22,7 +22,7 @@ type Monitor struct {
 	AlarmRoleARN string
 }
 
-// Environment is a deployment target inside an application (wire §3.6).
+// Environment is a deployment target inside an application (docs/WIRE.md §3.6).
 type Environment struct {
 	ApplicationID string
 	ID            string
@@ -39,7 +39,7 @@ type Environment struct {
 
 // State derives the environment's state from its latest deployment: an
 // environment is Deploying while a deployment validates, deploys or bakes
-// (evidence Q5: the bake keeps it Deploying), and afterwards reflects how
+// (docs/WIRE.md §7.5: the bake keeps it Deploying), and afterwards reflects how
 // that deployment ended.
 func (e *Environment) State() EnvironmentState {
 	switch e.LatestDeploymentState {

@@ -34,7 +34,7 @@ const (
 )
 
 // ResourceType names the kind of resource a [ENotFound] error is about. The
-// values are the data plane's ResourceType enum (wire §1.4).
+// values are the data plane's ResourceType enum (docs/WIRE.md §1.4).
 type ResourceType string
 
 // Resource types.
@@ -52,7 +52,7 @@ const (
 )
 
 // TokenProblem is the Problem reported for an invalid data-plane parameter
-// (wire §1.4, InvalidParameterDetail).
+// (docs/WIRE.md §1.4, InvalidParameterDetail).
 type TokenProblem string
 
 // Token problems.
@@ -64,7 +64,7 @@ const (
 
 // InvalidConfigurationDetail describes one reason a configuration failed
 // validation; it becomes an element of BadRequestException
-// Details.InvalidConfiguration on the control plane (wire §3.4).
+// Details.InvalidConfiguration on the control plane (docs/WIRE.md §3.4).
 type InvalidConfigurationDetail struct {
 	Constraint string
 	Location   string

@@ -18,9 +18,9 @@ type GrowthStep struct {
 //
 // Percentages: LINEAR grows by factor each step (factor, 2·factor, … capped
 // at 100); EXPONENTIAL follows G·2^k (factor, 2·factor, 4·factor, … capped at
-// 100), as the model documents for GrowthType (wire §3.9).
+// 100), as the model documents for GrowthType (docs/WIRE.md §3.9).
 //
-// Timing follows the real service (evidence "linear step timing"): with N
+// Timing follows the real service (docs/WIRE.md §7.5, "Linear step timing"): with N
 // steps, step k (1-based) comes at k·D/(N+1), so a 15-minute, 25% linear
 // deployment reaches 25/50/75/100% at 3/6/9/12 minutes and its bake starts at
 // 15. AWS records no timing for exponential growth; appconfigd spaces its

@@ -20,7 +20,7 @@ func TestGrowthSteps(t *testing.T) {
 	}{
 		{
 			// The recorded real deployment: 15 min, LINEAR 25% → a step
-			// every 3 minutes, 100% at 12 (evidence "linear step timing").
+			// every 3 minutes, 100% at 12 (docs/WIRE.md §7.5, "Linear step timing").
 			name: "RecordedLinear25Percent15Minutes", growth: appconfigd.GrowthLinear, factor: 25, duration: min(15),
 			want: []appconfigd.GrowthStep{{min(3), 25}, {min(6), 50}, {min(9), 75}, {min(12), 100}},
 		},

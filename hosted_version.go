@@ -6,7 +6,7 @@ import (
 )
 
 // HostedConfigurationVersion is one immutable version of a configuration in
-// the hosted store (wire §3.8). Version numbers start at 1 per profile and
+// the hosted store (docs/WIRE.md §3.8). Version numbers start at 1 per profile and
 // are never reused.
 type HostedConfigurationVersion struct {
 	ApplicationID          string
@@ -14,7 +14,7 @@ type HostedConfigurationVersion struct {
 	VersionNumber          int
 	Description            string
 	// ContentType is stored verbatim, parameters included, and served back
-	// unchanged by the data plane (evidence Q4).
+	// unchanged by the data plane (docs/WIRE.md §7.4).
 	ContentType  string
 	VersionLabel string
 	Content      []byte
@@ -75,7 +75,7 @@ func isASCII(s string) bool {
 // HostedConfigurationVersionFilter narrows ListHostedConfigurationVersions.
 type HostedConfigurationVersionFilter struct {
 	// VersionLabel matches exactly, or as a prefix when it ends with "*"
-	// (wire §3.8).
+	// (docs/WIRE.md §3.8).
 	VersionLabel string
 }
 

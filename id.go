@@ -7,7 +7,7 @@ import (
 )
 
 // idAlphabet and idLength follow the Id shape of the model: every AWS example
-// is seven characters of [a-z0-9] (wire §3.3).
+// is seven characters of [a-z0-9] (docs/WIRE.md §3.3).
 const (
 	idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 	idLength   = 7

@@ -2,7 +2,7 @@ package appconfigd
 
 import "strconv"
 
-// Limits are the quotas AWS AppConfig states (wire §5). They are
+// Limits are the quotas AWS AppConfig states (docs/WIRE.md §5). They are
 // configurable because a self-hosted server may want more.
 type Limits struct {
 	Applications                 int

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Profile types AppConfig defines (wire §3.7).
+// Profile types AppConfig defines (docs/WIRE.md §3.7).
 const (
 	ProfileTypeFreeform     = "AWS.Freeform"
 	ProfileTypeFeatureFlags = "AWS.AppConfig.FeatureFlags"
@@ -31,7 +31,7 @@ type Validator struct {
 }
 
 // ConfigurationProfile says where a configuration lives and how to validate
-// it (wire §3.7).
+// it (docs/WIRE.md §3.7).
 type ConfigurationProfile struct {
 	ApplicationID    string
 	ID               string
@@ -40,7 +40,7 @@ type ConfigurationProfile struct {
 	LocationURI      string
 	RetrievalRoleARN string
 	// Type is stored as given; an empty Type means AWS.Freeform but is
-	// echoed as absent, as the service does (wire §6 Q10).
+	// echoed as absent, as the service does (docs/WIRE.md §6 Q10).
 	Type             string
 	KMSKeyIdentifier string
 	Validators       []Validator

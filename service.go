@@ -188,7 +188,7 @@ type ListOutput[T any] struct {
 }
 
 // maxListResults is the model's MaxResults maximum and the default page
-// size (wire §3.3).
+// size (docs/WIRE.md §3.3).
 const maxListResults = 50
 
 // page validates in and converts it to a store Page.

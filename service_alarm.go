@@ -8,7 +8,7 @@ import (
 // SetAlarmState records the state of the alarm an environment monitor
 // names by AlarmArn. While an alarm is in ALARM, every deployment in
 // progress to an environment that monitors it is rolled back, as AppConfig
-// does with CloudWatch alarms (wire §3.6).
+// does with CloudWatch alarms (docs/WIRE.md §3.6).
 func (s *Service) SetAlarmState(ctx context.Context, arn string, state AlarmState, reason string) (*Alarm, error) {
 	if err := checkLength("AlarmArn", arn, 1, 2048); err != nil {
 		return nil, err

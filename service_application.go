@@ -2,7 +2,7 @@ package appconfigd
 
 import "context"
 
-// CreateApplication creates an application (wire §3.5). Tags are stored
+// CreateApplication creates an application (docs/WIRE.md §3.5). Tags are stored
 // and shown only by ListTagsForResource.
 func (s *Service) CreateApplication(ctx context.Context, a *Application, tags map[string]string) (*Application, error) {
 	if err := a.Validate(); err != nil {
@@ -80,7 +80,7 @@ func (s *Service) UpdateApplication(ctx context.Context, ident string, u Applica
 
 // DeleteApplication deletes an application. AWS documents no cascade, so an
 // application that still has environments or configuration profiles is
-// refused rather than silently emptied (wire §6 Q9).
+// refused rather than silently emptied (docs/WIRE.md §6 Q9).
 func (s *Service) DeleteApplication(ctx context.Context, ident string) error {
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		a, err := findApplication(ctx, tx, ident)

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// StartDeploymentInput is what StartDeployment takes (wire §3.10).
+// StartDeploymentInput is what StartDeployment takes (docs/WIRE.md §3.10).
 type StartDeploymentInput struct {
 	DeploymentStrategyID   string
 	ConfigurationProfileID string
@@ -41,8 +41,8 @@ func (in *StartDeploymentInput) validate(limits Limits) error {
 
 // StartDeployment starts deploying a hosted configuration version to an
 // environment. Only one deployment per environment may be in progress, a
-// baking one included (evidence Q8). The returned deployment is as it was
-// at its start, DEPLOYING at 0% (evidence Q5); steps already due, such as
+// baking one included (docs/WIRE.md §7.8). The returned deployment is as it was
+// at its start, DEPLOYING at 0% (docs/WIRE.md §7.5); steps already due, such as
 // the immediate 100% of a zero-duration strategy, are applied in the same
 // transaction so the data plane serves them at once.
 func (s *Service) StartDeployment(ctx context.Context, appIdent, envIdent string, in StartDeploymentInput) (*Deployment, error) {
@@ -51,7 +51,7 @@ func (s *Service) StartDeployment(ctx context.Context, appIdent, envIdent string
 	}
 	// Validators run before anything is written, outside the write
 	// transaction because a webhook may take seconds: a configuration that
-	// fails them is never deployed (wire §3.7). The transaction below
+	// fails them is never deployed (docs/WIRE.md §3.7). The transaction below
 	// resolves the same version again.
 	if err := s.validateForDeployment(ctx, appIdent, in); err != nil {
 		return nil, err
@@ -182,7 +182,7 @@ func (s *Service) ListDeployments(ctx context.Context, appIdent, envIdent string
 }
 
 // StopDeployment rolls back a deployment in progress, or with allowRevert
-// reverts a completed one within 72 hours (wire §3.10). Reverting is allowed
+// reverts a completed one within 72 hours (docs/WIRE.md §3.10). Reverting is allowed
 // only for the environment's latest deployment, since a later deployment has
 // already replaced what it deployed.
 func (s *Service) StopDeployment(ctx context.Context, appIdent, envIdent string, number int, allowRevert bool) (d *Deployment, err error) {

@@ -2,7 +2,7 @@ package appconfigd
 
 import "context"
 
-// CreateEnvironment creates an environment in an application (wire §3.6).
+// CreateEnvironment creates an environment in an application (docs/WIRE.md §3.6).
 func (s *Service) CreateEnvironment(ctx context.Context, appIdent string, e *Environment, tags map[string]string) (*Environment, error) {
 	if err := e.Validate(s.Limits); err != nil {
 		return nil, err

@@ -10,7 +10,7 @@ import (
 )
 
 // CreateHostedConfigurationVersion stores a new version of a hosted
-// configuration (wire §3.8). When latestVersionNumber is set and is not the
+// configuration (docs/WIRE.md §3.8). When latestVersionNumber is set and is not the
 // profile's latest version number, nothing is stored and EConflict is
 // returned: the optimistic lock that prevents overwrites.
 func (s *Service) CreateHostedConfigurationVersion(ctx context.Context, appIdent, profileIdent string, v *HostedConfigurationVersion, latestVersionNumber *int) (*HostedConfigurationVersion, error) {
@@ -50,13 +50,13 @@ func (s *Service) CreateHostedConfigurationVersion(ctx context.Context, appIdent
 }
 
 // flagsHelperMessage starts the message AWS sends for a malformed flag
-// document (evidence: "Error invoking extension AppConfig Feature Flags
-// Helper: Malformed 'Content' provided"); ours goes on to say what is wrong
+// document (docs/WIRE.md §7.2: "Error invoking extension AppConfig Feature
+// Flags Helper: Malformed 'Content' provided"); ours goes on to say what is wrong
 // and where.
 const flagsHelperMessage = "Error invoking extension AppConfig Feature Flags Helper: Malformed 'Content' provided"
 
 // prepareFlags validates a feature-flag document in the deployment-time
-// format and stamps it with _createdAt/_updatedAt as AWS does (wire §4.1).
+// format and stamps it with _createdAt/_updatedAt as AWS does (docs/WIRE.md §4.1).
 // Flags unchanged since the profile's newest remaining version keep their
 // stamps (the highest version number may belong to a deleted version).
 func (s *Service) prepareFlags(ctx context.Context, tx Tx, v *HostedConfigurationVersion) error {
@@ -175,7 +175,7 @@ func (s *Service) DeleteHostedConfigurationVersion(ctx context.Context, appIdent
 }
 
 // findVersion resolves StartDeployment's ConfigurationVersion, which is a
-// version number or a version label (wire §3.10). A label that several
+// version number or a version label (docs/WIRE.md §3.10). A label that several
 // versions share resolves to the newest of them.
 func findVersion(ctx context.Context, tx Tx, appID, profileID, ident string) (*HostedConfigurationVersion, error) {
 	if n, err := strconv.Atoi(ident); err == nil {

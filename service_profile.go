@@ -6,7 +6,7 @@ import (
 	"fmt"
 )
 
-// CreateConfigurationProfile creates a configuration profile (wire §3.7).
+// CreateConfigurationProfile creates a configuration profile (docs/WIRE.md §3.7).
 // appconfigd serves the hosted store only, so LocationUri must be "hosted".
 func (s *Service) CreateConfigurationProfile(ctx context.Context, appIdent string, p *ConfigurationProfile, tags map[string]string) (*ConfigurationProfile, error) {
 	if err := s.checkProfile(p); err != nil {
@@ -154,7 +154,7 @@ func (s *Service) checkProfile(p *ConfigurationProfile) error {
 }
 
 // ValidateConfiguration runs a profile's validators against one of its
-// hosted versions, given by number or label (wire §3.11).
+// hosted versions, given by number or label (docs/WIRE.md §3.11).
 func (s *Service) ValidateConfiguration(ctx context.Context, appIdent, profileIdent, version string) error {
 	if err := checkLength("ConfigurationVersion", version, 1, 1024); err != nil {
 		return err

@@ -6,7 +6,7 @@ import (
 	"fmt"
 )
 
-// StartSessionInput is what StartConfigurationSession takes (wire §1.2).
+// StartSessionInput is what StartConfigurationSession takes (docs/WIRE.md §1.2).
 type StartSessionInput struct {
 	ApplicationIdentifier          string
 	EnvironmentIdentifier          string
@@ -68,12 +68,12 @@ func (s *Service) StartConfigurationSession(ctx context.Context, in StartSession
 	return s.seal(&t)
 }
 
-// LatestConfiguration is what GetLatestConfiguration returns (wire §1.3).
+// LatestConfiguration is what GetLatestConfiguration returns (docs/WIRE.md §1.3).
 type LatestConfiguration struct {
 	// Content is empty when the client already has the latest version.
 	Content []byte
 	// ContentType is the stored type, verbatim; it is kept on empty
-	// responses too (evidence Q4). It is empty only while nothing was ever
+	// responses too (docs/WIRE.md §7.4). It is empty only while nothing was ever
 	// deployed.
 	ContentType string
 	// VersionLabel is empty when Content is.
@@ -82,7 +82,7 @@ type LatestConfiguration struct {
 	NextPollIntervalInSeconds  int
 	// VersionNumber is the hosted version the session has after this poll,
 	// 0 while nothing was ever deployed. AWS keeps it to itself; the agent
-	// reports it as Configuration-Version (wire §4.4, §6 Q6).
+	// reports it as Configuration-Version (docs/WIRE.md §4.4, §6 Q6).
 	VersionNumber int
 	// Rollout describes the deployment in progress, when the poll asked for
 	// entity rollout and one is.
@@ -92,7 +92,7 @@ type LatestConfiguration struct {
 // PollOptions are the choices of a poller beyond the token.
 type PollOptions struct {
 	// EntityRollout asks for what an agent needs to roll a deployment out
-	// by entity rather than by session (wire §4.4 Entity-Id): during a
+	// by entity rather than by session (docs/WIRE.md §4.4 Entity-Id): during a
 	// deployment the poll answers with the version being deployed and
 	// reports the deployment's progress in Rollout.
 	EntityRollout bool
@@ -113,7 +113,7 @@ type RolloutState struct {
 	SessionVersion int
 }
 
-// Token errors (wire §2.3, evidence Q1–Q2). Reuse of a consumed next token
+// Token errors (docs/WIRE.md §2.3, §7.1–7.2). Reuse of a consumed next token
 // reports Problem Expired with the message the real service sends.
 func tokenError(problem TokenProblem, message string) *Error {
 	return &Error{Code: EBadRequest, Message: message, InvalidParameter: "ConfigurationToken", Problem: problem}
@@ -126,7 +126,7 @@ func tokenError(problem TokenProblem, message string) *Error {
 // (Expired), not be a next token that was already used (Expired, "Token not
 // valid"), and respect the poll interval the session requested
 // (PollIntervalNotSatisfied, "Request too early"; without a requested
-// interval early polls are allowed, evidence Q7). A rejected poll does not
+// interval early polls are allowed, docs/WIRE.md §7.7). A rejected poll does not
 // use up its token.
 //
 // With opts.EntityRollout, a session first gets the deployment's baseline

@@ -2,7 +2,7 @@ package appconfigd
 
 import "context"
 
-// CreateDeploymentStrategy creates a deployment strategy (wire §3.9).
+// CreateDeploymentStrategy creates a deployment strategy (docs/WIRE.md §3.9).
 func (s *Service) CreateDeploymentStrategy(ctx context.Context, st *DeploymentStrategy, tags map[string]string) (*DeploymentStrategy, error) {
 	st.Normalize()
 	st.Predefined = false

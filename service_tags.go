@@ -80,7 +80,7 @@ func (s *Service) UntagResource(ctx context.Context, arn string, keys []string) 
 		return badRequest("TagKeys may have at most %d entries", s.Limits.TagsPerResource)
 	}
 	for _, k := range keys {
-		// The model's TagKey: 1..128 characters (wire Appendix A).
+		// The model's TagKey: 1..128 characters (docs/WIRE.md Appendix A).
 		if err := checkLength("TagKeys member", k, 1, maxTagKeyLength); err != nil {
 			return err
 		}

@@ -25,7 +25,7 @@ type servingPlan struct {
 // rolls out over the baseline. A rolled-back or reverted deployment is
 // ignored, so sessions go back to the version before it; a session that had
 // the newer version sees the older one as new and gets a non-empty body
-// (wire §2.4).
+// (docs/WIRE.md §2.4).
 func planServing(deployments []*Deployment) map[servingKey]*servingPlan {
 	plans := make(map[servingKey]*servingPlan)
 	for _, d := range deployments {

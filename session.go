@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Data-plane session rules (wire §2.1–2.3, evidence Q1, Q7).
+// Data-plane session rules (docs/WIRE.md §2.1–2.3, §7.1, §7.7).
 const (
 	// DefaultPollInterval is NextPollIntervalInSeconds when the session did
 	// not request a minimum.
@@ -158,7 +158,7 @@ type TokenSealer interface {
 
 // RolloutBucket places a session in one of 10,000 buckets for a
 // deployment. The hash is stable, so a session stays on its side of a
-// rollout as the percentage grows (wire §2.4).
+// rollout as the percentage grows (docs/WIRE.md §2.4).
 func RolloutBucket(sessionID [16]byte, environmentID string, deploymentNumber int) int {
 	h := fnv.New64a()
 	h.Write(sessionID[:])

@@ -18,7 +18,7 @@ const (
 )
 
 // DeploymentStrategy defines how fast a deployment reaches its targets and
-// how long it bakes (wire §3.9).
+// how long it bakes (docs/WIRE.md §3.9).
 type DeploymentStrategy struct {
 	ID                          string
 	Name                        string
@@ -35,7 +35,7 @@ type DeploymentStrategy struct {
 }
 
 // PredefinedStrategies returns the four strategies AWS predefines, with the
-// exact numbers AWS lists (wire §3.9).
+// exact numbers AWS lists (docs/WIRE.md §3.9).
 func PredefinedStrategies() []DeploymentStrategy {
 	return []DeploymentStrategy{
 		{ID: "AppConfig.AllAtOnce", Name: "AppConfig.AllAtOnce", Description: "Quick", DeploymentDurationInMinutes: 0, GrowthType: GrowthLinear, GrowthFactor: 100, FinalBakeTimeInMinutes: 10, ReplicateTo: ReplicateNone, Predefined: true},

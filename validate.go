@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// Field limits from the service model (wire Appendix A).
+// Field limits from the service model (docs/WIRE.md Appendix A).
 const (
 	maxNameLength        = 64
 	maxLongNameLength    = 128

@@ -2,7 +2,7 @@ package appconfigd
 
 import "context"
 
-// ValidatorRunner runs a profile's validators (wire §3.7). The root package
+// ValidatorRunner runs a profile's validators (docs/WIRE.md §3.7). The root package
 // only defines the contract; the validation package implements JSON Schema
 // validators and the http(s) webhook validators that stand in for Lambda.
 type ValidatorRunner interface {

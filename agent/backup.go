@@ -12,7 +12,7 @@ import (
 )
 
 // backupStore keeps a backup of every configuration the agent retrieves
-// in BACKUP_DIRECTORY (wire §4.4), one file per configuration, so that a
+// in BACKUP_DIRECTORY (docs/WIRE.md §4.4), one file per configuration, so that a
 // restarted agent can serve while the service is unreachable. Backups are
 // not encrypted, as the AWS agent's are not; files are mode 0600.
 type backupStore struct {

@@ -28,7 +28,7 @@ type DataClient interface {
 	GetLatest(ctx context.Context, token string) (*Latest, error)
 }
 
-// Latest is one GetLatestConfiguration answer (wire §1.3) with
+// Latest is one GetLatestConfiguration answer (docs/WIRE.md §1.3) with
 // appconfigd's extension headers.
 type Latest struct {
 	// Configuration is empty when the session already has the latest

@@ -54,7 +54,7 @@ type Config struct {
 	Unsupported []string
 }
 
-// Defaults of the AWS agent (wire §4.4). The AWS agent binds to all
+// Defaults of the AWS agent (docs/WIRE.md §4.4). The AWS agent binds to all
 // interfaces in ECS and EKS and to localhost elsewhere; this agent binds
 // to localhost unless HTTP_HOST says otherwise, the safe choice off a
 // container network.
@@ -93,14 +93,14 @@ func (c Config) Addr() string {
 }
 
 // unsupportedVariables are the AWS agent's variables this agent reads but
-// does not act on (wire §4.4).
+// does not act on (docs/WIRE.md §4.4).
 var unsupportedVariables = []string{
 	"LOG_PATH", "MANIFEST", "WAIT_ON_MANIFEST", "PROXY_HEADERS", "PROXY_URL",
 	"ROLE_ARN", "ROLE_EXTERNAL_ID", "ROLE_SESSION_NAME",
 }
 
 // lambdaExtensionPrefix starts the AWS AppConfig Lambda extension's names
-// for the same settings (wire §4.4).
+// for the same settings (docs/WIRE.md §4.4).
 const lambdaExtensionPrefix = "AWS_APPCONFIG_EXTENSION_"
 
 // lambdaExtensionNames maps the agent's variables to the Lambda
@@ -126,7 +126,7 @@ func lookupSetting(getenv func(string) string, name string) (string, string) {
 }
 
 // ConfigFromEnv reads the AWS AppConfig Agent's environment variables
-// (wire §4.4) through getenv, filling in the defaults for those unset.
+// (docs/WIRE.md §4.4) through getenv, filling in the defaults for those unset.
 // The Lambda extension's AWS_APPCONFIG_EXTENSION_ names are read too, for
 // functions moving off the extension; the agent's own name wins. An error
 // names every variable with a bad value.
@@ -187,7 +187,7 @@ func parseBool(v string) (bool, error) {
 }
 
 // parsePollInterval reads seconds, or a number with an s, m or h suffix:
-// 60, 60s, 1m, 1h (wire §4.4).
+// 60, 60s, 1m, 1h (docs/WIRE.md §4.4).
 func parsePollInterval(v string) (time.Duration, error) {
 	d, err := parseScaled(v, time.Second, map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour})
 	if err != nil {
@@ -197,7 +197,7 @@ func parsePollInterval(v string) (time.Duration, error) {
 }
 
 // parseRequestTimeout reads milliseconds, or a number with an ms or s
-// suffix: 3000, 3000ms, 3s (wire §4.4).
+// suffix: 3000, 3000ms, 3s (docs/WIRE.md §4.4).
 func parseRequestTimeout(v string) (time.Duration, error) {
 	d, err := parseScaled(v, time.Millisecond, map[string]time.Duration{"ms": time.Millisecond, "s": time.Second})
 	if err != nil {
@@ -242,7 +242,7 @@ func parsePrefetchList(v string) ([]Key, error) {
 	return keys, nil
 }
 
-// logLevels are the AWS agent's LOG_LEVEL values (wire §4.4).
+// logLevels are the AWS agent's LOG_LEVEL values (docs/WIRE.md §4.4).
 var logLevels = map[string]slog.Level{
 	"trace": LevelTrace,
 	"debug": slog.LevelDebug,

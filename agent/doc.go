@@ -1,5 +1,5 @@
 // Package agent is appconfigd's open stand-in for the AWS AppConfig Agent
-// (wire §4.4): a local HTTP server that answers
+// (docs/WIRE.md §4.4): a local HTTP server that answers
 //
 //	GET /applications/{app}/environments/{env}/configurations/{profile}
 //

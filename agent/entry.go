@@ -83,7 +83,7 @@ func (e *entry) apply(l *Latest, firstOfSession bool) *snapshot {
 		next = target
 	}
 	// A new session's first answer repeats the configuration held: that
-	// is no change (wire §1.3).
+	// is no change (docs/WIRE.md §1.3).
 	if next == nil || (prev != nil && sameVersion(prev, next)) {
 		return nil
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // httpError is an answer other than 200, with the plain-text body the
-// AWS agent sends (wire §4.4).
+// AWS agent sends (docs/WIRE.md §4.4).
 type httpError struct {
 	status int
 	msg    string
@@ -27,7 +27,7 @@ var errNothingDeployed = errorf(http.StatusNotFound, "no configuration has been 
 // upstreamError maps a failed service call to the agent's answer when
 // nothing is cached: a name the service does not know is the caller's
 // mistake (404, or 400 for an identifier it rejects), anything else the
-// service's (502, or 504 for a call that timed out), wire §4.4.
+// service's (502, or 504 for a call that timed out), docs/WIRE.md §4.4.
 func upstreamError(err error) *httpError {
 	var he *httpError
 	if errors.As(err, &he) {

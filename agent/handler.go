@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// Handler returns the agent's HTTP API (wire §4.4):
+// Handler returns the agent's HTTP API (docs/WIRE.md §4.4):
 //
 //	GET /applications/{app}/environments/{env}/configurations/{profile}[?flag=key…]
 //
@@ -24,7 +24,7 @@ func (a *Agent) Handler() http.Handler {
 }
 
 // requireToken answers 401 unless the request carries
-// "Authorization: Bearer ACCESS_TOKEN" (wire §4.4).
+// "Authorization: Bearer ACCESS_TOKEN" (docs/WIRE.md §4.4).
 func (a *Agent) requireToken(next http.Handler) http.Handler {
 	want := []byte(a.cfg.AccessToken)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -76,7 +76,7 @@ func (a *Agent) serveConfiguration(w http.ResponseWriter, r *http.Request) {
 }
 
 // writeError answers with err's status and a one-line message typed
-// application/text, as the Agent's API description does (wire §4.4);
+// application/text, as the Agent's API description does (docs/WIRE.md §4.4);
 // errors that are not *httpError are the agent's own: 500.
 func writeError(w http.ResponseWriter, err error) {
 	var he *httpError

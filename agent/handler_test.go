@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// basicFlags is a retrieval-time JSON flag configuration (wire §4.2).
+// basicFlags is a retrieval-time JSON flag configuration (docs/WIRE.md §4.2).
 var basicFlags = fakeVersion{
 	content:     `{"ui_refresh":{"enabled":true,"dark_mode":true},"logger":{"enabled":false}}`,
 	contentType: "application/json",
@@ -18,7 +18,7 @@ var basicFlags = fakeVersion{
 }
 
 // multiVariantFlags is a retrieval-time Ion flag configuration in the
-// shape of AWS's sample (wire §4.2).
+// shape of AWS's sample (docs/WIRE.md §4.2).
 var multiVariantFlags = fakeVersion{
 	content: `'ui_refresh'::[
   [(eq $country "US"), '''{"_variant": "US", "enabled": true, "color": "red"}'''],
@@ -127,7 +127,7 @@ func TestHandlerFlags(t *testing.T) {
 
 // TestHandlerHeaders: Configuration-Version is appconfigd's version
 // number, else the version label (real AWS), else absent; Version-Label
-// when there is one (wire §4.4).
+// when there is one (docs/WIRE.md §4.4).
 func TestHandlerHeaders(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -203,7 +203,7 @@ func TestHandlerPaths(t *testing.T) {
 }
 
 // TestHandlerAccessToken: with ACCESS_TOKEN set every request needs
-// "Authorization: Bearer <token>" (wire §4.4).
+// "Authorization: Bearer <token>" (docs/WIRE.md §4.4).
 func TestHandlerAccessToken(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -25,7 +25,7 @@ func (k Key) String() string {
 
 // ParseKey parses one PREFETCH_LIST item: App:Env:Config, or the path form
 // /applications/App/environments/Env/configurations/Config that the 2023
-// Lambda extension documentation used (wire §4.4).
+// Lambda extension documentation used (docs/WIRE.md §4.4).
 func ParseKey(s string) (Key, error) {
 	if strings.HasPrefix(s, "/") {
 		return parseKeyPath(s)

@@ -93,7 +93,7 @@ func (l *localFiles) lookup(k Key) *snapshot {
 // type%subtype is type/subtype; further '%'s separate parameters, so that
 // application%ion%type=AWS.AppConfig.FeatureFlags is
 // application/ion;type=AWS.AppConfig.FeatureFlags, the multi-variant flag
-// format (wire §4.2, §6 Q13). Other extensions are
+// format (docs/WIRE.md §4.2, §6 Q13). Other extensions are
 // application/octet-stream too.
 func localContentType(ext string) string {
 	if strings.EqualFold(ext, "json") {

@@ -9,11 +9,11 @@ import (
 )
 
 // maxSessionAge is when a session is replaced before its token can
-// expire: tokens live up to 24 hours (wire §1.3, evidence Q3), counted
+// expire: tokens live up to 24 hours (docs/WIRE.md §1.3, §7.3), counted
 // here from the session's start, the earlier of the two readings.
 const maxSessionAge = 23 * time.Hour
 
-// Bounds of RequiredMinimumPollIntervalInSeconds (wire §1.2); outside them
+// Bounds of RequiredMinimumPollIntervalInSeconds (docs/WIRE.md §1.2); outside them
 // the session asks for no minimum.
 const (
 	minRequiredPollInterval = 15 * time.Second
@@ -94,7 +94,7 @@ func (p *poller) poll(ctx context.Context) (time.Duration, error) {
 	if errors.As(err, &badRequest) {
 		// An expired, corrupted or reused token, or a poll the service
 		// thinks too early: a new session's first poll is always
-		// accepted (evidence Q1, Q3).
+		// accepted (docs/WIRE.md §6 Q3, §7.2).
 		p.agent.logger.Debug("token rejected; starting a new session", "configuration", p.entry.key.String(), "err", err)
 		if err := p.startSession(ctx); err != nil {
 			return 0, err
@@ -137,8 +137,8 @@ func (p *poller) record(l *Latest) {
 // nextWait is how long to wait before the next poll: POLL_INTERVAL, or
 // longer when the service asks. A session that asked for no minimum (a
 // POLL_INTERVAL under 15 s) is not held to the service's default 60 s,
-// which the service does not enforce then (evidence Q7), so it polls every
-// POLL_INTERVAL as wire §4.4 says.
+// which the service does not enforce then (docs/WIRE.md §7.7), so it polls every
+// POLL_INTERVAL as docs/WIRE.md §4.4 says.
 func (p *poller) nextWait(next time.Duration) time.Duration {
 	interval := p.agent.cfg.PollInterval
 	if requiredMinimumPollInterval(interval) == 0 {

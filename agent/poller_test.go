@@ -71,7 +71,7 @@ func TestPollInterval(t *testing.T) {
 }
 
 // TestRequiredMinimumPollInterval: a session asks for POLL_INTERVAL as its
-// minimum only within the service's bounds, 15..86400 s (wire §1.2).
+// minimum only within the service's bounds, 15..86400 s (docs/WIRE.md §1.2).
 func TestRequiredMinimumPollInterval(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -125,7 +125,7 @@ func TestNewVersion(t *testing.T) {
 }
 
 // TestRejectedToken: a token the service rejects (expired, corrupted or
-// reused; evidence Q1, Q3) starts a new session at once; its first poll
+// reused; docs/WIRE.md §6 Q3, §7.2) starts a new session at once; its first poll
 // repeats the version held, which is no change.
 func TestRejectedToken(t *testing.T) {
 	t.Parallel()
@@ -160,7 +160,7 @@ func TestRejectedToken(t *testing.T) {
 }
 
 // TestSessionRenewal: a session is replaced before its token can reach 24
-// hours (wire §1.3).
+// hours (docs/WIRE.md §1.3).
 func TestSessionRenewal(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {

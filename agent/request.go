@@ -10,7 +10,7 @@ import (
 // maxEntityID is the longest Entity-Id the AWS agent accepts: 2 KB.
 const maxEntityID = 2048
 
-// request is what a caller asks of one configuration (wire §4.4).
+// request is what a caller asks of one configuration (docs/WIRE.md §4.4).
 type request struct {
 	// flags are the ?flag= keys, in order; none asks for every flag.
 	flags []string

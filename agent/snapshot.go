@@ -33,7 +33,7 @@ type snapshotKind int
 const (
 	// freeForm is served as stored; ?flag= is refused.
 	freeForm snapshotKind = iota
-	// jsonFlags is the retrieval format of basic flags (wire §4.2),
+	// jsonFlags is the retrieval format of basic flags (docs/WIRE.md §4.2),
 	// served as stored unless ?flag= picks flags.
 	jsonFlags
 	// ionFlags is the retrieval format with multi-variant flags (wire
@@ -54,7 +54,7 @@ func newSnapshot(content []byte, contentType, versionLabel, serverVersion string
 		s.flags, s.flagErr = featureflag.ParseRetrieval(content, featureflag.ContentTypeIon)
 	case mediaType == "application/ion" && params["type"] == "":
 		// The exact content type AWS sends with Ion flags is not
-		// recorded (wire §6 Q13), so bare Ion counts as flags when it
+		// recorded (docs/WIRE.md §6 Q13), so bare Ion counts as flags when it
 		// holds some and every one reads; anything else is served as
 		// stored.
 		flags, err := featureflag.ParseRetrieval(content, featureflag.ContentTypeIon)
@@ -76,7 +76,7 @@ func newSnapshot(content []byte, contentType, versionLabel, serverVersion string
 }
 
 // looksLikeFlags reports whether a JSON configuration has the shape of
-// basic flags in retrieval format (wire §4.2): an object whose every
+// basic flags in retrieval format (docs/WIRE.md §4.2): an object whose every
 // member is an object with a boolean "enabled".
 func looksLikeFlags(content []byte) bool {
 	var top map[string]map[string]json.RawMessage
@@ -113,7 +113,7 @@ func sameVersion(a, b *snapshot) bool {
 }
 
 // render returns the body and content type served for a request with
-// flags (?flag=) and context (Context headers), wire §4.4.
+// flags (?flag=) and context (Context headers), docs/WIRE.md §4.4.
 func (s *snapshot) render(flags []string, context map[string]string) ([]byte, string, error) {
 	switch {
 	case s.kind == ionFlags && s.flagErr != nil:

@@ -41,7 +41,7 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // WriteError writes an AWS error document the way aws-sdk-go-v2 and
-// botocore decode it (wire §1.5): the exception name in X-Amzn-ErrorType
+// botocore decode it (docs/WIRE.md §1.5): the exception name in X-Amzn-ErrorType
 // and in the body's __type, the status, and a JSON object whose Message and
 // modeled members use AWS's exact key spelling.
 func WriteError(w http.ResponseWriter, ex Exception, members map[string]any) {

@@ -10,7 +10,7 @@ import (
 )
 
 // Deletion protection is disabled by default with a protection period of
-// 60 minutes (wire §3.14).
+// 60 minutes (docs/WIRE.md §3.14).
 func TestGetAccountSettings(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t)

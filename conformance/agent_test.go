@@ -26,7 +26,7 @@ import (
 )
 
 // The agent's poll interval in these tests: the AWS agent's default,
-// which the session asks the server for as its minimum (wire §1.2).
+// which the session asks the server for as its minimum (docs/WIRE.md §1.2).
 const agentPollInterval = agent.DefaultPollInterval
 
 // agentClock is an agent's fake clock. It reads the server's fake clock,
@@ -199,7 +199,7 @@ func (ra *runningAgent) tick(t *testing.T) time.Duration {
 	return d
 }
 
-// checkAnswer checks a 200 answer's body and headers (wire §4.4).
+// checkAnswer checks a 200 answer's body and headers (docs/WIRE.md §4.4).
 func checkAnswer(t *testing.T, got agentAnswer, wantBody, wantType, wantVersion string) {
 	t.Helper()
 	if got.status != http.StatusOK || got.body != wantBody {
@@ -232,7 +232,7 @@ func checkJSONAnswer(t *testing.T, got agentAnswer, want string) {
 	}
 }
 
-// configurationPath is the agent's path of a configuration (wire §4.4).
+// configurationPath is the agent's path of a configuration (docs/WIRE.md §4.4).
 func configurationPath(app, env, profile string) string {
 	return "/applications/" + app + "/environments/" + env + "/configurations/" + profile
 }
@@ -274,7 +274,7 @@ func startFlagAgent(t *testing.T, appName, profileName, doc string) (*runningAge
 }
 
 // agentBasicFlags is a deployment-time flag document with basic flags
-// only (wire §4.1).
+// only (docs/WIRE.md §4.1).
 const agentBasicFlags = `{
   "version": "1",
   "flags": {
@@ -288,7 +288,7 @@ const agentBasicFlags = `{
 }`
 
 // TestAgentServesFlags: a flag profile deployed is served by the agent in
-// retrieval format, and ?flag= picks flags (wire §4.2, §4.4). The
+// retrieval format, and ?flag= picks flags (docs/WIRE.md §4.2, §4.4). The
 // application's name has a '/', which the path carries URL-encoded.
 func TestAgentServesFlags(t *testing.T) {
 	t.Parallel()
@@ -324,7 +324,7 @@ func TestAgentServesFlags(t *testing.T) {
 }
 
 // agentMultiVariantFlags has a multi-variant flag whose variants match on
-// the caller's context (wire §4.1, §4.3).
+// the caller's context (docs/WIRE.md §4.1, §4.3).
 const agentMultiVariantFlags = `{
   "version": "1",
   "flags": {
@@ -345,7 +345,7 @@ const agentMultiVariantFlags = `{
 
 // TestAgentMultiVariantFlags: the agent resolves a multi-variant flag for
 // the Context headers to the first variant whose rule matches, else the
-// default, and serves JSON (wire §4.2, §4.4).
+// default, and serves JSON (docs/WIRE.md §4.2, §4.4).
 func TestAgentMultiVariantFlags(t *testing.T) {
 	t.Parallel()
 	ra, _ := startFlagAgent(t, "MyDemoApp", "MyConfigProfile", agentMultiVariantFlags)

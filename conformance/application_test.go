@@ -119,7 +119,7 @@ func TestCreateApplication(t *testing.T) {
 		}
 	})
 
-	// Lengths count characters, not bytes (wire Appendix A).
+	// Lengths count characters, not bytes (docs/WIRE.md Appendix A).
 	t.Run("MultibyteNameOfMaximumLength", func(t *testing.T) {
 		t.Parallel()
 		ts := startServer(t)
@@ -146,7 +146,7 @@ func TestGetApplication(t *testing.T) {
 	}
 	id := aws.ToString(created.Id)
 
-	// Identifiers are IDs or names (wire §3.3); a name travels
+	// Identifiers are IDs or names (docs/WIRE.md §3.3); a name travels
 	// percent-encoded in the path, whatever characters it holds.
 	odd := "team a/ü+%?#"
 	oddID := createApplication(t, ts.control, odd)
@@ -211,7 +211,7 @@ func TestUpdateApplication(t *testing.T) {
 		t.Errorf("Name = %q; want %q", got, want)
 	}
 
-	// Absent members stay as they are (wire §3.3 "Partial updates").
+	// Absent members stay as they are (docs/WIRE.md §3.3 "Partial updates").
 	out, err = ts.control.UpdateApplication(ctx(t), &appconfig.UpdateApplicationInput{
 		ApplicationId: aws.String(id),
 		Description:   aws.String("only the description"),
@@ -266,7 +266,7 @@ func TestDeleteApplication(t *testing.T) {
 		asError[*types.ResourceNotFoundException](t, err)
 	})
 
-	// AWS documents no cascade (wire §6 Q9); appconfigd refuses to delete
+	// AWS documents no cascade (docs/WIRE.md §6 Q9); appconfigd refuses to delete
 	// an application that still has environments or profiles, with the
 	// only client error DeleteApplication models.
 	t.Run("WithEnvironment", func(t *testing.T) {
@@ -330,7 +330,7 @@ func TestListApplications(t *testing.T) {
 		}
 	})
 
-	// The last page carries no NextToken, also when it is full (wire §3.3).
+	// The last page carries no NextToken, also when it is full (docs/WIRE.md §3.3).
 	t.Run("ExactlyOnePage", func(t *testing.T) {
 		t.Parallel()
 		out, err := ts.control.ListApplications(ctx(t), &appconfig.ListApplicationsInput{MaxResults: aws.Int32(int32(len(want)))})

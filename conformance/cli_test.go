@@ -217,7 +217,7 @@ func TestAWSCLI(t *testing.T) {
 	}
 
 	// botocore classifies errors by X-Amzn-ErrorType and reads Message
-	// (wire §1.5).
+	// (docs/WIRE.md §1.5).
 	_, stderr, err := cli.exec("appconfig", "get-application", "--application-id", "nosuch1")
 	if err == nil {
 		t.Errorf("aws appconfig get-application of an unknown ID succeeded; want an error")

@@ -29,8 +29,8 @@ func TestStartDeployment(t *testing.T) {
 	t.Parallel()
 
 	// StartDeployment returns the deployment as it started: DEPLOYING at
-	// 0% with one DEPLOYMENT_STARTED event (evidence Q5), the strategy's
-	// numbers copied in (wire §3.10).
+	// 0% with one DEPLOYMENT_STARTED event (docs/WIRE.md §7.5), the strategy's
+	// numbers copied in (docs/WIRE.md §3.10).
 	t.Run("ReturnsTheStartedDeployment", func(t *testing.T) {
 		t.Parallel()
 		ts := startServer(t)
@@ -107,7 +107,7 @@ func TestStartDeployment(t *testing.T) {
 		}
 		checkConfiguration(t, poll(t, ts.data, startSession(t, ts.data, fx, 0)), []byte("two"), "text/plain", "release-2")
 
-		// Labels need not be unique (wire §6 Q19); a shared label names
+		// Labels need not be unique (docs/WIRE.md §6 Q19); a shared label names
 		// the newest version that has it (appconfigd's choice).
 		createVersion(t, ts.control, fx.app, fx.profile, []byte("four"), "text/plain", "release-2")
 		ts.advance(t, bakeTime)
@@ -173,7 +173,7 @@ func TestStartDeployment(t *testing.T) {
 	})
 
 	// Only one deployment per environment may be in progress, a baking one
-	// included, with the message the real service sends (evidence Q8).
+	// included, with the message the real service sends (docs/WIRE.md §7.8).
 	t.Run("ConflictDuringBake", func(t *testing.T) {
 		t.Parallel()
 		ts := startServer(t)
@@ -197,7 +197,7 @@ func TestStartDeployment(t *testing.T) {
 	})
 
 	// Of racing StartDeployment calls on one environment exactly one wins;
-	// the others get ConflictException (evidence Q8).
+	// the others get ConflictException (docs/WIRE.md §7.8).
 	t.Run("Concurrent", func(t *testing.T) {
 		t.Parallel()
 		ts := startServer(t)
@@ -233,7 +233,7 @@ func TestStartDeployment(t *testing.T) {
 	})
 
 	// Another profile deploying to the same environment conflicts too:
-	// the lock is per environment (wire §3.10).
+	// the lock is per environment (docs/WIRE.md §3.10).
 	t.Run("ConflictAcrossProfiles", func(t *testing.T) {
 		t.Parallel()
 		ts := startServer(t)
@@ -292,7 +292,7 @@ func TestStartDeployment(t *testing.T) {
 
 // TestDeploymentLifecycle follows an AppConfig.AllAtOnce deployment: 100%
 // at once, a 10-minute bake during which the environment is Deploying,
-// then COMPLETE and ReadyForDeployment (wire §3.10, evidence Q5).
+// then COMPLETE and ReadyForDeployment (docs/WIRE.md §3.10, §7.5).
 func TestDeploymentLifecycle(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t)
@@ -304,7 +304,7 @@ func TestDeploymentLifecycle(t *testing.T) {
 	if d.State != types.DeploymentStateBaking || aws.ToFloat32(d.PercentageComplete) != 100 {
 		t.Errorf("during the bake: State %s, PercentageComplete %s; want BAKING, 100", d.State, deref(d.PercentageComplete))
 	}
-	// Newest first (wire §3.10 "most recent events are displayed first").
+	// Newest first (docs/WIRE.md §3.10 "most recent events are displayed first").
 	if got, want := eventTypes(d.EventLog), "BAKE_TIME_STARTED,PERCENTAGE_UPDATED,DEPLOYMENT_STARTED"; got != want {
 		t.Errorf("EventLog types = %s; want %s", got, want)
 	}
@@ -349,7 +349,7 @@ func TestDeploymentLifecycle(t *testing.T) {
 }
 
 // TestDeploymentGrowth checks the growth steps against the real service's
-// recorded timeline (evidence "linear step timing": N steps at k·D/(N+1),
+// recorded timeline (docs/WIRE.md §7.5, "Linear step timing": N steps at k·D/(N+1),
 // bake from D) and the model's exponential G·2^k.
 func TestDeploymentGrowth(t *testing.T) {
 	t.Parallel()
@@ -532,7 +532,7 @@ func TestListDeployments(t *testing.T) {
 	for _, it := range items {
 		numbers = append(numbers, fmt.Sprint(it.DeploymentNumber))
 	}
-	// Descending deployment number (wire §0 fact 20).
+	// Descending deployment number (docs/WIRE.md §0 fact 20).
 	if got, want := strings.Join(numbers, ","), "3,2,1"; got != want {
 		t.Fatalf("DeploymentNumbers = %s; want %s", got, want)
 	}
@@ -572,10 +572,10 @@ func TestStopDeployment(t *testing.T) {
 		return ts.control.StopDeployment(ctx(t), in)
 	}
 
-	// Stopping a deployment in progress rolls it back (wire §3.10), and the
-	// environment shows RolledBack (evidence Q5). The state is read back
+	// Stopping a deployment in progress rolls it back (docs/WIRE.md §3.10), and the
+	// environment shows RolledBack (docs/WIRE.md §7.5). The state is read back
 	// with GetDeployment: the real service's 202 body of StopDeployment
-	// holds only zero values (evidence Q5, "StopDeployment 202 body"), so
+	// holds only zero values (docs/WIRE.md §7.5, "StopDeployment 202 body"), so
 	// clients cannot rely on it.
 	t.Run("DuringBake", func(t *testing.T) {
 		t.Parallel()
@@ -613,7 +613,7 @@ func TestStopDeployment(t *testing.T) {
 	})
 
 	// Stopping with AllowRevert during the deployment also rolls back
-	// (wire §3.10 "the status of an in-progress deployment will be
+	// (docs/WIRE.md §3.10 "the status of an in-progress deployment will be
 	// ROLLED_BACK").
 	t.Run("DuringBakeWithAllowRevert", func(t *testing.T) {
 		t.Parallel()
@@ -629,7 +629,7 @@ func TestStopDeployment(t *testing.T) {
 	})
 
 	// A completed deployment can be reverted with AllowRevert within 72
-	// hours (wire §3.10); the environment shows Reverted.
+	// hours (docs/WIRE.md §3.10); the environment shows Reverted.
 	t.Run("RevertCompleted", func(t *testing.T) {
 		t.Parallel()
 		ts := startServer(t)
@@ -733,7 +733,7 @@ func TestEnvironmentReadyForDeploymentWaiter(t *testing.T) {
 
 // TestEnvironmentReadyForDeploymentWaiterFails checks that a rolled-back
 // environment makes the waiter fail rather than spin (waiter failure state
-// RolledBack, wire §3.1).
+// RolledBack, docs/WIRE.md §3.1).
 func TestEnvironmentReadyForDeploymentWaiterFails(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t)

@@ -45,7 +45,7 @@ func TestCreateEnvironment(t *testing.T) {
 		if got, want := aws.ToString(out.Description), "Production"; got != want {
 			t.Errorf("Description = %q; want %q", got, want)
 		}
-		// Environment states are CamelCase on the wire (evidence Q5).
+		// Environment states are CamelCase on the wire (docs/WIRE.md §7.5).
 		if got, want := string(out.State), "ReadyForDeployment"; got != want {
 			t.Errorf("State = %q; want %q", got, want)
 		}

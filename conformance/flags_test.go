@@ -30,7 +30,7 @@ const basicFlags = `{
   }
 }`
 
-// multiVariantFlags has the multi-variant flag of wire §4.1's example.
+// multiVariantFlags has the multi-variant flag of docs/WIRE.md §4.1's example.
 const multiVariantFlags = `{
   "version": "1",
   "flags": {

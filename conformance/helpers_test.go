@@ -190,7 +190,7 @@ func (ts *testServer) now() time.Time {
 	return ts.clock.Now().UTC().Truncate(time.Millisecond)
 }
 
-// ARNs of this server's resources (wire §3.3).
+// ARNs of this server's resources (docs/WIRE.md §3.3).
 func applicationARN(appID string) string {
 	return "arn:aws:appconfig:" + region + ":" + accountID + ":application/" + appID
 }
@@ -211,11 +211,11 @@ func deploymentARN(appID, envID string, number int32) string {
 	return fmt.Sprintf("%s/deployment/%d", environmentARN(appID, envID), number)
 }
 
-// idPattern is the pattern of every generated resource ID (wire §0 fact 9).
+// idPattern is the pattern of every generated resource ID (docs/WIRE.md §0 fact 9).
 var idPattern = regexp.MustCompile(`^[a-z0-9]{4,7}$`)
 
 // validToken reports whether token matches the model's pattern of
-// configuration tokens, \S{1,8192} (wire §1.3).
+// configuration tokens, \S{1,8192} (docs/WIRE.md §1.3).
 func validToken(token string) bool {
 	return len(token) >= 1 && len(token) <= 8192 && !strings.ContainsFunc(token, unicode.IsSpace)
 }

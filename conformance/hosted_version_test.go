@@ -449,7 +449,7 @@ func TestDeleteHostedConfigurationVersion(t *testing.T) {
 		asError[*types.ResourceNotFoundException](t, err)
 	})
 
-	// A version some environment serves cannot be deleted (wire §3.8 [R]).
+	// A version some environment serves cannot be deleted (docs/WIRE.md §3.8 [R]).
 	t.Run("Deployed", func(t *testing.T) {
 		t.Parallel()
 		ts := startServer(t)

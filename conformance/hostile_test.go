@@ -537,7 +537,7 @@ func hostileDiff(before, after string) string {
 	return out.String()
 }
 
-// checkHostileErrorDocument checks an AWS error document (wire §1.5): JSON,
+// checkHostileErrorDocument checks an AWS error document (docs/WIRE.md §1.5): JSON,
 // X-Amzn-ErrorType, __type and a non-empty Message; and that it does not
 // come from authentication, which would mean the case never reached a
 // handler.

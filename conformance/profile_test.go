@@ -260,7 +260,7 @@ func TestDeleteConfigurationProfile(t *testing.T) {
 	})
 
 	// Deleting a profile that still has hosted versions is refused
-	// (wire §6 Q9 leaves it open; appconfigd chose BadRequestException).
+	// (docs/WIRE.md §6 Q9 leaves it open; appconfigd chose BadRequestException).
 	t.Run("WithHostedVersions", func(t *testing.T) {
 		t.Parallel()
 		ts := startServer(t)

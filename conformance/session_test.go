@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/appconfigdata/types"
 )
 
-// checkTokenError checks a data-plane token rejection (wire §1.4, §2.3):
+// checkTokenError checks a data-plane token rejection (docs/WIRE.md §1.4, §2.3):
 // BadRequestException, Reason InvalidParameters, and Details naming
 // ConfigurationToken with the given Problem. An empty message is not
 // checked (the spec fixes only "Request too early" and "Token not
@@ -167,9 +167,9 @@ func TestGetLatestConfiguration(t *testing.T) {
 	}
 
 	// The first poll returns the bytes, Content-Type verbatim with its
-	// parameters (evidence Q4) and the label; the next one, with nothing
+	// parameters (docs/WIRE.md §7.4) and the label; the next one, with nothing
 	// new, an empty body with the same Content-Type and no label (wire
-	// §1.3, evidence Q4).
+	// §1.3, docs/WIRE.md §7.4).
 	t.Run("FirstAndSecondPoll", func(t *testing.T) {
 		t.Parallel()
 		ts, fx := started(t)
@@ -204,7 +204,7 @@ func TestGetLatestConfiguration(t *testing.T) {
 	})
 
 	// Polling before the requested interval has passed is refused with the
-	// real service's message (evidence Q2, Q7); the refused token stays
+	// real service's message (docs/WIRE.md §7.2, §7.7); the refused token stays
 	// usable once the interval has passed.
 	t.Run("RequestTooEarly", func(t *testing.T) {
 		t.Parallel()
@@ -223,7 +223,7 @@ func TestGetLatestConfiguration(t *testing.T) {
 		checkConfiguration(t, poll(t, ts.data, next), nil, contentType, "")
 	})
 
-	// Without a requested interval, early polls are allowed (evidence Q7).
+	// Without a requested interval, early polls are allowed (docs/WIRE.md §7.7).
 	t.Run("EarlyPollWithoutRequestedInterval", func(t *testing.T) {
 		t.Parallel()
 		ts, fx := started(t)
@@ -239,8 +239,8 @@ func TestGetLatestConfiguration(t *testing.T) {
 		}
 	})
 
-	// A next token works once; reusing it gets "Token not valid" (evidence
-	// Q1), reported as Problem Expired.
+	// A next token works once; reusing it gets "Token not valid"
+	// (docs/WIRE.md §7.1), reported as Problem Expired.
 	t.Run("ReusedToken", func(t *testing.T) {
 		t.Parallel()
 		ts, fx := started(t)
@@ -280,7 +280,7 @@ func TestGetLatestConfiguration(t *testing.T) {
 	})
 
 	// The initial token may be used again, as it could on the real service
-	// in 2022 (evidence Q1); each use returns the full configuration.
+	// in 2022 (docs/WIRE.md §7.1); each use returns the full configuration.
 	t.Run("InitialTokenReused", func(t *testing.T) {
 		t.Parallel()
 		ts, fx := started(t)
@@ -320,7 +320,7 @@ func TestGetLatestConfiguration(t *testing.T) {
 		checkTokenError(t, err, types.InvalidParameterProblemExpired, "")
 	})
 
-	// Every poll renews the token's lifetime (wire §2.3: "renewing the 24 h
+	// Every poll renews the token's lifetime (docs/WIRE.md §2.3: "renewing the 24 h
 	// window each poll").
 	t.Run("PollRenewsToken", func(t *testing.T) {
 		t.Parallel()
@@ -353,7 +353,7 @@ func TestGetLatestConfiguration(t *testing.T) {
 
 	// After a rollback, sessions are served the previous version again; one
 	// that had the rolled-back version sees the previous one as new and
-	// gets its bytes (wire §2.4, §3.10).
+	// gets its bytes (docs/WIRE.md §2.4, §3.10).
 	t.Run("Rollback", func(t *testing.T) {
 		t.Parallel()
 		ts, fx := started(t)
@@ -402,7 +402,7 @@ func TestGetLatestConfiguration(t *testing.T) {
 	})
 
 	// Before anything is deployed, a session starts and polls return 200
-	// with an empty body; the first deployment then arrives (wire §6 Q4,
+	// with an empty body; the first deployment then arrives (docs/WIRE.md §6 Q4,
 	// appconfigd's documented choice).
 	t.Run("NothingDeployedYet", func(t *testing.T) {
 		t.Parallel()
@@ -486,7 +486,7 @@ func TestGetLatestConfiguration(t *testing.T) {
 		}
 	})
 
-	// Sessions are the rollout's targets (wire §2.4): part of them get the
+	// Sessions are the rollout's targets (docs/WIRE.md §2.4): part of them get the
 	// new version while the deployment grows, a session keeps what it got
 	// as the percentage grows, and every session has it at 100%.
 	t.Run("GradualRollout", func(t *testing.T) {

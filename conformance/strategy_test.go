@@ -22,7 +22,7 @@ type strategyWant struct {
 }
 
 // predefinedStrategies are the four strategies AWS predefines, with the
-// exact numbers of wire §0 fact 13 and §3.9.
+// exact numbers of docs/WIRE.md §0 fact 13 and §3.9.
 var predefinedStrategies = []strategyWant{
 	{"AppConfig.AllAtOnce", "AppConfig.AllAtOnce", "Quick", 0, 10, types.GrowthTypeLinear, 100, types.ReplicateToNone},
 	{"AppConfig.Linear50PercentEvery30Seconds", "AppConfig.Linear50PercentEvery30Seconds", "Test/Demo", 1, 1, types.GrowthTypeLinear, 50, types.ReplicateToNone},
@@ -255,7 +255,7 @@ func TestUpdateDeploymentStrategy(t *testing.T) {
 }
 
 // DeleteDeploymentStrategy travels on the model's misspelled path
-// /deployementstrategies/{id} (wire §0 fact 11); the SDK sends it that way.
+// /deployementstrategies/{id} (docs/WIRE.md §0 fact 11); the SDK sends it that way.
 func TestDeleteDeploymentStrategy(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t)

@@ -35,7 +35,7 @@ func checkTags(t *testing.T, what string, got, want map[string]string) {
 
 // TestTags tags every kind of taggable resource through its ARN (wire
 // §3.12). Tags given at creation are never echoed by Create or Get, only
-// by ListTagsForResource (wire §3.3).
+// by ListTagsForResource (docs/WIRE.md §3.3).
 func TestTags(t *testing.T) {
 	t.Parallel()
 	initial := map[string]string{"team": "core", "cost-center": "42"}

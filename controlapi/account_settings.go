@@ -6,7 +6,7 @@ import (
 	"github.com/appconfigd/appconfigd/awsjson"
 )
 
-// Account settings (wire §3.14). appconfigd has no deletion protection, so
+// Account settings (docs/WIRE.md §3.14). appconfigd has no deletion protection, so
 // GetAccountSettings reports AWS's defaults: disabled, with the default
 // protection period of 60 minutes. UpdateAccountSettings is not supported
 // yet (routes.go).

@@ -7,7 +7,7 @@ import (
 	"github.com/appconfigd/appconfigd/awsjson"
 )
 
-// Applications (wire §3.5).
+// Applications (docs/WIRE.md §3.5).
 
 type createApplicationRequest struct {
 	Name        string
@@ -83,7 +83,7 @@ func (s *Server) handleListApplications(w http.ResponseWriter, r *http.Request) 
 }
 
 // handleUpdateApplication serves PATCH /applications/{ApplicationId}; absent
-// members stay unchanged (wire §3.3).
+// members stay unchanged (docs/WIRE.md §3.3).
 func (s *Server) handleUpdateApplication(w http.ResponseWriter, r *http.Request) error {
 	appID, err := pathIdentifier(r, "ApplicationId", maxApplicationIdentifier)
 	if err != nil {

@@ -15,7 +15,7 @@ func TestCreateApplication(t *testing.T) {
 		rec := e.do("POST", "/applications", `{"Name":"web","Description":"the web app","Tags":{"team":"a"}}`, "Content-Type", "application/json")
 		wantStatus(t, rec, http.StatusCreated)
 		body := jsonBody(t, rec)
-		// Tags are never echoed (wire §3.3).
+		// Tags are never echoed (docs/WIRE.md §3.3).
 		wantKeys(t, body, "Id", "Name", "Description")
 		if body["Name"] != "web" || body["Description"] != "the web app" {
 			t.Errorf("body = %v, want Name web and Description the web app", body)

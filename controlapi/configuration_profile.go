@@ -7,9 +7,9 @@ import (
 	"github.com/appconfigd/appconfigd/awsjson"
 )
 
-// Configuration profiles (wire §3.7).
+// Configuration profiles (docs/WIRE.md §3.7).
 
-// validatorJSON is the Validator structure (wire Appendix B).
+// validatorJSON is the Validator structure (docs/WIRE.md Appendix B).
 type validatorJSON struct {
 	Type    string
 	Content string
@@ -39,7 +39,7 @@ type updateConfigurationProfileRequest struct {
 }
 
 // configurationProfileJSON is the ConfigurationProfile output shape. Type is
-// echoed as stored, so a profile created without one shows none (wire §6
+// echoed as stored, so a profile created without one shows none (docs/WIRE.md §6
 // Q10). KmsKeyArn is not sent: appconfigd resolves no KMS keys.
 type configurationProfileJSON struct {
 	ApplicationId    string
@@ -54,7 +54,7 @@ type configurationProfileJSON struct {
 }
 
 // configurationProfileSummaryJSON is a ListConfigurationProfiles item
-// (wire Appendix B, ConfigurationProfileSummary).
+// (docs/WIRE.md Appendix B, ConfigurationProfileSummary).
 type configurationProfileSummaryJSON struct {
 	ApplicationId  string
 	Id             string
@@ -239,7 +239,7 @@ func profilePathIdentifiers(r *http.Request) (appID, profileID string, err error
 	return appID, profileID, nil
 }
 
-// handleValidateConfiguration serves ValidateConfiguration (wire §3.11):
+// handleValidateConfiguration serves ValidateConfiguration (docs/WIRE.md §3.11):
 // POST …/validators?configuration_version=V runs the profile's validators
 // against a hosted version and answers 204 when they all pass.
 func (s *Server) handleValidateConfiguration(w http.ResponseWriter, r *http.Request) error {

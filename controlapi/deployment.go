@@ -9,7 +9,7 @@ import (
 	"github.com/appconfigd/appconfigd/awsjson"
 )
 
-// Deployments (wire §3.10).
+// Deployments (docs/WIRE.md §3.10).
 
 // startDeploymentRequest is the StartDeployment body. LatestDeploymentNumber
 // is in the current model, though aws-sdk-go-v2 v1.44.2 cannot send it.
@@ -24,7 +24,7 @@ type startDeploymentRequest struct {
 	LatestDeploymentNumber     *int
 }
 
-// deploymentEventJSON is the DeploymentEvent structure (wire Appendix B).
+// deploymentEventJSON is the DeploymentEvent structure (docs/WIRE.md Appendix B).
 type deploymentEventJSON struct {
 	EventType   string
 	TriggeredBy string
@@ -34,9 +34,9 @@ type deploymentEventJSON struct {
 
 // deploymentJSON is the Deployment output shape of StartDeployment,
 // GetDeployment and StopDeployment. Deployment State is UPPER_SNAKE
-// (evidence Q5); EventLog is newest first ("most recent events are
-// displayed first", wire §3.10); AppliedExtensions is always a list, as in
-// AWS's output (evidence Q5); CompletedAt appears once the deployment
+// (docs/WIRE.md §7.5); EventLog is newest first ("most recent events are
+// displayed first", docs/WIRE.md §3.10); AppliedExtensions is always a list, as in
+// AWS's output (docs/WIRE.md §7.5); CompletedAt appears once the deployment
 // completed. KmsKeyArn is not sent: appconfigd resolves no KMS keys.
 type deploymentJSON struct {
 	ApplicationId               string
@@ -62,10 +62,10 @@ type deploymentJSON struct {
 	KmsKeyIdentifier            string   `json:",omitempty"`
 }
 
-// deploymentSummaryJSON is a ListDeployments item (wire Appendix B,
+// deploymentSummaryJSON is a ListDeployments item (docs/WIRE.md Appendix B,
 // DeploymentSummary). ConfigurationProfileId and Type are in the current
 // model though aws-sdk-go-v2 v1.44.2 does not read them; Type is USER, as
-// MANAGED belongs to experiments (wire §3.10).
+// MANAGED belongs to experiments (docs/WIRE.md §3.10).
 type deploymentSummaryJSON struct {
 	DeploymentNumber            int
 	ConfigurationProfileId      string
@@ -151,7 +151,7 @@ func toDeploymentSummaryJSON(d *appconfigd.Deployment) deploymentSummaryJSON {
 
 // handleStartDeployment serves POST
 // /applications/{ApplicationId}/environments/{EnvironmentId}/deployments →
-// 201 with the deployment as it was at its start (evidence Q5).
+// 201 with the deployment as it was at its start (docs/WIRE.md §7.5).
 func (s *Server) handleStartDeployment(w http.ResponseWriter, r *http.Request) error {
 	appID, envID, err := environmentPathIdentifiers(r)
 	if err != nil {
@@ -224,7 +224,7 @@ func (s *Server) handleListDeployments(w http.ResponseWriter, r *http.Request) e
 
 // handleStopDeployment serves DELETE .../deployments/{DeploymentNumber} →
 // 202 with the whole deployment. The Allow-Revert header (true or false)
-// asks to revert a completed deployment (wire §3.10).
+// asks to revert a completed deployment (docs/WIRE.md §3.10).
 func (s *Server) handleStopDeployment(w http.ResponseWriter, r *http.Request) error {
 	appID, envID, err := environmentPathIdentifiers(r)
 	if err != nil {

@@ -7,12 +7,12 @@ import (
 	"github.com/appconfigd/appconfigd/awsjson"
 )
 
-// Deployment strategies (wire §3.9).
+// Deployment strategies (docs/WIRE.md §3.9).
 
 // createDeploymentStrategyRequest is the CreateDeploymentStrategy body.
 // DeploymentDurationInMinutes and GrowthFactor are required by the model,
 // but old Go SDKs omitted zero-valued numbers, so an absent number counts
-// as 0 and the Service's range checks report it (wire §3.3, "Request
+// as 0 and the Service's range checks report it (docs/WIRE.md §3.3, "Request
 // body").
 type createDeploymentStrategyRequest struct {
 	Name                        string
@@ -37,7 +37,7 @@ type updateDeploymentStrategyRequest struct {
 
 // deploymentStrategyJSON is the DeploymentStrategy output shape. The
 // numbers are always sent, zeros included, and GrowthFactor keeps its
-// decimal point (100.0), as in AWS's own output (wire §3.9).
+// decimal point (100.0), as in AWS's own output (docs/WIRE.md §3.9).
 type deploymentStrategyJSON struct {
 	Id                          string
 	Name                        string

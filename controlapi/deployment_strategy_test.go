@@ -69,7 +69,7 @@ func TestListDeploymentStrategies(t *testing.T) {
 	wantStatus(t, rec, http.StatusOK)
 	want := `{"Id":"AppConfig.AllAtOnce","Name":"AppConfig.AllAtOnce","Description":"Quick","DeploymentDurationInMinutes":0,"GrowthType":"LINEAR","GrowthFactor":100.0,"FinalBakeTimeInMinutes":10,"ReplicateTo":"NONE"}`
 	if !strings.Contains(rec.Body.String(), want) {
-		t.Errorf("body %s lacks AWS's exact AllAtOnce (wire §3.9) %s", rec.Body, want)
+		t.Errorf("body %s lacks AWS's exact AllAtOnce (docs/WIRE.md §3.9) %s", rec.Body, want)
 	}
 }
 
@@ -105,7 +105,7 @@ func TestUpdateDeploymentStrategy(t *testing.T) {
 func TestDeleteDeploymentStrategy(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ name, prefix string }{
-		// The path the SDKs send, misspelled in the model (wire §0 fact 11).
+		// The path the SDKs send, misspelled in the model (docs/WIRE.md §0 fact 11).
 		{"ModelSpelling", "/deployementstrategies/"},
 		{"CorrectSpellingAlias", "/deploymentstrategies/"},
 	}

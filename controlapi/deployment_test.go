@@ -89,7 +89,7 @@ func eventTypes(d *deploymentWire) []string {
 }
 
 // isISOMillis reports whether s is an ISO 8601 UTC time with milliseconds,
-// like 2021-09-17T21:59:03.888Z (wire §3.3).
+// like 2021-09-17T21:59:03.888Z (docs/WIRE.md §3.3).
 func isISOMillis(s string) bool {
 	return regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`).MatchString(s)
 }
@@ -106,7 +106,7 @@ func TestStartDeployment(t *testing.T) {
 		wantKeys(t, body, "ApplicationId", "EnvironmentId", "DeploymentStrategyId", "ConfigurationProfileId", "DeploymentNumber",
 			"ConfigurationName", "ConfigurationLocationUri", "ConfigurationVersion", "DeploymentDurationInMinutes", "GrowthType",
 			"GrowthFactor", "FinalBakeTimeInMinutes", "State", "EventLog", "PercentageComplete", "StartedAt", "AppliedExtensions", "VersionLabel")
-		// evidence Q5: DEPLOYING at 0.0 with one DEPLOYMENT_STARTED event by USER.
+		// docs/WIRE.md §7.5: DEPLOYING at 0.0 with one DEPLOYMENT_STARTED event by USER.
 		for _, want := range []string{`"State":"DEPLOYING"`, `"PercentageComplete":0.0`, `"GrowthFactor":100.0`, `"AppliedExtensions":[]`, `"ConfigurationVersion":"1"`, `"DeploymentNumber":1`} {
 			if !strings.Contains(rec.Body.String(), want) {
 				t.Errorf("body %s lacks %s", rec.Body, want)
@@ -129,7 +129,7 @@ func TestStartDeployment(t *testing.T) {
 		body := wantError(t, e.do("POST", e.deployments, `{"DeploymentStrategyId":"AppConfig.AllAtOnce","ConfigurationProfileId":"cfg","ConfigurationVersion":"1"}`),
 			http.StatusConflict, "ConflictException")
 		if got, want := body["Message"], "Environment "+e.envID+" currently has a state of DEPLOYING. The current deployment must finish before a new deployment can be started."; got != want {
-			t.Errorf("Message = %q, want the real service's %q (evidence Q8)", got, want)
+			t.Errorf("Message = %q, want the real service's %q (docs/WIRE.md §7.8)", got, want)
 		}
 	})
 
@@ -192,7 +192,7 @@ func TestGetDeployment(t *testing.T) {
 			t.Errorf("PercentageComplete, CompletedAt = %v, %v, want 100 and none while baking", d.PercentageComplete, d.CompletedAt)
 		}
 		if got := e.environmentState(); got != "Deploying" {
-			t.Errorf("environment State while baking = %v, want Deploying (evidence Q5)", got)
+			t.Errorf("environment State while baking = %v, want Deploying (docs/WIRE.md §7.5)", got)
 		}
 	})
 

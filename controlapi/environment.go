@@ -7,9 +7,9 @@ import (
 	"github.com/appconfigd/appconfigd/awsjson"
 )
 
-// Environments (wire §3.6).
+// Environments (docs/WIRE.md §3.6).
 
-// monitorJSON is the Monitor structure (wire Appendix B), in requests and
+// monitorJSON is the Monitor structure (docs/WIRE.md Appendix B), in requests and
 // responses.
 type monitorJSON struct {
 	AlarmArn     string
@@ -33,7 +33,7 @@ type updateEnvironmentRequest struct {
 
 // environmentJSON is the Environment output shape. State is CamelCase
 // (ReadyForDeployment, Deploying, …) as the real service sends it and the
-// SDK waiter EnvironmentReadyForDeployment expects (evidence Q5), not the
+// SDK waiter EnvironmentReadyForDeployment expects (docs/WIRE.md §7.5), not the
 // model's UPPER_SNAKE enum.
 type environmentJSON struct {
 	ApplicationId string
@@ -183,7 +183,7 @@ func environmentPathIdentifiers(r *http.Request) (appID, envID string, err error
 }
 
 // checkDeletionProtectionHeader validates the x-amzn-deletion-protection-check
-// header of DeleteEnvironment and DeleteConfigurationProfile (wire §3.6).
+// header of DeleteEnvironment and DeleteConfigurationProfile (docs/WIRE.md §3.6).
 // Deletion protection is off and cannot be turned on (GetAccountSettings),
 // so every valid value deletes; an invalid one is still refused, as AWS
 // refuses values outside an enum.

@@ -18,7 +18,7 @@ func TestCreateEnvironment(t *testing.T) {
 		wantStatus(t, rec, http.StatusCreated)
 		body := jsonBody(t, rec)
 		wantKeys(t, body, "ApplicationId", "Id", "Name", "State", "Monitors")
-		// CamelCase, as the real service sends it (evidence Q5).
+		// CamelCase, as the real service sends it (docs/WIRE.md §7.5).
 		if got := body["State"]; got != "ReadyForDeployment" {
 			t.Errorf("State = %v, want ReadyForDeployment", got)
 		}

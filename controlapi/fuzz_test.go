@@ -334,7 +334,7 @@ func FuzzControlPlaneRequest(f *testing.F) {
 	})
 }
 
-// checkErrorDocument checks an AWS error document (wire §1.5).
+// checkErrorDocument checks an AWS error document (docs/WIRE.md §1.5).
 func checkErrorDocument(t *testing.T, desc string, rec *httptest.ResponseRecorder) {
 	t.Helper()
 	name := rec.Header().Get("X-Amzn-ErrorType")

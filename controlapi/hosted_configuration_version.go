@@ -13,12 +13,12 @@ import (
 	"github.com/appconfigd/appconfigd/awsjson"
 )
 
-// Hosted configuration versions (wire §3.8) are raw-body operations: the
+// Hosted configuration versions (docs/WIRE.md §3.8) are raw-body operations: the
 // content is the whole HTTP body, and every other member travels in a
 // header. Header names are the model's: VersionLabel has no hyphen.
 
 // hostedConfigurationVersionSummaryJSON is a ListHostedConfigurationVersions
-// item (wire Appendix B). KmsKeyArn is not sent: appconfigd resolves no KMS
+// item (docs/WIRE.md Appendix B). KmsKeyArn is not sent: appconfigd resolves no KMS
 // keys.
 type hostedConfigurationVersionSummaryJSON struct {
 	ApplicationId          string
@@ -178,8 +178,8 @@ func (s *Server) handleDeleteHostedConfigurationVersion(w http.ResponseWriter, r
 // writeHostedConfigurationVersion writes the HostedConfigurationVersion
 // output shape: the content as the body and the metadata in the headers the
 // SDK reads (Application-Id, Configuration-Profile-Id, Version-Number,
-// Content-Type, Description, VersionLabel; wire Appendix A). Content-Type is
-// the stored type verbatim, parameters included (evidence Q4).
+// Content-Type, Description, VersionLabel; docs/WIRE.md Appendix A). Content-Type is
+// the stored type verbatim, parameters included (docs/WIRE.md §7.4).
 func writeHostedConfigurationVersion(w http.ResponseWriter, status int, v *appconfigd.HostedConfigurationVersion) {
 	h := w.Header()
 	h.Set("Application-Id", v.ApplicationID)

@@ -16,7 +16,7 @@ type operation struct {
 }
 
 // Path patterns shared by several operations. They are the model's URIs
-// (wire §3.2) in net/http ServeMux syntax.
+// (docs/WIRE.md §3.2) in net/http ServeMux syntax.
 const (
 	applicationPath = "/applications/{ApplicationId}"
 	environmentPath = applicationPath + "/environments/{EnvironmentId}"
@@ -28,13 +28,13 @@ const (
 	runsPath        = experimentPath + "/experimentruns"
 	// tagsPath takes the rest of the path so that an ARN sent with its
 	// slashes unescaped (curl, hand-written clients) still matches; the
-	// SDKs percent-encode it into one segment (wire §3.3), and PathValue
+	// SDKs percent-encode it into one segment (docs/WIRE.md §3.3), and PathValue
 	// returns it decoded either way.
 	tagsPath = "/tags/{ResourceArn...}"
 )
 
 // operations is the control plane's operation table, in the order of the
-// model's operation table (wire §3.2), with every operation of the current
+// model's operation table (docs/WIRE.md §3.2), with every operation of the current
 // model, including the experiment operations that aws-sdk-go-v2 v1.44.2
 // predates. An operation without a handler is answered with a modeled
 // BadRequestException that says so, never with a 404 the SDK cannot decode
@@ -52,7 +52,7 @@ func (s *Server) operations() []operation {
 		{"DeleteApplication", http.MethodDelete, applicationPath, s.handleDeleteApplication},
 		{"DeleteConfigurationProfile", http.MethodDelete, profilePath, s.handleDeleteConfigurationProfile},
 		// The model misspells this URI, and the SDKs send it that way
-		// (wire §0 fact 11).
+		// (docs/WIRE.md §0 fact 11).
 		{"DeleteDeploymentStrategy", http.MethodDelete, "/deployementstrategies/{DeploymentStrategyId}", s.handleDeleteDeploymentStrategy},
 		// The correct spelling, for hand-written clients.
 		{"DeleteDeploymentStrategy", http.MethodDelete, "/deploymentstrategies/{DeploymentStrategyId}", s.handleDeleteDeploymentStrategy},

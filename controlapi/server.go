@@ -2,7 +2,7 @@
 // 2019-10-09) wire surface: the restJson1 operations that create, read,
 // change and delete applications, environments, configuration profiles,
 // hosted configuration versions, deployment strategies, deployments and
-// tags (wire §3).
+// tags (docs/WIRE.md §3).
 //
 // Handlers are thin. Each decodes the request (path labels, query keys,
 // headers, JSON body) with AWS's exact spelling, calls the
@@ -130,10 +130,10 @@ func (s *Server) maxBodyBytes() int64 {
 	return s.MaxBodyBytes
 }
 
-// Path label lengths of the model (wire Appendix A): {ApplicationId} and
+// Path label lengths of the model (docs/WIRE.md Appendix A): {ApplicationId} and
 // {EnvironmentId} are shape Name (1..64), {ConfigurationProfileId} is
 // LongName (1..128). {DeploymentStrategyId} has a pattern that admits only
-// IDs; appconfigd accepts a name there too (wire §3.3), so it gets the
+// IDs; appconfigd accepts a name there too (docs/WIRE.md §3.3), so it gets the
 // length of a strategy name.
 const (
 	maxApplicationIdentifier = 64
@@ -163,7 +163,7 @@ func pathNumber(r *http.Request, name string) (int, error) {
 	return n, nil
 }
 
-// maxResults is the model's MaxResults maximum (wire §3.3).
+// maxResults is the model's MaxResults maximum (docs/WIRE.md §3.3).
 const maxResults = 50
 
 // queryValue returns the one value of the query parameter name (member
@@ -182,7 +182,7 @@ func queryValue(r *http.Request, name, member string) (string, bool, error) {
 }
 
 // listInput reads the pagination query keys max_results and next_token
-// (wire §3.3). The Service checks the range; max_results=0 is refused here
+// (docs/WIRE.md §3.3). The Service checks the range; max_results=0 is refused here
 // because the Service reads 0 as "not given".
 func listInput(r *http.Request) (appconfigd.ListInput, error) {
 	var in appconfigd.ListInput
@@ -207,13 +207,13 @@ func listInput(r *http.Request) (appconfigd.ListInput, error) {
 }
 
 // isoTime formats a timestamp as the control plane sends it: ISO 8601 in
-// UTC with milliseconds, like 2021-09-17T21:59:03.888Z (wire §3.3; the
+// UTC with milliseconds, like 2021-09-17T21:59:03.888Z (docs/WIRE.md §3.3; the
 // model's timestampFormat is iso8601, and the Go SDK rejects numbers).
 func isoTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000Z")
 }
 
-// writeNoContent answers the 204 operations: no body at all (wire §3.3).
+// writeNoContent answers the 204 operations: no body at all (docs/WIRE.md §3.3).
 func writeNoContent(w http.ResponseWriter) {
 	w.WriteHeader(http.StatusNoContent)
 }

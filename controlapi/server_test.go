@@ -99,7 +99,7 @@ func jsonBody(t *testing.T, rec *httptest.ResponseRecorder) map[string]any {
 }
 
 // wantError checks an AWS error document: status, X-Amzn-ErrorType, a JSON
-// body with __type and Message (wire §1.5). It returns the body.
+// body with __type and Message (docs/WIRE.md §1.5). It returns the body.
 func wantError(t *testing.T, rec *httptest.ResponseRecorder, status int, name string) map[string]any {
 	t.Helper()
 	wantStatus(t, rec, status)
@@ -176,7 +176,7 @@ func (e *testEnv) createVersion(appID, profileID, content string) {
 // modelOperation is one operation of the model, with a concrete path.
 type modelOperation struct{ name, method, path string }
 
-// modelOperations returns the model's operation table (wire §3.2): name,
+// modelOperations returns the model's operation table (docs/WIRE.md §3.2): name,
 // method and URI exactly as the model and aws-sdk-go-v2's serializers spell
 // them, with a concrete path for each.
 func modelOperations() []modelOperation {

@@ -6,7 +6,7 @@ import (
 	"github.com/appconfigd/appconfigd/awsjson"
 )
 
-// Tags (wire §3.12) are keyed by resource ARN. The ARN is the {ResourceArn}
+// Tags (docs/WIRE.md §3.12) are keyed by resource ARN. The ARN is the {ResourceArn}
 // path label, which the SDKs percent-encode into one segment; PathValue
 // returns it decoded.
 

@@ -8,8 +8,8 @@ import (
 )
 
 // Extension headers of GetLatestConfiguration. AWS's data plane keeps the
-// version number and deployment progress to itself (wire §6 Q6), though its
-// Agent needs both (Configuration-Version, Entity-Id rollouts, wire §4.4).
+// version number and deployment progress to itself (docs/WIRE.md §6 Q6), though its
+// Agent needs both (Configuration-Version, Entity-Id rollouts, docs/WIRE.md §4.4).
 // appconfigd sends them as extra headers, which SDKs ignore, so that
 // `appconfigd agent` can offer the same. See docs/COMPATIBILITY.md.
 const (

@@ -1,5 +1,5 @@
 // Package dataapi is the AppConfigData (2021-11-11) wire surface:
-// StartConfigurationSession and GetLatestConfiguration (wire §1).
+// StartConfigurationSession and GetLatestConfiguration (docs/WIRE.md §1).
 package dataapi
 
 import (

@@ -27,7 +27,7 @@ type startConfigurationSessionResponse struct {
 }
 
 // handleStartConfigurationSession serves POST /configurationsessions
-// (wire §1.2).
+// (docs/WIRE.md §1.2).
 func (s *Server) handleStartConfigurationSession(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
 	var req startConfigurationSessionRequest
 	if err := awsjson.DecodeJSON(r, &req); err != nil {
@@ -53,7 +53,7 @@ func (s *Server) handleStartConfigurationSession(ctx context.Context, w http.Res
 	return nil
 }
 
-// handleGetLatestConfiguration serves GET /configuration (wire §1.3): the
+// handleGetLatestConfiguration serves GET /configuration (docs/WIRE.md §1.3): the
 // configuration bytes as the body, metadata in headers, and a fresh token
 // on every success.
 func (s *Server) handleGetLatestConfiguration(ctx context.Context, w http.ResponseWriter, r *http.Request) error {

@@ -5,9 +5,9 @@ import (
 	"mime"
 )
 
-// Retrieval-time content types (wire §4.2).
+// Retrieval-time content types (docs/WIRE.md §4.2).
 //
-// ContentTypeIon is not documented as a header value (wire §6 Q13). It is
+// ContentTypeIon is not documented as a header value (docs/WIRE.md §6 Q13). It is
 // derived from the file suffix the AWS AppConfig Agent's local development
 // mode requires for multi-variant flag data,
 // "application%ion%type=AWS.AppConfig.FeatureFlags": the Agent turns a

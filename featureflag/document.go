@@ -7,7 +7,7 @@ import (
 )
 
 // document is a validated deployment-time document reduced to what the
-// retrieval-time format serves (wire §4.2).
+// retrieval-time format serves (docs/WIRE.md §4.2).
 type document struct {
 	// flags lists the keys of "flags" in document order; every defined
 	// flag is served, valued or not.
@@ -52,7 +52,7 @@ type attribute struct {
 }
 
 // constraint is a parsed numberConstraints, stringConstraints,
-// arrayConstraints or boolConstraints object (wire §4.1).
+// arrayConstraints or boolConstraints object (docs/WIRE.md §4.1).
 type constraint struct {
 	typ      string // "number", "string", "array" or "boolean"
 	required bool

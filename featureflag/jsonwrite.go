@@ -7,7 +7,7 @@ import (
 // The retrieval-time JSON is written the way AWS writes it: one line, with
 // a space after every ':' and ',' (`{"betaGroup": {"enabled": true}}` in
 // the GetLatestConfiguration API reference, and the variant strings of the
-// Ion sample in wire §4.2). Numbers keep the text the document gave them.
+// Ion sample in docs/WIRE.md §4.2). Numbers keep the text the document gave them.
 
 // appendNode appends the JSON of n.
 func appendNode(dst []byte, n *node) []byte {

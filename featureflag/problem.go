@@ -20,12 +20,12 @@ const MaxProblems = 20
 const maxProblemValue = 256
 
 // Problem is one thing wrong with a deployment-time document. Its fields
-// map one to one onto AWS's InvalidConfigurationDetail (wire §3.4):
+// map one to one onto AWS's InvalidConfigurationDetail (docs/WIRE.md §3.4):
 // Location is a dotted path such as "values.ui_refresh._variants[1].rule"
 // ("" for the document as a whole; a missing member is located where it
 // belongs), Reason says what is wrong in plain words and Value quotes the
 // offending JSON, shortened. Constraint names the rule that was broken: the
-// JSON Schema keyword where the flag schema of wire §4.1 has one ("type",
+// JSON Schema keyword where the flag schema of docs/WIRE.md §4.1 has one ("type",
 // "required", "enum", "pattern", "format", "maxLength", "maxItems",
 // "maxProperties", "minimum", "maximum", "additionalProperties", "not"),
 // else one of "syntax" (not JSON), "duplicate" (a repeated member name),

@@ -5,7 +5,7 @@ import (
 )
 
 // Retrieval converts a deployment-time document to what GetLatestConfiguration
-// serves (wire §4.2). It validates doc first and returns Validate's error
+// serves (docs/WIRE.md §4.2). It validates doc first and returns Validate's error
 // for a bad one.
 //
 // With basic flags only, the body is JSON (ContentTypeJSON): an object with

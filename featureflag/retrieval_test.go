@@ -51,7 +51,7 @@ func TestRetrieval(t *testing.T) {
 }
 
 // TestRetrieval_ReproducesAWSSample converts a document whose flags are
-// those of AWS's multi-variant sample (wire §4.2) and expects AWS's bytes.
+// those of AWS's multi-variant sample (docs/WIRE.md §4.2) and expects AWS's bytes.
 func TestRetrieval_ReproducesAWSSample(t *testing.T) {
 	t.Parallel()
 	body, _, err := featureflag.Retrieval(readFile(t, filepath.Join("testdata", "retrieval", "aws-sample.json")))

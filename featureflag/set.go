@@ -12,7 +12,7 @@ import (
 )
 
 // Set is a parsed retrieval-time configuration: what an Agent holds to
-// answer flag requests (wire §4.4). A Set is immutable and safe for
+// answer flag requests (docs/WIRE.md §4.4). A Set is immutable and safe for
 // concurrent use.
 type Set struct {
 	flags map[string]*servedFlag
@@ -64,7 +64,7 @@ func (e *UnreadableFlagError) Error() string {
 // Unwrap returns the reason.
 func (e *UnreadableFlagError) Unwrap() error { return e.Err }
 
-// ParseRetrieval reads a retrieval-time configuration (wire §4.2): JSON
+// ParseRetrieval reads a retrieval-time configuration (docs/WIRE.md §4.2): JSON
 // with basic flags only, or Ion when at least one flag is multi-variant,
 // from appconfigd, from AWS, or from an Agent local-development file
 // written by hand. contentType picks the format when it is application/json
@@ -201,10 +201,10 @@ func (s *Set) Unreadable() error {
 }
 
 // Resolve returns the JSON the AWS AppConfig Agent serves for a flag
-// request (wire §4.4): an object of the flags named by keys (all flags when
+// request (docs/WIRE.md §4.4): an object of the flags named by keys (all flags when
 // keys is empty), each multi-variant flag resolved for ctx to the content
 // of the first variant whose rule matches, else of the default variant
-// (wire §4.2; a flag whose list has no default is served {"enabled":
+// (docs/WIRE.md §4.2; a flag whose list has no default is served {"enabled":
 // false}). Like the Agent's documented output, the JSON is compact with
 // object members sorted by name. An unknown key yields *UnknownFlagError,
 // a flag that could not be read *UnreadableFlagError.

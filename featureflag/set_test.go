@@ -47,7 +47,7 @@ func checkResolve(t *testing.T, set *featureflag.Set, tests []resolveCase) {
 }
 
 // TestParseRetrieval_AWSSample reads AWS's verbatim multi-variant sample
-// (wire §4.2, UG local-development samples).
+// (docs/WIRE.md §4.2, UG local-development samples).
 func TestParseRetrieval_AWSSample(t *testing.T) {
 	t.Parallel()
 	set := parse(t, readFile(t, filepath.Join("testdata", "aws-sample.ion")), featureflag.ContentTypeIon)

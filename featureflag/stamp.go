@@ -16,7 +16,7 @@ const stampLayout = "2006-01-02T15:04:05.000Z"
 var stampNames = [2]string{"_createdAt", "_updatedAt"}
 
 // Stamp returns doc with the metadata AWS adds on
-// CreateHostedConfigurationVersion (wire §4.1 "adds metadata"): every entry
+// CreateHostedConfigurationVersion (docs/WIRE.md §4.1 "adds metadata"): every entry
 // of "flags" and of "values" gets _createdAt and _updatedAt. previous is
 // the profile's previous version (nil for none). An entry that is
 // unchanged since previous (ignoring the stamps) keeps previous's stamps; a

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// Limits of the deployment-time format (wire §4.1, §5).
+// Limits of the deployment-time format (docs/WIRE.md §4.1, §5).
 const (
 	maxNameLength        = 64
 	maxDescriptionLength = 1024
@@ -18,13 +18,13 @@ const (
 )
 
 // keyPattern is the pattern of flag keys, attribute keys and the keys of
-// "values" (wire §4.1). \d is ASCII-only in both ECMAScript and RE2.
+// "values" (docs/WIRE.md §4.1). \d is ASCII-only in both ECMAScript and RE2.
 var keyPattern = regexp.MustCompile(`^[a-z][a-zA-Z\d_-]{0,63}$`)
 
 // keyRule says keyPattern in words for reasons.
 const keyRule = `^[a-z][a-zA-Z\d_-]{0,63}$ (a lowercase letter, then up to 63 letters, digits, "_" or "-")`
 
-// Validate checks a deployment-time document (wire §4.1): the
+// Validate checks a deployment-time document (docs/WIRE.md §4.1): the
 // AWS.AppConfig.FeatureFlags JSON schema, every attribute value against
 // the constraints of its flag's attribute definition, and the variant rules
 // the schema leaves to the service (rules parse, the default variant is

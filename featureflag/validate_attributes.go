@@ -8,7 +8,7 @@ import (
 )
 
 // isDate reports whether s is an RFC 3339 full-date, JSON Schema's "date"
-// format (the _deprecation date, wire §4.1).
+// format (the _deprecation date, docs/WIRE.md §4.1).
 func isDate(s string) bool {
 	_, err := time.Parse(time.DateOnly, s)
 	return err == nil

@@ -9,7 +9,7 @@ import (
 	"github.com/appconfigd/appconfigd/featureflag"
 )
 
-// wireExample is the deployment-time example of wire §4.1.
+// wireExample is the deployment-time example of docs/WIRE.md §4.1.
 const wireExample = `{
   "version": "1",
   "flags": {

@@ -34,7 +34,7 @@ func (v *validator) values(n *node) {
 }
 
 // value checks one flagValue: enabled, attribute values and _variants.
-// A flag with variants is served by its variants only (wire §4.2), but its
+// A flag with variants is served by its variants only (docs/WIRE.md §4.2), but its
 // own attribute values are still checked, as AWS checks every attribute
 // value.
 func (v *validator) value(path string, n *node, def *flagDef) *flagValue {
@@ -206,7 +206,7 @@ func (v *validator) list(items []*node) string {
 // variants checks _variants: at most 32 variants with unique names, whose
 // rules parse, and exactly one default variant (no rule), which is last:
 // "the default variant must be last in your ordering of variants, and it
-// can't have rules associated with it" (wire §4.1).
+// can't have rules associated with it" (docs/WIRE.md §4.1).
 func (v *validator) variants(path string, n *node, def *flagDef) []*variant {
 	if !v.kindOf(path, n, kindArray) {
 		return nil
@@ -295,7 +295,7 @@ func (v *validator) variant(path string, n *node, def *flagDef) *variant {
 }
 
 // rule checks a variant rule: at most rules.MaxLength characters and
-// parsed by the rule language (wire §4.3). It returns nil for a blank rule.
+// parsed by the rule language (docs/WIRE.md §4.3). It returns nil for a blank rule.
 func (v *validator) rule(path string, n *node) *rules.Rule {
 	if !v.text(path, n, rules.MaxLength) || strings.TrimSpace(n.text) == "" {
 		return nil

@@ -12,7 +12,7 @@ import (
 // operatorList names every operator, for the message about an unknown one.
 const operatorList = "eq, gt, gte, lt, lte, and, or, not, begins_with, ends_with, contains, in, matches, exists, split"
 
-// parseExpression type-checks the s-expression v (wire §4.3).
+// parseExpression type-checks the s-expression v (docs/WIRE.md §4.3).
 func parseExpression(v ion.Value) (expr, error) {
 	if len(v.Annotations) > 0 {
 		return nil, errorf(v.Offset, "an expression cannot be annotated (%s::)", v.Annotations[0])

@@ -1,5 +1,5 @@
 // Package rules parses and evaluates the rule language of AWS AppConfig
-// multi-variant feature flags (wire §4.3; AWS user guide "Defining rules for
+// multi-variant feature flags (docs/WIRE.md §4.3; AWS user guide "Defining rules for
 // multi-variant feature flags").
 //
 // A rule is one Ion s-expression that yields true or false:
@@ -61,7 +61,7 @@
 // # Split
 //
 // split is true for pct percent of the values of its by:: context key, by a
-// consistent hash. AWS does not publish its hash (wire §6 Q14), so this one is
+// consistent hash. AWS does not publish its hash (docs/WIRE.md §6 Q14), so this one is
 // ours: the bucket of a value is the first 8 bytes, big-endian, of
 // SHA-256(seed + "\x00" + value), modulo 10000, and split is true when
 // bucket < pct×100. pct may have up to two decimals that matter (12.5 is

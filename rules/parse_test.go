@@ -13,7 +13,7 @@ import (
 
 // validRules are rules that parse, with their canonical text. The first
 // group are the examples of AWS's user guide (operands and operators pages)
-// and of the wire spec; FuzzParse starts from them.
+// and of docs/WIRE.md §4.3; FuzzParse starts from them.
 var validRules = []struct {
 	name string
 	src  string

@@ -7,7 +7,7 @@ import (
 	"github.com/appconfigd/appconfigd/internal/ion"
 )
 
-// MaxLength is the longest rule AWS accepts, in characters (wire §4.1: the
+// MaxLength is the longest rule AWS accepts, in characters (docs/WIRE.md §4.1: the
 // variant "rule" member is a string of at most 16384 characters).
 const MaxLength = 16384
 

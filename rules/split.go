@@ -12,7 +12,7 @@ import (
 const Buckets = 10000
 
 // division is (split by::$key pct::n seed::"s"): true for pct percent of the
-// values of the context key, by a consistent hash (wire §4.3). The hash is
+// values of the context key, by a consistent hash (docs/WIRE.md §4.3). The hash is
 // ours; see the package documentation.
 type division struct {
 	by      string    // context key

@@ -77,7 +77,7 @@ func TestSplit_Distribution(t *testing.T) {
 	}
 }
 
-// TestSplit_Nesting follows AWS's examples (wire §4.3): variants whose
+// TestSplit_Nesting follows AWS's examples (docs/WIRE.md §4.3): variants whose
 // splits share a seed nest, so a later variant gets only the difference.
 func TestSplit_Nesting(t *testing.T) {
 	t.Parallel()

@@ -1,5 +1,5 @@
 // Package sigv4 verifies AWS Signature Version 4 (SigV4) Authorization
-// headers, the way both AppConfig planes are signed (wire §1.1, §1.6: both
+// headers, the way both AppConfig planes are signed (docs/WIRE.md §1.1, §1.6: both
 // use the signing name "appconfig").
 //
 // Every step of the algorithm is a pure function ([ParseAuthorization],

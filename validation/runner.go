@@ -1,5 +1,5 @@
 // Package validation runs the validators of a configuration profile
-// (wire §3.7): inline JSON Schema validators, and http(s) webhooks that
+// (docs/WIRE.md §3.7): inline JSON Schema validators, and http(s) webhooks that
 // stand in for the Lambda validators a self-hosted server cannot invoke.
 //
 // A [Runner] implements [appconfigd.ValidatorRunner]. The service calls

@@ -1,8 +1,8 @@
 // Package ion reads and writes the subset of the Amazon Ion 1.0 text format
 // that AWS AppConfig uses: the rule language of multi-variant feature flags
-// is written as Ion s-expressions (wire §4.3), and the retrieval-time format
+// is written as Ion s-expressions (docs/WIRE.md §4.3), and the retrieval-time format
 // of a flag configuration with a multi-variant flag is an Ion text document
-// (wire §4.2).
+// (docs/WIRE.md §4.2).
 //
 // The Amazon Ion Go library is not available to this module, so this is a
 // small, strict implementation of the text grammar with the standard library

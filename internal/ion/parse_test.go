@@ -66,7 +66,7 @@ var parseCases = []struct {
 			timestamp("2024-02-29T00:00:00.123456789123+00:00", time.Date(2024, 2, 29, 0, 0, 0, 123456789, time.UTC)),
 			timestamp("2007-02-23T12:14-00:00", time.Date(2007, 2, 23, 12, 14, 0, 0, time.UTC)),
 		}},
-	// Not Ion, but how AWS's operand table writes a month (wire §4.3).
+	// Not Ion, but how AWS's operand table writes a month (docs/WIRE.md §4.3).
 	{"MonthWithoutT", "(gte $d 2024-01)", []ion.Value{{Kind: ion.SExp, Elems: []ion.Value{
 		{Kind: ion.Symbol, Text: "gte"}, {Kind: ion.Symbol, Text: "$d"}, timestamp("2024-01T", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))}}}},
 	{"Strings", `"" "apple" "Ḽơᶉëᶆ ȋṕšᶙṁ" "tab	inside"`, []ion.Value{str(""), str("apple"), str("Ḽơᶉëᶆ ȋṕšᶙṁ"), str("tab\tinside")}},

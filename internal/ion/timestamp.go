@@ -101,7 +101,7 @@ func (s *timestampScanner) expect(c byte) {
 // done reports whether the timestamp ends after the year or month just
 // read. Ion requires a T there (2007T, 2007-02T); 2007-02 alone is
 // accepted too, because AWS's rule-language operand table writes
-// timestamps that way (wire §4.3), and Value.Text then adds the T so that
+// timestamps that way (docs/WIRE.md §4.3), and Value.Text then adds the T so that
 // what is written back is Ion. A bare year stays an error: 2007 is an int.
 func (s *timestampScanner) done(precision string) bool {
 	if s.msg != "" {

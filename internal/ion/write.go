@@ -13,7 +13,7 @@ import (
 // form. Parse reads the text back to a Value equal to v (but for Offset)
 // whenever v came from Parse. The text is compact, so that it is seldom
 // longer than the source it was parsed from: rules must fit a length limit
-// both as written and as this package writes them (wire §4.1, §4.2).
+// both as written and as this package writes them (docs/WIRE.md §4.1, §4.2).
 //
 // The output is always valid Ion, whatever v holds. A Decimal or Timestamp
 // whose Text is not a literal of its kind is written from Float or Time;

@@ -17,7 +17,7 @@ import (
 const agentCommand = "agent"
 
 // agentUsage is the help of agent. Like the AWS AppConfig Agent it takes
-// no flags: everything comes from the environment (wire §4.4).
+// no flags: everything comes from the environment (docs/WIRE.md §4.4).
 const agentUsage = `
 appconfigd agent runs an open stand-in for the AWS AppConfig Agent: a local
 HTTP server answering
