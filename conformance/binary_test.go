@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -37,25 +35,7 @@ func buildBinary(t *testing.T) string {
 type process struct {
 	cmd    *exec.Cmd
 	url    string
-	stderr *syncBuffer
-}
-
-// syncBuffer is a bytes.Buffer safe for a writer goroutine and a reader.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	stderr *apptest.Buffer
 }
 
 // servingLine is the first line the binary prints on stdout
@@ -67,7 +47,7 @@ var servingLine = regexp.MustCompile(`^appconfigd is serving AppConfig and AppCo
 // The process is killed when the test ends if it is still running.
 func startBinary(t *testing.T, bin, dataDir string, flags ...string) *process {
 	t.Helper()
-	p := &process{stderr: &syncBuffer{}}
+	p := &process{stderr: &apptest.Buffer{}}
 	p.cmd = exec.Command(bin, append([]string{"--listen", "127.0.0.1:0", "--data", dataDir}, flags...)...)
 	p.cmd.Env = append(os.Environ(),
 		"APPCONFIGD_ADMIN_ACCESS_KEY_ID="+accessKeyID,

@@ -17,8 +17,6 @@ import (
 	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
-// syncBuffer is the name copy_test.go still uses for apptest.Buffer.
-type syncBuffer = apptest.Buffer
 
 func TestRun(t *testing.T) {
 	t.Parallel()

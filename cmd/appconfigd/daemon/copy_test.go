@@ -76,7 +76,7 @@ func seedDataDir(t *testing.T) seededDir {
 // runCommand runs the command line and returns its exit code and output.
 func runCommand(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errOut syncBuffer
+	var out, errOut apptest.Buffer
 	code = Run(t.Context(), args, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
