@@ -103,8 +103,9 @@ func TestKeyUnderAttackServesAddressesThatNeverFailed(t *testing.T) {
 }
 
 // stallRequest sends a signed CreateApplication whose body never arrives,
-// so that it holds its request slot, until the test ends.
-func stallRequest(t *testing.T, url string) {
+// so that it holds its request slot until the test ends. The returned
+// channel is closed if it is answered all the same (it found no slot).
+func stallRequest(t *testing.T, url string) <-chan struct{} {
 	t.Helper()
 	body := []byte(`{"Name":"stalled"}`)
 	hash := sha256.Sum256(body)
@@ -120,11 +121,14 @@ func stallRequest(t *testing.T, url string) {
 	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, hex.EncodeToString(hash[:]), "appconfig", "us-east-1", time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	answered := make(chan struct{})
 	go func() {
+		defer close(answered)
 		if resp, err := http.DefaultClient.Do(req); err == nil {
 			resp.Body.Close()
 		}
 	}()
+	return answered
 }
 
 // TestOverloadIsThrottledAndHealthChecksAreNot holds the only slot for
@@ -134,7 +138,7 @@ func stallRequest(t *testing.T, url string) {
 func TestOverloadIsThrottledAndHealthChecksAreNot(t *testing.T) {
 	t.Parallel()
 	d := openDaemon(t, func(c *Config) { c.MaxInFlight, c.MaxQueueWait = 1, 10*time.Millisecond })
-	stallRequest(t, d.URL())
+	stalled := stallRequest(t, d.URL())
 	c := client(d.URL(), http.DefaultClient)
 	create := func() (code, message string) {
 		t.Helper()
@@ -149,9 +153,16 @@ func TestOverloadIsThrottledAndHealthChecksAreNot(t *testing.T) {
 		return apiErr.ErrorCode(), apiErr.ErrorMessage()
 	}
 	// The stalled request takes the slot once the server has read its
-	// headers; until then requests may still get through.
+	// headers; until then requests may still get through, and may take
+	// the slot first, so that the stalled one is refused: then it is sent
+	// again.
 	var code, msg string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		select {
+		case <-stalled:
+			stalled = stallRequest(t, d.URL())
+		default:
+		}
 		if code, msg = create(); code != "" {
 			break
 		}
