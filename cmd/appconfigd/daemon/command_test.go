@@ -17,7 +17,6 @@ import (
 	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
-
 func TestRun(t *testing.T) {
 	t.Parallel()
 

@@ -4,9 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -103,30 +105,42 @@ func TestKeyUnderAttackServesAddressesThatNeverFailed(t *testing.T) {
 }
 
 // stallRequest sends a signed CreateApplication whose body never arrives,
-// so that it holds its request slot until the test ends. The returned
-// channel is closed if it is answered all the same (it found no slot).
+// so that it holds its request slot until the test ends. It writes the
+// request's head on a connection of its own, so that nothing in an HTTP
+// client stands between it and the server. The returned channel is
+// closed if the server answers all the same (it found no slot).
 func stallRequest(t *testing.T, url string) <-chan struct{} {
 	t.Helper()
 	body := []byte(`{"Name":"stalled"}`)
 	hash := sha256.Sum256(body)
-	pr, pw := io.Pipe()
-	t.Cleanup(func() { pw.CloseWithError(errors.New("test over")) })
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url+"/applications", pr)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url+"/applications", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.ContentLength = int64(len(body))
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Length", strconv.Itoa(len(body)))
 	creds := aws.Credentials{AccessKeyID: testKeyID, SecretAccessKey: testSecret}
 	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, hex.EncodeToString(hash[:]), "appconfig", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", req.URL.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	var head strings.Builder
+	fmt.Fprintf(&head, "POST /applications HTTP/1.1\r\nHost: %s\r\n", req.URL.Host)
+	if err := req.Header.Write(&head); err != nil {
+		t.Fatal(err)
+	}
+	head.WriteString("\r\n")
+	if _, err := io.WriteString(conn, head.String()); err != nil {
 		t.Fatal(err)
 	}
 	answered := make(chan struct{})
 	go func() {
 		defer close(answered)
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
-		}
+		_, _ = conn.Read(make([]byte, 1))
 	}()
 	return answered
 }
