@@ -151,7 +151,11 @@ func stallRequest(t *testing.T, url string) <-chan struct{} {
 // the health checks are still served (docs/SECURITY.md, "Load").
 func TestOverloadIsThrottledAndHealthChecksAreNot(t *testing.T) {
 	t.Parallel()
-	d := openDaemon(t, func(c *Config) { c.MaxInFlight, c.MaxQueueWait = 1, 10*time.Millisecond })
+	// The queue wait is long enough for a request of the test that holds
+	// the slot to finish (a write may take tens of milliseconds on a
+	// loaded machine), so that the stalled request, queued behind it,
+	// gets the slot next rather than being refused.
+	d := openDaemon(t, func(c *Config) { c.MaxInFlight, c.MaxQueueWait = 1, 500*time.Millisecond })
 	stalled := stallRequest(t, d.URL())
 	c := client(d.URL(), http.DefaultClient)
 	create := func() (code, message string) {
@@ -171,7 +175,7 @@ func TestOverloadIsThrottledAndHealthChecksAreNot(t *testing.T) {
 	// the slot first, so that the stalled one is refused: then it is sent
 	// again.
 	var code, msg string
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
 		select {
 		case <-stalled:
 			stalled = stallRequest(t, d.URL())
