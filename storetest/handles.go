@@ -87,18 +87,7 @@ func sameDeploymentNumberFromTwoHandles(t *testing.T, _, handle func() appconfig
 	}
 	close(start)
 	wg.Wait()
-	won := 0
-	for i, err := range errs {
-		switch {
-		case err == nil:
-			won++
-		case !appconfigd.IsCode(err, appconfigd.EConflict):
-			t.Errorf("handle %d: %v, want success or %s", i, err, appconfigd.EConflict)
-		}
-	}
-	if won != 1 {
-		t.Errorf("%d of 2 handles created deployment 1, want exactly 1", won)
-	}
+	wantOneCreator(t, errs[:], "handle")
 }
 
 // deploymentNumbers lists env0001's deployment numbers, newest first.

@@ -84,6 +84,25 @@ func wantEqual(t *testing.T, what string, got, want any) {
 	}
 }
 
+// wantOneCreator checks the outcome of racers trying to create deployment
+// 1 at once: exactly one succeeded and every other got EConflict. who
+// names a racer in messages ("writer", "handle").
+func wantOneCreator(t *testing.T, errs []error, who string) {
+	t.Helper()
+	won := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !appconfigd.IsCode(err, appconfigd.EConflict):
+			t.Errorf("%s %d: %v, want success or %s", who, i, err, appconfigd.EConflict)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d of %d %ss created deployment 1, want exactly 1", won, len(errs), who)
+	}
+}
+
 // instant returns a time i seconds after a fixed instant that has
 // nanoseconds and is not in UTC, so a round trip shows lost precision.
 func instant(i int) time.Time {

@@ -240,18 +240,7 @@ func transactionSpecs() []spec {
 				})
 			}
 			wg.Wait()
-			won := 0
-			for i, err := range errs {
-				switch {
-				case err == nil:
-					won++
-				case !appconfigd.IsCode(err, appconfigd.EConflict):
-					t.Errorf("writer %d: %v, want success or %s", i, err, appconfigd.EConflict)
-				}
-			}
-			if won != 1 {
-				t.Errorf("%d of %d writers created deployment 1, want exactly 1", won, writers)
-			}
+			wantOneCreator(t, errs, "writer")
 		}},
 		{"ConcurrentReadCheckWritesAreSerialized", func(t *testing.T, s appconfigd.Store) {
 			seedEnvironment(t, s, "app0001", "env0001")
