@@ -83,19 +83,21 @@ type taggable struct {
 	deployment                    int
 }
 
-// parseARN splits an ARN of this server into the resource it names.
+// parseARN splits an ARN naming a resource of this server into the
+// resource it names. Clients that build ARNs themselves put their own
+// region and account in them (the Terraform AWS provider uses an empty
+// account under skip_requesting_account_id), so unless StrictARNs is set
+// any partition, region and account name this server's resources
+// (docs/COMPATIBILITY.md, "ARNs"); only the service and the resource part
+// must be AppConfig's.
 func (s *Service) parseARN(arn string) (taggable, error) {
 	var t taggable
-	prefix := s.arn("")
 	if len(arn) < 20 || len(arn) > 2048 {
 		return t, badRequest("ResourceArn must be 20 to 2048 characters long")
 	}
-	rest, ok := strings.CutPrefix(arn, prefix)
-	if !ok {
-		if strings.HasPrefix(arn, "arn:") {
-			return t, &Error{Code: ENotFound, Message: "Resource " + arn + " not found: appconfigd serves only ARNs beginning with " + prefix, ResourceType: ResourceTaggable, ResourceName: arn}
-		}
-		return t, badRequest("ResourceArn %q is not an ARN", arn)
+	rest, err := s.arnResource(arn)
+	if err != nil {
+		return t, err
 	}
 	parts := strings.Split(rest, "/")
 	bad := badRequest("ResourceArn %q does not name an AppConfig application, environment, configuration profile, deployment strategy or deployment", arn)
@@ -123,4 +125,46 @@ func (s *Service) parseARN(arn string) (taggable, error) {
 		}
 	}
 	return t, nil
+}
+
+// arnResource returns the resource part of an AppConfig ARN, the part after
+// the account.
+func (s *Service) arnResource(arn string) (string, error) {
+	if s.StrictARNs {
+		prefix := s.arn("")
+		if rest, ok := strings.CutPrefix(arn, prefix); ok {
+			return rest, nil
+		}
+		if strings.HasPrefix(arn, "arn:") {
+			return "", &Error{Code: ENotFound, Message: "Resource " + arn + " not found: appconfigd serves only ARNs beginning with " + prefix, ResourceType: ResourceTaggable, ResourceName: arn}
+		}
+		return "", badRequest("ResourceArn %q is not an ARN", arn)
+	}
+	// arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE.
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" {
+		return "", badRequest("ResourceArn %q is not an ARN", arn)
+	}
+	if parts[2] != "appconfig" {
+		return "", &Error{Code: ENotFound, Message: "Resource " + arn + " not found: appconfigd serves only AppConfig ARNs (arn:aws:appconfig:…)", ResourceType: ResourceTaggable, ResourceName: arn}
+	}
+	return parts[5], nil
+}
+
+// canonicalARN returns the ARN this server gives the resource t, the key
+// its tags are stored under, whatever region and account the client's ARN
+// carried.
+func (s *Service) canonicalARN(t taggable) string {
+	switch t.kind {
+	case ResourceApplication:
+		return s.ApplicationARN(t.appID)
+	case ResourceEnvironment:
+		return s.EnvironmentARN(t.appID, t.envID)
+	case ResourceConfigurationProfile:
+		return s.ConfigurationProfileARN(t.appID, t.profileID)
+	case ResourceDeploymentStrategy:
+		return s.DeploymentStrategyARN(t.stID)
+	default:
+		return s.DeploymentARN(t.appID, t.envID, t.deployment)
+	}
 }

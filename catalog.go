@@ -105,6 +105,12 @@ func (c *Catalog) Reload(ctx context.Context, store Store, logger *slog.Logger) 
 		}
 		snap.plans = planServing(deployments)
 		for k, p := range snap.plans {
+			if ca := snap.apps[k.ApplicationID]; ca == nil || !ca.profiles[k.ConfigurationProfileID] {
+				// Deployments outlive the profile they deployed
+				// (deleting a profile deletes its versions): there is
+				// nothing left to serve.
+				continue
+			}
 			for _, n := range []int{p.Baseline, p.Rollout} {
 				if n == 0 {
 					continue
@@ -112,7 +118,9 @@ func (c *Catalog) Reload(ctx context.Context, store Store, logger *slog.Logger) 
 				vk := versionKey{k.ApplicationID, k.ConfigurationProfileID, n}
 				v := c.versions[vk]
 				if v == nil {
-					hv, err := tx.FindHostedConfigurationVersion(ctx, k.ApplicationID, k.ConfigurationProfileID, n)
+					// A version deleted while served is served until a
+					// deployment replaces it.
+					hv, err := tx.FindServedHostedConfigurationVersion(ctx, k.ApplicationID, k.ConfigurationProfileID, n)
 					if err != nil {
 						return fmt.Errorf("load deployed version %d of profile %s: %w", n, k.ConfigurationProfileID, err)
 					}

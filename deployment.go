@@ -62,6 +62,32 @@ type DeploymentEvent struct {
 	TriggeredBy TriggeredBy
 	Description string
 	OccurredAt  time.Time
+	// ActionInvocations are the extension actions run for the event, in
+	// the order they ran. ON_* actions run after the event is stored, so
+	// theirs are added once they answered (docs/COMPATIBILITY.md,
+	// "Extension actions").
+	ActionInvocations []ActionInvocation
+}
+
+// actionPoint returns the ON_* action point at which an event of type t
+// runs extension actions, and false for events that run none. A revert
+// puts the previous configuration back as a rollback does, so it runs the
+// ON_DEPLOYMENT_ROLLED_BACK actions too (docs/COMPATIBILITY.md, "Extension
+// actions").
+func (t EventType) actionPoint() (ActionPoint, bool) {
+	switch t {
+	case EventDeploymentStarted:
+		return ActionOnDeploymentStart, true
+	case EventPercentageUpdated:
+		return ActionOnDeploymentStep, true
+	case EventBakeTimeStarted:
+		return ActionOnDeploymentBaking, true
+	case EventDeploymentCompleted:
+		return ActionOnDeploymentComplete, true
+	case EventRollbackCompleted, EventRevertCompleted:
+		return ActionOnDeploymentRolledBack, true
+	}
+	return "", false
 }
 
 // RevertWindow is how long after completion a deployment may be reverted
@@ -95,6 +121,10 @@ type Deployment struct {
 	CompletedAt                 time.Time
 	// EventLog is kept oldest first; the wire shows it newest first.
 	EventLog []DeploymentEvent
+	// AppliedExtensions are the extensions associated with the
+	// deployment's application, environment or profile that act on
+	// deployments, fixed at its start (docs/WIRE.md §3.13).
+	AppliedExtensions []AppliedExtension
 	// TimeScale makes deployment and bake time pass this many times faster
 	// (1 = real time). It is fixed at start so a restart with another
 	// setting does not move a running deployment.

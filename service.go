@@ -27,6 +27,10 @@ type Service struct {
 	// Region and AccountID make up resource ARNs.
 	Region    string
 	AccountID string
+	// StrictARNs makes the tagging operations accept only ARNs with this
+	// server's Region and AccountID; otherwise any region and account
+	// name this server's resources (docs/COMPATIBILITY.md, "ARNs").
+	StrictARNs bool
 
 	// TokenTTL is how long a configuration token stays valid.
 	TokenTTL time.Duration
@@ -37,6 +41,9 @@ type Service struct {
 	NewSealer func(keys []SealingKey) (TokenSealer, error)
 	// Validators runs configuration profiles' validators.
 	Validators ValidatorRunner
+	// Actions runs extension actions (docs/COMPATIBILITY.md, "Extension
+	// actions"); Open requires it, as it requires Validators.
+	Actions ActionInvoker
 	// KeyRotation is how old the newest token sealing key gets before
 	// RotateSealingKeys makes a new one; 0 never rotates.
 	KeyRotation time.Duration
@@ -63,6 +70,12 @@ type Service struct {
 	// keeps the entries the store could not take.
 	writes writeHealth
 	audit  auditQueue
+	// polls is when this process last served each environment and
+	// profile, for deletion protection.
+	polls pollActivity
+	// actions runs deployments' ON_* and AT_DEPLOYMENT_TICK actions in
+	// the background.
+	actions actionQueue
 }
 
 // NewService returns a Service on store with AWS's defaults. Set fields,
@@ -87,8 +100,8 @@ func NewService(store Store) *Service {
 // strategies and a token sealing key exist, builds the sealer and loads the
 // data plane's catalog.
 func (s *Service) Open(ctx context.Context) error {
-	if s.NewSealer == nil || s.Validators == nil {
-		return fmt.Errorf("open service: NewSealer and Validators must be set")
+	if s.NewSealer == nil || s.Validators == nil || s.Actions == nil {
+		return fmt.Errorf("open service: NewSealer, Validators and Actions must be set")
 	}
 	// From here on every write goes through the watch; see WriteState.
 	s.watchWrites()
@@ -163,6 +176,7 @@ func (s *Service) changed(ctx context.Context) {
 	if err := s.catalog.Reload(ctx, s.Store, s.Logger); err != nil {
 		s.Logger.Error("refresh data plane view", "err", err)
 	}
+	s.purgeDeletedVersions(ctx)
 }
 
 // Refresh reloads what this process keeps in memory from the store: the

@@ -18,6 +18,9 @@ type StartDeploymentInput struct {
 	// LatestDeploymentNumber, when set, must equal the environment's
 	// latest deployment number (0 when it has none).
 	LatestDeploymentNumber *int
+	// DynamicExtensionParameters gives values of the dynamic parameters
+	// of associated extensions, keyed "<extension>#<parameter>".
+	DynamicExtensionParameters map[string]string
 }
 
 func (in *StartDeploymentInput) validate(limits Limits) error {
@@ -36,6 +39,9 @@ func (in *StartDeploymentInput) validate(limits Limits) error {
 	if err := checkLength("KmsKeyIdentifier", in.KMSKeyIdentifier, 0, 2048); err != nil {
 		return err
 	}
+	if err := validateDynamicParameters(in.DynamicExtensionParameters); err != nil {
+		return err
+	}
 	return ValidateTags(in.Tags, limits.TagsPerResource)
 }
 
@@ -49,48 +55,40 @@ func (s *Service) StartDeployment(ctx context.Context, appIdent, envIdent string
 	if err := in.validate(s.Limits); err != nil {
 		return nil, err
 	}
-	// Validators run before anything is written, outside the write
-	// transaction because a webhook may take seconds: a configuration that
-	// fails them is never deployed (docs/WIRE.md §3.7). The transaction below
-	// resolves the same version again.
+	// PRE_START_DEPLOYMENT actions, then validators, run before anything
+	// is written, outside the write transaction because a webhook may
+	// take seconds: a configuration that fails them is never deployed
+	// (docs/WIRE.md §3.7). The transaction below resolves the same
+	// version again.
+	if err := s.runPreStartActions(ctx, appIdent, envIdent, in); err != nil {
+		return nil, err
+	}
 	if err := s.validateForDeployment(ctx, appIdent, in); err != nil {
 		return nil, err
 	}
-	var started Deployment
+	var (
+		started Deployment
+		ts      []transition
+	)
 	err := s.Store.Update(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
+		ts = nil
+		target, err := s.findDeploymentTarget(ctx, tx, appIdent, envIdent, in)
 		if err != nil {
 			return err
 		}
-		e, err := findEnvironment(ctx, tx, a.ID, envIdent)
-		if err != nil {
-			return err
-		}
-		p, err := findProfile(ctx, tx, a.ID, in.ConfigurationProfileID)
-		if err != nil {
-			return err
-		}
-		st, err := findStrategy(ctx, tx, in.DeploymentStrategyID)
-		if err != nil {
-			return err
-		}
-		v, err := findVersion(ctx, tx, a.ID, p.ID, in.ConfigurationVersion)
-		if err != nil {
-			return err
-		}
-		latest, err := tx.LatestDeployment(ctx, a.ID, e.ID)
-		if err != nil {
-			return err
-		}
+		a, e, p, st, v := target.app, target.env, target.profile, target.strategy, target.version
+		bindings, latest := target.bindings, target.latest
 		now := s.now()
 		number := 1
 		if latest != nil {
 			// A deployment whose bake has already ended is complete,
 			// even if the engine has not recorded it yet.
+			from := len(latest.EventLog)
 			if latest.Advance(now) {
 				if err := tx.UpdateDeployment(ctx, latest); err != nil {
 					return err
 				}
+				ts = append(ts, transition{latest, from})
 			}
 			if latest.State.Active() {
 				return Errorf(EConflict, "Environment %s currently has a state of DEPLOYING. The current deployment must finish before a new deployment can be started.", e.ID)
@@ -117,6 +115,7 @@ func (s *Service) StartDeployment(ctx context.Context, appIdent, envIdent string
 			FinalBakeTimeInMinutes:      st.FinalBakeTimeInMinutes,
 			KMSKeyIdentifier:            in.KMSKeyIdentifier,
 			TimeScale:                   s.TimeScale,
+			AppliedExtensions:           appliedExtensions(bindings),
 		}
 		d.Start(now)
 		if err := tx.CreateDeployment(ctx, d); err != nil {
@@ -132,12 +131,14 @@ func (s *Service) StartDeployment(ctx context.Context, appIdent, envIdent string
 				return err
 			}
 		}
+		ts = append(ts, transition{d, 0})
 		return tx.ReplaceTags(ctx, s.DeploymentARN(a.ID, e.ID, number), in.Tags)
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.deploymentsChanged(ctx)
+	s.runOnActions(ts)
 	return &started, nil
 }
 
@@ -186,6 +187,7 @@ func (s *Service) ListDeployments(ctx context.Context, appIdent, envIdent string
 // only for the environment's latest deployment, since a later deployment has
 // already replaced what it deployed.
 func (s *Service) StopDeployment(ctx context.Context, appIdent, envIdent string, number int, allowRevert bool) (d *Deployment, err error) {
+	var from int
 	err = s.Store.Update(ctx, func(tx Tx) error {
 		a, err := findApplication(ctx, tx, appIdent)
 		if err != nil {
@@ -198,6 +200,7 @@ func (s *Service) StopDeployment(ctx context.Context, appIdent, envIdent string,
 		if d, err = tx.FindDeployment(ctx, a.ID, e.ID, number); err != nil {
 			return err
 		}
+		from = len(d.EventLog)
 		now := s.now()
 		// Apply steps that are already due, so a deployment that has
 		// in fact completed is treated as COMPLETE.
@@ -220,17 +223,29 @@ func (s *Service) StopDeployment(ctx context.Context, appIdent, envIdent string,
 		return nil, err
 	}
 	s.deploymentsChanged(ctx)
+	s.runOnActions([]transition{{d, from}})
 	return d, nil
 }
 
 // AdvanceDeployments applies every deployment step that is due at the
-// current time, refreshes the data plane when anything changed, and returns
-// when the next step is due (zero when nothing is in progress). The
-// deployment engine calls it.
+// current time, refreshes the data plane when anything changed, queues the
+// extension actions of the new events and the AT_DEPLOYMENT_TICK actions
+// that are due, and returns when the next step or tick is due (zero when
+// nothing is in progress). The deployment engine calls it.
 func (s *Service) AdvanceDeployments(ctx context.Context) (time.Time, error) {
-	var next time.Time
-	changed := false
+	var (
+		next    time.Time
+		changed bool
+		ts      []transition
+		ticks   []*Deployment
+	)
+	earliest := func(t time.Time) {
+		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
 	err := s.Store.Update(ctx, func(tx Tx) error {
+		next, changed, ts, ticks = time.Time{}, false, nil, nil
 		active, err := tx.ListActiveDeployments(ctx)
 		if err != nil {
 			return err
@@ -244,7 +259,9 @@ func (s *Service) AdvanceDeployments(ctx context.Context) (time.Time, error) {
 			states[a.ARN] = a.State
 		}
 		now := s.now()
+		inProgress := make(map[deploymentKey]bool, len(active))
 		for _, d := range active {
+			from := len(d.EventLog)
 			// Steps due before an alarm was seen still happened.
 			advanced := d.Advance(now)
 			rolledBack, err := s.rollBackOnAlarm(ctx, tx, d, states, now)
@@ -256,18 +273,39 @@ func (s *Service) AdvanceDeployments(ctx context.Context) (time.Time, error) {
 				if err := tx.UpdateDeployment(ctx, d); err != nil {
 					return fmt.Errorf("advance deployment %d of environment %s: %w", d.DeploymentNumber, d.EnvironmentID, err)
 				}
+				ts = append(ts, transition{d, from})
 			}
-			if t, ok := d.NextTransition(); ok && (next.IsZero() || t.Before(next)) {
-				next = t
+			if t, ok := d.NextTransition(); ok {
+				earliest(t)
 			}
+			if d.State != DeploymentDeploying && d.State != DeploymentBaking {
+				continue
+			}
+			inProgress[keyOf(d)] = true
+			due, t, err := s.scheduleTick(ctx, tx, d, now)
+			if err != nil {
+				return err
+			}
+			if due {
+				ticks = append(ticks, d)
+			}
+			earliest(t)
 		}
+		s.actions.forgetTicks(inProgress)
 		return nil
 	})
 	if err != nil {
+		for _, d := range ticks {
+			s.actions.tickDone(keyOf(d))
+		}
 		return time.Time{}, err
 	}
 	if changed {
 		s.changed(ctx)
+	}
+	s.runOnActions(ts)
+	for _, d := range ticks {
+		s.runTick(d)
 	}
 	return next, nil
 }

@@ -95,8 +95,12 @@ func (s *Service) UpdateEnvironment(ctx context.Context, appIdent, envIdent stri
 }
 
 // DeleteEnvironment deletes an environment and its deployment history. An
-// environment with a deployment in progress cannot be deleted.
-func (s *Service) DeleteEnvironment(ctx context.Context, appIdent, envIdent string) error {
+// environment with a deployment in progress cannot be deleted, nor one
+// that deletion protection keeps under check (docs/WIRE.md §3.14).
+func (s *Service) DeleteEnvironment(ctx context.Context, appIdent, envIdent string, check DeletionProtectionCheck) error {
+	if err := check.validate(); err != nil {
+		return err
+	}
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		a, err := findApplication(ctx, tx, appIdent)
 		if err != nil {
@@ -108,6 +112,9 @@ func (s *Service) DeleteEnvironment(ctx context.Context, appIdent, envIdent stri
 		}
 		if e.LatestDeploymentState.Active() {
 			return Errorf(EConflict, "Environment %s currently has a deployment in progress; stop it or wait for it to finish before deleting the environment", e.ID)
+		}
+		if err := s.checkDeletionProtection(ctx, tx, check, PolledResource{Type: ResourceEnvironment, ApplicationID: a.ID, ID: e.ID}, e.CreatedAt); err != nil {
+			return err
 		}
 		deployments, _, err := tx.ListDeployments(ctx, a.ID, e.ID, Page{})
 		if err != nil {

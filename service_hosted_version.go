@@ -17,6 +17,9 @@ func (s *Service) CreateHostedConfigurationVersion(ctx context.Context, appIdent
 	if err := v.Validate(s.Limits); err != nil {
 		return nil, err
 	}
+	if err := s.runPreCreateActions(ctx, appIdent, profileIdent, v); err != nil {
+		return nil, err
+	}
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		a, err := findApplication(ctx, tx, appIdent)
 		if err != nil {
@@ -145,9 +148,14 @@ func (s *Service) ListHostedConfigurationVersions(ctx context.Context, appIdent,
 	return out, err
 }
 
-// DeleteHostedConfigurationVersion deletes a version. A version that some
-// environment serves, or that a deployment in progress is rolling out, is
-// refused: deleting it would take configuration away from clients.
+// DeleteHostedConfigurationVersion deletes a version, as AWS does even
+// when it is deployed: Terraform replaces a version whose content changed
+// by deleting it before deploying the new one. A version that some
+// environment serves, is rolling out, or could return to by a rollback or
+// revert is only marked deleted: it disappears from the control plane at
+// once, and the data plane goes on serving it until a deployment replaces
+// it, when purgeDeletedVersions removes it (docs/COMPATIBILITY.md,
+// "Deleting a deployed hosted version").
 func (s *Service) DeleteHostedConfigurationVersion(ctx context.Context, appIdent, profileIdent string, number int) error {
 	return s.Store.Update(ctx, func(tx Tx) error {
 		a, err := findApplication(ctx, tx, appIdent)
@@ -165,13 +173,61 @@ func (s *Service) DeleteHostedConfigurationVersion(ctx context.Context, appIdent
 		if err != nil {
 			return err
 		}
-		for k, plan := range planServing(deployments) {
-			if k.ApplicationID == a.ID && k.ConfigurationProfileID == p.ID && plan.uses(number) {
-				return badRequest("Hosted configuration version %d is deployed to environment %s; deploy another version there first", number, k.EnvironmentID)
-			}
+		if now := s.now(); versionNeeded(planServing(deployments), a.ID, p.ID, number, now) {
+			return tx.MarkHostedConfigurationVersionDeleted(ctx, a.ID, p.ID, number, now)
 		}
 		return tx.DeleteHostedConfigurationVersion(ctx, a.ID, p.ID, number)
 	})
+}
+
+// purgeDeletedVersions removes the versions marked deleted that no
+// environment needs any more: a later deployment replaced them, or the
+// revert window passed. It runs after every change; a failure is only
+// logged, as the versions stay hidden and the next change tries again.
+func (s *Service) purgeDeletedVersions(ctx context.Context) {
+	var candidates []*HostedConfigurationVersion
+	err := s.Store.View(ctx, func(tx Tx) error {
+		var err error
+		candidates, err = s.unneededDeletedVersions(ctx, tx)
+		return err
+	})
+	if err == nil && len(candidates) > 0 {
+		// Decide again inside the write: a deployment may have
+		// changed what is needed since the look.
+		err = s.Store.Update(ctx, func(tx Tx) error {
+			unneeded, err := s.unneededDeletedVersions(ctx, tx)
+			for _, v := range unneeded {
+				if err == nil {
+					err = tx.DeleteHostedConfigurationVersion(ctx, v.ApplicationID, v.ConfigurationProfileID, v.VersionNumber)
+				}
+			}
+			return err
+		})
+	}
+	if err != nil {
+		s.Logger.Warn("purge deleted hosted configuration versions", "err", err)
+	}
+}
+
+// unneededDeletedVersions returns the versions marked deleted that no
+// environment needs.
+func (s *Service) unneededDeletedVersions(ctx context.Context, tx Tx) ([]*HostedConfigurationVersion, error) {
+	deleted, err := tx.ListDeletedHostedConfigurationVersions(ctx)
+	if err != nil || len(deleted) == 0 {
+		return nil, err
+	}
+	deployments, err := tx.ListServingDeployments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	plans, now := planServing(deployments), s.now()
+	var unneeded []*HostedConfigurationVersion
+	for _, v := range deleted {
+		if !versionNeeded(plans, v.ApplicationID, v.ConfigurationProfileID, v.VersionNumber, now) {
+			unneeded = append(unneeded, v)
+		}
+	}
+	return unneeded, nil
 }
 
 // findVersion resolves StartDeployment's ConfigurationVersion, which is a

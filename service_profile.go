@@ -104,9 +104,12 @@ func (s *Service) UpdateConfigurationProfile(ctx context.Context, appIdent, prof
 }
 
 // DeleteConfigurationProfile deletes a profile. Its hosted versions must be
-// deleted first, and it cannot be deleted while a deployment of it is in
-// progress.
-func (s *Service) DeleteConfigurationProfile(ctx context.Context, appIdent, profileIdent string) error {
+// deleted first, and deletion protection may keep it under check
+// (docs/WIRE.md §3.14).
+func (s *Service) DeleteConfigurationProfile(ctx context.Context, appIdent, profileIdent string, check DeletionProtectionCheck) error {
+	if err := check.validate(); err != nil {
+		return err
+	}
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		a, err := findApplication(ctx, tx, appIdent)
 		if err != nil {
@@ -121,7 +124,12 @@ func (s *Service) DeleteConfigurationProfile(ctx context.Context, appIdent, prof
 			return err
 		}
 		if n > 0 {
-			return badRequest("Configuration profile %s still has %d hosted configuration version(s); delete them first", p.ID, n)
+			// AWS's words, which Terraform users meet when destroying a
+			// profile whose older versions it no longer tracks.
+			return badRequest("Cannot delete configuration profile %s because there are still hosted configuration versions existing under it.", p.ID)
+		}
+		if err := s.checkDeletionProtection(ctx, tx, check, PolledResource{Type: ResourceConfigurationProfile, ApplicationID: a.ID, ID: p.ID}, p.CreatedAt); err != nil {
+			return err
 		}
 		if err := tx.ReplaceTags(ctx, s.ConfigurationProfileARN(a.ID, p.ID), nil); err != nil {
 			return err

@@ -173,6 +173,7 @@ func (s *Service) GetLatestConfiguration(ctx context.Context, token string, opts
 	if !s.replay.Consume(&t, now) {
 		return nil, tokenError(ProblemExpired, "Token not valid")
 	}
+	s.recordPoll(t.ApplicationID, t.EnvironmentID, t.ConfigurationProfileID, now)
 
 	out := &LatestConfiguration{NextPollIntervalInSeconds: t.PollInterval()}
 	var v *ServedVersion

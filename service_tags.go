@@ -6,11 +6,13 @@ import (
 	"maps"
 )
 
-// findTaggable checks that the resource an ARN names exists.
-func (s *Service) findTaggable(ctx context.Context, tx Tx, arn string) error {
+// findTaggable checks that the resource an ARN names exists and returns
+// the ARN its tags are stored under: this server's own ARN for it, so that
+// an ARN with another region or account finds the same tags.
+func (s *Service) findTaggable(ctx context.Context, tx Tx, arn string) (string, error) {
 	t, err := s.parseARN(arn)
 	if err != nil {
-		return err
+		return "", err
 	}
 	switch t.kind {
 	case ResourceApplication:
@@ -29,16 +31,17 @@ func (s *Service) findTaggable(ctx context.Context, tx Tx, arn string) error {
 		// The control plane names the missing resource by its ARN.
 		e.ResourceName = arn
 	}
-	return err
+	return s.canonicalARN(t), err
 }
 
 // ListTagsForResource returns the tags of the resource an ARN names.
 func (s *Service) ListTagsForResource(ctx context.Context, arn string) (tags map[string]string, err error) {
 	err = s.Store.View(ctx, func(tx Tx) error {
-		if err := s.findTaggable(ctx, tx, arn); err != nil {
+		key, err := s.findTaggable(ctx, tx, arn)
+		if err != nil {
 			return err
 		}
-		tags, err = tx.FindTags(ctx, arn)
+		tags, err = tx.FindTags(ctx, key)
 		return err
 	})
 	return tags, err
@@ -54,10 +57,11 @@ func (s *Service) TagResource(ctx context.Context, arn string, tags map[string]s
 		return err
 	}
 	return s.Store.Update(ctx, func(tx Tx) error {
-		if err := s.findTaggable(ctx, tx, arn); err != nil {
+		key, err := s.findTaggable(ctx, tx, arn)
+		if err != nil {
 			return err
 		}
-		current, err := tx.FindTags(ctx, arn)
+		current, err := tx.FindTags(ctx, key)
 		if err != nil {
 			return err
 		}
@@ -69,7 +73,7 @@ func (s *Service) TagResource(ctx context.Context, arn string, tags map[string]s
 		if err := ValidateTags(merged, s.Limits.TagsPerResource); err != nil {
 			return err
 		}
-		return tx.ReplaceTags(ctx, arn, merged)
+		return tx.ReplaceTags(ctx, key, merged)
 	})
 }
 
@@ -86,16 +90,17 @@ func (s *Service) UntagResource(ctx context.Context, arn string, keys []string) 
 		}
 	}
 	return s.Store.Update(ctx, func(tx Tx) error {
-		if err := s.findTaggable(ctx, tx, arn); err != nil {
+		key, err := s.findTaggable(ctx, tx, arn)
+		if err != nil {
 			return err
 		}
-		current, err := tx.FindTags(ctx, arn)
+		current, err := tx.FindTags(ctx, key)
 		if err != nil {
 			return err
 		}
 		for _, k := range keys {
 			delete(current, k)
 		}
-		return tx.ReplaceTags(ctx, arn, current)
+		return tx.ReplaceTags(ctx, key, current)
 	})
 }

@@ -1,5 +1,7 @@
 package appconfigd
 
+import "time"
+
 // servingKey identifies one configuration profile in one environment.
 type servingKey struct {
 	ApplicationID          string
@@ -15,6 +17,11 @@ type servingPlan struct {
 	Rollout           int // hosted version number being deployed, 0 for none
 	RolloutDeployment int
 	Percentage        float64
+	// Previous is the baseline before the latest complete deployment,
+	// which reverting that deployment until PreviousUntil brings back; 0
+	// for none.
+	Previous      int
+	PreviousUntil time.Time
 }
 
 // planServing computes the serving plan of every (environment, profile)
@@ -37,6 +44,10 @@ func planServing(deployments []*Deployment) map[servingKey]*servingPlan {
 		}
 		switch d.State {
 		case DeploymentComplete:
+			p.Previous, p.PreviousUntil = p.Baseline, time.Time{}
+			if p.Previous != 0 {
+				p.PreviousUntil = d.CompletedAt.Add(RevertWindow)
+			}
 			p.Baseline, p.Rollout, p.RolloutDeployment, p.Percentage = d.VersionNumber, 0, 0, 0
 		case DeploymentDeploying, DeploymentBaking:
 			p.Rollout, p.RolloutDeployment, p.Percentage = d.VersionNumber, d.DeploymentNumber, d.PercentageComplete
@@ -53,9 +64,22 @@ func (p *servingPlan) versionFor(sessionID [16]byte, environmentID string) int {
 	return p.Baseline
 }
 
-// uses reports whether the plan serves hosted version n to anyone.
-func (p *servingPlan) uses(n int) bool {
-	return n != 0 && (p.Baseline == n || p.Rollout == n)
+// needs reports whether the plan serves hosted version n to anyone at
+// now, or could serve it again: a rollback returns to the baseline, and a
+// revert within the window to the previous one.
+func (p *servingPlan) needs(n int, now time.Time) bool {
+	return n != 0 && (p.Baseline == n || p.Rollout == n || p.Previous == n && !now.After(p.PreviousUntil))
+}
+
+// versionNeeded reports whether some environment's plan needs hosted
+// version n of a profile (see needs).
+func versionNeeded(plans map[servingKey]*servingPlan, appID, profileID string, n int, now time.Time) bool {
+	for k, p := range plans {
+		if k.ApplicationID == appID && k.ConfigurationProfileID == profileID && p.needs(n, now) {
+			return true
+		}
+	}
+	return false
 }
 
 // entityRolloutVersion returns the version an entity-rollout agent's

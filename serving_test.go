@@ -1,12 +1,20 @@
 package appconfigd
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestPlanServing(t *testing.T) {
 	t.Parallel()
 	dep := func(env, profile string, number, version int, state DeploymentState, pct float64) *Deployment {
 		return &Deployment{ApplicationID: "app0001", EnvironmentID: env, ConfigurationProfileID: profile,
 			DeploymentNumber: number, VersionNumber: version, State: state, PercentageComplete: pct}
+	}
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	completedAt := func(d *Deployment, at time.Time) *Deployment {
+		d.CompletedAt = at
+		return d
 	}
 	tests := []struct {
 		name        string
@@ -29,6 +37,9 @@ func TestPlanServing(t *testing.T) {
 		{"RevertedFallsBackToPreviousComplete",
 			[]*Deployment{dep("env", "p", 1, 1, DeploymentComplete, 100), dep("env", "p", 2, 3, DeploymentReverted, 100)},
 			servingPlan{Baseline: 1}},
+		{"CompleteRemembersThePreviousBaselineForARevert",
+			[]*Deployment{dep("env", "p", 1, 1, DeploymentComplete, 100), completedAt(dep("env", "p", 2, 2, DeploymentComplete, 100), t0)},
+			servingPlan{Baseline: 2, Previous: 1, PreviousUntil: t0.Add(RevertWindow)}},
 		{"OtherProfilesDoNotInterfere",
 			[]*Deployment{dep("env", "p", 1, 1, DeploymentComplete, 100), dep("env", "q", 2, 9, DeploymentComplete, 100), dep("env2", "p", 1, 5, DeploymentComplete, 100)},
 			servingPlan{Baseline: 1}},
@@ -45,6 +56,31 @@ func TestPlanServing(t *testing.T) {
 				t.Errorf("plan = %+v, want %+v", *got, tt.want)
 			}
 		})
+	}
+}
+
+// TestServingPlanNeeds says which hosted versions a plan keeps from being
+// purged once deleted: those it serves or rolls out, and the one a revert
+// would return to while the revert window lasts.
+func TestServingPlanNeeds(t *testing.T) {
+	t.Parallel()
+	until := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
+	p := servingPlan{Baseline: 2, Rollout: 3, RolloutDeployment: 3, Previous: 1, PreviousUntil: until}
+	for _, tt := range []struct {
+		version int
+		at      time.Time
+		want    bool
+	}{
+		{0, until, false},
+		{1, until, true},
+		{1, until.Add(time.Millisecond), false},
+		{2, until.Add(time.Hour), true},
+		{3, until.Add(time.Hour), true},
+		{4, until, false},
+	} {
+		if got := p.needs(tt.version, tt.at); got != tt.want {
+			t.Errorf("needs(%d, %v) = %t, want %t", tt.version, tt.at, got, tt.want)
+		}
 	}
 }
 

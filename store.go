@@ -84,6 +84,9 @@ type Tx interface {
 	// surviving versions alone would let them be reused. ENotFound for a
 	// missing profile.
 	RaiseHostedConfigurationVersionNumber(ctx context.Context, appID, profileID string, n int) error
+	// FindHostedConfigurationVersion, FindHostedConfigurationVersionByLabel,
+	// ListHostedConfigurationVersions and CountHostedConfigurationVersions
+	// see only versions not marked deleted.
 	FindHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) (*HostedConfigurationVersion, error)
 	// FindHostedConfigurationVersionByLabel returns the newest version with
 	// that label.
@@ -92,6 +95,19 @@ type Tx interface {
 	// their Content, keeping those that match filter.
 	ListHostedConfigurationVersions(ctx context.Context, appID, profileID string, filter HostedConfigurationVersionFilter, page Page) ([]*HostedConfigurationVersion, int64, error)
 	CountHostedConfigurationVersions(ctx context.Context, appID, profileID string) (int, error)
+	// MarkHostedConfigurationVersionDeleted marks a version deleted: the
+	// methods above no longer see it, but its content stays for the data
+	// plane, which serves it until a deployment replaces it. ENotFound
+	// when the version is missing or already marked.
+	MarkHostedConfigurationVersionDeleted(ctx context.Context, appID, profileID string, number int, at time.Time) error
+	// FindServedHostedConfigurationVersion returns a version with its
+	// content, marked deleted or not: what the data plane serves.
+	FindServedHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) (*HostedConfigurationVersion, error)
+	// ListDeletedHostedConfigurationVersions returns every version marked
+	// deleted, without content, by application, profile and number.
+	ListDeletedHostedConfigurationVersions(ctx context.Context) ([]*HostedConfigurationVersion, error)
+	// DeleteHostedConfigurationVersion removes a version, marked deleted
+	// or not; its number is not reused.
 	DeleteHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) error
 
 	CreateDeploymentStrategy(ctx context.Context, s *DeploymentStrategy) error
@@ -117,6 +133,10 @@ type Tx interface {
 	// UpdateDeployment saves State, PercentageComplete, CompletedAt and the
 	// events appended to EventLog since it was read.
 	UpdateDeployment(ctx context.Context, d *Deployment) error
+	// AddActionInvocations appends invocations to the ActionInvocations
+	// of event position (its index in EventLog) of a deployment;
+	// ENotFound when there is no such event.
+	AddActionInvocations(ctx context.Context, appID, envID string, number, position int, invocations []ActionInvocation) error
 	// ListActiveDeployments returns every deployment whose state is
 	// Active, with event logs.
 	ListActiveDeployments(ctx context.Context) ([]*Deployment, error)
@@ -127,6 +147,37 @@ type Tx interface {
 	// CountProfileDeployments counts the deployments of a profile in any
 	// environment.
 	CountProfileDeployments(ctx context.Context, appID, profileID string) (int, error)
+
+	// Extensions are custom extensions; the AWS-owned ones are not
+	// stored. Versions of one extension share its ID and name; version 0
+	// means the latest (highest) version.
+	// CreateExtension stores one version; EConflict when e.ID already has
+	// e.VersionNumber.
+	CreateExtension(ctx context.Context, e *Extension) error
+	FindExtension(ctx context.Context, id string, version int) (*Extension, error)
+	// FindExtensionsByName returns the latest version of each extension
+	// named name.
+	FindExtensionsByName(ctx context.Context, name string) ([]*Extension, error)
+	// ListExtensions lists the latest version of every extension in the
+	// order the extensions were created, keeping those named name when it
+	// is not empty.
+	ListExtensions(ctx context.Context, name string) ([]*Extension, error)
+	// UpdateExtension saves Description, Actions and Parameters of one
+	// version.
+	UpdateExtension(ctx context.Context, e *Extension) error
+	// DeleteExtension deletes one version.
+	DeleteExtension(ctx context.Context, id string, version int) error
+
+	// CreateExtensionAssociation stores a; ENotFound when its resource is
+	// missing. Deleting the resource deletes its associations.
+	CreateExtensionAssociation(ctx context.Context, a *ExtensionAssociation) error
+	FindExtensionAssociation(ctx context.Context, id string) (*ExtensionAssociation, error)
+	// ListExtensionAssociations lists associations in creation order,
+	// keeping those that match filter.
+	ListExtensionAssociations(ctx context.Context, filter ExtensionAssociationFilter, page Page) ([]*ExtensionAssociation, int64, error)
+	// UpdateExtensionAssociation saves Parameters.
+	UpdateExtensionAssociation(ctx context.Context, a *ExtensionAssociation) error
+	DeleteExtensionAssociation(ctx context.Context, id string) error
 
 	// Tags are keyed by resource ARN.
 	FindTags(ctx context.Context, arn string) (map[string]string, error)
@@ -159,6 +210,20 @@ type Tx interface {
 	// DeleteAuditBefore deletes the audit entries older than t and
 	// returns how many it deleted.
 	DeleteAuditBefore(ctx context.Context, t time.Time) (int64, error)
+
+	// FindAccountSettings returns the stored account settings, or nil
+	// and no error when none were ever stored.
+	FindAccountSettings(ctx context.Context) (*AccountSettings, error)
+	// PutAccountSettings stores the account settings.
+	PutAccountSettings(ctx context.Context, s *AccountSettings) error
+	// RaiseLastPolled records that r was polled at t unless a later poll
+	// is recorded already; a missing r is no error, since it may have
+	// been deleted after it was polled. Like TryLease it changes nothing
+	// other processes must reload.
+	RaiseLastPolled(ctx context.Context, r PolledResource, t time.Time) error
+	// LastPolled returns when r was last polled, or the zero time when it
+	// never was or does not exist.
+	LastPolled(ctx context.Context, r PolledResource) (time.Time, error)
 }
 
 // ChangeFeed is implemented by stores that several appconfigd processes can

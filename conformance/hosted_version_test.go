@@ -449,18 +449,44 @@ func TestDeleteHostedConfigurationVersion(t *testing.T) {
 		asError[*types.ResourceNotFoundException](t, err)
 	})
 
-	// A version some environment serves cannot be deleted (docs/WIRE.md §3.8 [R]).
+	// A version some environment serves may be deleted, as on AWS
+	// (docs/WIRE.md §3.8): the control plane forgets it, and clients go on
+	// getting it until a deployment replaces it.
 	t.Run("Deployed", func(t *testing.T) {
 		t.Parallel()
 		ts := startServer(t)
 		fx := newFixture(t, ts.control)
 		version, _ := deployVersion(t, ts.control, fx, []byte("x"), "text/plain", "")
 		ts.advance(t, bakeTime)
-		_, err := ts.control.DeleteHostedConfigurationVersion(ctx(t), &appconfig.DeleteHostedConfigurationVersionInput{
+		token := startSession(t, ts.data, fx, 0)
+		checkConfiguration(t, poll(t, ts.data, token), []byte("x"), "text/plain", "")
+		in := &appconfig.DeleteHostedConfigurationVersionInput{
+			ApplicationId:          aws.String(fx.app),
+			ConfigurationProfileId: aws.String(fx.profile),
+			VersionNumber:          aws.Int32(version),
+		}
+		out, err := ts.control.DeleteHostedConfigurationVersion(ctx(t), in)
+		if err != nil {
+			t.Fatalf("DeleteHostedConfigurationVersion of the deployed version: %v", err)
+		}
+		checkSuccessStatus(t, out.ResultMetadata, http.StatusNoContent)
+		_, err = ts.control.GetHostedConfigurationVersion(ctx(t), &appconfig.GetHostedConfigurationVersionInput{
 			ApplicationId:          aws.String(fx.app),
 			ConfigurationProfileId: aws.String(fx.profile),
 			VersionNumber:          aws.Int32(version),
 		})
-		asError[*types.BadRequestException](t, err)
+		asError[*types.ResourceNotFoundException](t, err)
+		_, err = ts.control.StartDeployment(ctx(t), &appconfig.StartDeploymentInput{
+			ApplicationId:          aws.String(fx.app),
+			EnvironmentId:          aws.String(fx.env),
+			ConfigurationProfileId: aws.String(fx.profile),
+			ConfigurationVersion:   aws.String(fmt.Sprint(version)),
+			DeploymentStrategyId:   aws.String("AppConfig.AllAtOnce"),
+		})
+		asError[*types.ResourceNotFoundException](t, err)
+		checkConfiguration(t, poll(t, ts.data, startSession(t, ts.data, fx, 0)), []byte("x"), "text/plain", "")
+
+		deployVersion(t, ts.control, fx, []byte("y"), "text/plain", "")
+		checkConfiguration(t, poll(t, ts.data, startSession(t, ts.data, fx, 0)), []byte("y"), "text/plain", "")
 	})
 }

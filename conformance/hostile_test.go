@@ -1125,7 +1125,7 @@ func hostileARNValues(h *hostileEnv) []struct{ name, segment string } {
 		{"ARNWithTraversal", esc(prefix + "application/" + h.fx.app + "/environment/../../" + h.fx.app)},
 		{"ARNWithoutID", esc(prefix + "application")},
 		{"ARNWithEmptyID", esc(prefix + "application/")},
-		{"ARNOfOtherAccount", esc("arn:aws:appconfig:" + region + ":111111111111:application/" + h.fx.app)},
+		{"ARNWithColonInID", esc(prefix + "application/" + h.fx.app + ":" + h.fx.app)},
 		{"ARNOfOtherService", esc("arn:aws:s3:::bucket/application/" + h.fx.app)},
 		{"ARNDeploymentTwentyDigits", esc(prefix + "application/" + h.fx.app + "/environment/" + h.fx.env + "/deployment/99999999999999999999")},
 		{"ARNDeploymentNegative", esc(prefix + "application/" + h.fx.app + "/environment/" + h.fx.env + "/deployment/-1")},

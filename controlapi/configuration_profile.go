@@ -217,10 +217,7 @@ func (s *Server) handleDeleteConfigurationProfile(w http.ResponseWriter, r *http
 	if err != nil {
 		return err
 	}
-	if err := checkDeletionProtectionHeader(r); err != nil {
-		return err
-	}
-	if err := s.Service.DeleteConfigurationProfile(r.Context(), appID, profileID); err != nil {
+	if err := s.Service.DeleteConfigurationProfile(r.Context(), appID, profileID, deletionProtectionCheck(r)); err != nil {
 		return err
 	}
 	writeNoContent(w)

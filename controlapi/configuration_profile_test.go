@@ -134,7 +134,10 @@ func TestDeleteConfigurationProfile(t *testing.T) {
 
 	t.Run("RefusedWhileItHasVersions", func(t *testing.T) {
 		e.createVersion(appID, profileID, `{}`)
-		wantError(t, e.do("DELETE", path, ""), http.StatusBadRequest, "BadRequestException")
+		body := wantError(t, e.do("DELETE", path, ""), http.StatusBadRequest, "BadRequestException")
+		if got, want := body["Message"], "Cannot delete configuration profile "+profileID+" because there are still hosted configuration versions existing under it."; got != want {
+			t.Errorf("Message = %q, want %q", got, want)
+		}
 		wantStatus(t, e.do("DELETE", path+"/hostedconfigurationversions/1", ""), http.StatusNoContent)
 	})
 
@@ -146,4 +149,18 @@ func TestDeleteConfigurationProfile(t *testing.T) {
 		wantStatus(t, e.do("DELETE", path, "", "X-Amzn-Deletion-Protection-Check", "ACCOUNT_DEFAULT"), http.StatusNoContent)
 		wantError(t, e.do("GET", path, ""), http.StatusNotFound, "ResourceNotFoundException")
 	})
+}
+
+// The x-amzn-deletion-protection-check header reaches deletion protection:
+// APPLY checks even while it is off, BYPASS skips it (docs/WIRE.md §3.14).
+func TestDeleteConfigurationProfileDeletionProtection(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	appID := e.createApplication("web")
+	envID := e.createEnvironment(appID, "prod")
+	profileID := e.createProfile(appID, "cfg")
+	e.poll(appID, envID, profileID)
+	path := "/applications/" + appID + "/configurationprofiles/" + profileID
+	wantBadRequestNaming(t, e.do("DELETE", path, "", "X-Amzn-Deletion-Protection-Check", "APPLY"), "Deletion protection")
+	wantStatus(t, e.do("DELETE", path, "", "X-Amzn-Deletion-Protection-Check", "BYPASS"), http.StatusNoContent)
 }

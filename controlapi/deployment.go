@@ -24,12 +24,34 @@ type startDeploymentRequest struct {
 	LatestDeploymentNumber     *int
 }
 
+// appliedExtensionJSON is the AppliedExtension structure (docs/WIRE.md
+// Appendix B).
+type appliedExtensionJSON struct {
+	ExtensionId            string
+	ExtensionAssociationId string
+	VersionNumber          int
+	Parameters             map[string]string `json:",omitempty"`
+}
+
 // deploymentEventJSON is the DeploymentEvent structure (docs/WIRE.md Appendix B).
 type deploymentEventJSON struct {
-	EventType   string
-	TriggeredBy string
-	Description string `json:",omitempty"`
-	OccurredAt  string
+	EventType         string
+	TriggeredBy       string
+	Description       string                 `json:",omitempty"`
+	ActionInvocations []actionInvocationJSON `json:",omitempty"`
+	OccurredAt        string
+}
+
+// actionInvocationJSON is the ActionInvocation structure (docs/WIRE.md
+// Appendix B).
+type actionInvocationJSON struct {
+	ExtensionIdentifier string
+	ActionName          string
+	Uri                 string
+	RoleArn             string `json:",omitempty"`
+	ErrorMessage        string `json:",omitempty"`
+	ErrorCode           string `json:",omitempty"`
+	InvocationId        string
 }
 
 // deploymentJSON is the Deployment output shape of StartDeployment,
@@ -56,10 +78,10 @@ type deploymentJSON struct {
 	EventLog                    []deploymentEventJSON
 	PercentageComplete          awsjson.Float
 	StartedAt                   string
-	CompletedAt                 string   `json:",omitempty"`
-	AppliedExtensions           []string // always empty: extensions are not supported
-	VersionLabel                string   `json:",omitempty"`
-	KmsKeyIdentifier            string   `json:",omitempty"`
+	CompletedAt                 string `json:",omitempty"`
+	AppliedExtensions           []appliedExtensionJSON
+	VersionLabel                string `json:",omitempty"`
+	KmsKeyIdentifier            string `json:",omitempty"`
 }
 
 // deploymentSummaryJSON is a ListDeployments item (docs/WIRE.md Appendix B,
@@ -107,9 +129,17 @@ func toDeploymentJSON(d *appconfigd.Deployment) deploymentJSON {
 		EventLog:                    make([]deploymentEventJSON, 0, len(d.EventLog)),
 		PercentageComplete:          awsjson.Float(d.PercentageComplete),
 		StartedAt:                   isoTime(d.StartedAt),
-		AppliedExtensions:           []string{},
+		AppliedExtensions:           make([]appliedExtensionJSON, len(d.AppliedExtensions)),
 		VersionLabel:                d.VersionLabel,
 		KmsKeyIdentifier:            d.KMSKeyIdentifier,
+	}
+	for i, a := range d.AppliedExtensions {
+		out.AppliedExtensions[i] = appliedExtensionJSON{
+			ExtensionId:            a.ExtensionID,
+			ExtensionAssociationId: a.ExtensionAssociationID,
+			VersionNumber:          a.VersionNumber,
+			Parameters:             a.Parameters,
+		}
 	}
 	if !d.CompletedAt.IsZero() {
 		out.CompletedAt = isoTime(d.CompletedAt)
@@ -117,12 +147,24 @@ func toDeploymentJSON(d *appconfigd.Deployment) deploymentJSON {
 	// The domain keeps the log oldest first; the wire shows it newest
 	// first.
 	for _, e := range slices.Backward(d.EventLog) {
-		out.EventLog = append(out.EventLog, deploymentEventJSON{
+		ev := deploymentEventJSON{
 			EventType:   string(e.EventType),
 			TriggeredBy: string(e.TriggeredBy),
 			Description: e.Description,
 			OccurredAt:  isoTime(e.OccurredAt),
-		})
+		}
+		for _, inv := range e.ActionInvocations {
+			ev.ActionInvocations = append(ev.ActionInvocations, actionInvocationJSON{
+				ExtensionIdentifier: inv.ExtensionIdentifier,
+				ActionName:          inv.ActionName,
+				Uri:                 inv.URI,
+				RoleArn:             inv.RoleARN,
+				ErrorMessage:        inv.ErrorMessage,
+				ErrorCode:           inv.ErrorCode,
+				InvocationId:        inv.InvocationID,
+			})
+		}
+		out.EventLog = append(out.EventLog, ev)
 	}
 	return out
 }
@@ -161,19 +203,15 @@ func (s *Server) handleStartDeployment(w http.ResponseWriter, r *http.Request) e
 	if err := awsjson.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	if len(req.DynamicExtensionParameters) > 0 {
-		// The parameters go to extensions associated with the
-		// deployment's resources; appconfigd has none to pass them to.
-		return badRequest("DynamicExtensionParameters is not supported by appconfigd yet: extensions are not supported")
-	}
 	d, err := s.Service.StartDeployment(r.Context(), appID, envID, appconfigd.StartDeploymentInput{
-		DeploymentStrategyID:   req.DeploymentStrategyId,
-		ConfigurationProfileID: req.ConfigurationProfileId,
-		ConfigurationVersion:   req.ConfigurationVersion,
-		Description:            req.Description,
-		KMSKeyIdentifier:       req.KmsKeyIdentifier,
-		Tags:                   req.Tags,
-		LatestDeploymentNumber: req.LatestDeploymentNumber,
+		DeploymentStrategyID:       req.DeploymentStrategyId,
+		ConfigurationProfileID:     req.ConfigurationProfileId,
+		ConfigurationVersion:       req.ConfigurationVersion,
+		Description:                req.Description,
+		KMSKeyIdentifier:           req.KmsKeyIdentifier,
+		Tags:                       req.Tags,
+		LatestDeploymentNumber:     req.LatestDeploymentNumber,
+		DynamicExtensionParameters: req.DynamicExtensionParameters,
 	})
 	if err != nil {
 		return err

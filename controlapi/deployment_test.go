@@ -141,7 +141,7 @@ func TestStartDeployment(t *testing.T) {
 		{"VersionMissing", `{"DeploymentStrategyId":"AppConfig.AllAtOnce","ConfigurationProfileId":"cfg"}`, "ConfigurationVersion"},
 		{"VersionWrongType", `{"DeploymentStrategyId":"AppConfig.AllAtOnce","ConfigurationProfileId":"cfg","ConfigurationVersion":1}`, "ConfigurationVersion"},
 		{"LatestDeploymentNumberWrongType", `{"DeploymentStrategyId":"AppConfig.AllAtOnce","ConfigurationProfileId":"cfg","ConfigurationVersion":"1","LatestDeploymentNumber":"0"}`, "LatestDeploymentNumber"},
-		{"DynamicExtensionParameters", `{"DeploymentStrategyId":"AppConfig.AllAtOnce","ConfigurationProfileId":"cfg","ConfigurationVersion":"1","DynamicExtensionParameters":{"ext#p":"v"}}`, "DynamicExtensionParameters"},
+		{"DynamicExtensionParameterOfNoAssociatedExtension", `{"DeploymentStrategyId":"AppConfig.AllAtOnce","ConfigurationProfileId":"cfg","ConfigurationVersion":"1","DynamicExtensionParameters":{"ext#p":"v"}}`, "DynamicExtensionParameters"},
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {

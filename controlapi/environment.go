@@ -160,10 +160,7 @@ func (s *Server) handleDeleteEnvironment(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	if err := checkDeletionProtectionHeader(r); err != nil {
-		return err
-	}
-	if err := s.Service.DeleteEnvironment(r.Context(), appID, envID); err != nil {
+	if err := s.Service.DeleteEnvironment(r.Context(), appID, envID, deletionProtectionCheck(r)); err != nil {
 		return err
 	}
 	writeNoContent(w)
@@ -182,19 +179,15 @@ func environmentPathIdentifiers(r *http.Request) (appID, envID string, err error
 	return appID, envID, nil
 }
 
-// checkDeletionProtectionHeader validates the x-amzn-deletion-protection-check
-// header of DeleteEnvironment and DeleteConfigurationProfile (docs/WIRE.md §3.6).
-// Deletion protection is off and cannot be turned on (GetAccountSettings),
-// so every valid value deletes; an invalid one is still refused, as AWS
-// refuses values outside an enum.
-func checkDeletionProtectionHeader(r *http.Request) error {
+// deletionProtectionCheck returns the DeletionProtectionCheck of
+// DeleteEnvironment and DeleteConfigurationProfile, which travels in the
+// x-amzn-deletion-protection-check header (docs/WIRE.md §3.14): without the
+// header, ACCOUNT_DEFAULT. The Service validates it, so a header sent empty
+// is refused.
+func deletionProtectionCheck(r *http.Request) appconfigd.DeletionProtectionCheck {
 	vs := r.Header.Values("X-Amzn-Deletion-Protection-Check")
 	if len(vs) == 0 {
-		return nil
+		return appconfigd.DeletionProtectionAccountDefault
 	}
-	switch vs[0] {
-	case "ACCOUNT_DEFAULT", "APPLY", "BYPASS":
-		return nil
-	}
-	return badRequest("DeletionProtectionCheck must be ACCOUNT_DEFAULT, APPLY or BYPASS (header x-amzn-deletion-protection-check), got %q", vs[0])
+	return appconfigd.DeletionProtectionCheck(vs[0])
 }

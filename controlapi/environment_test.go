@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/appconfigd/appconfigd"
 )
 
 func TestCreateEnvironment(t *testing.T) {
@@ -116,6 +118,7 @@ func TestDeleteEnvironment(t *testing.T) {
 
 	t.Run("InvalidDeletionProtectionCheck", func(t *testing.T) {
 		wantBadRequestNaming(t, e.do("DELETE", envPath, "", "x-amzn-deletion-protection-check", "MAYBE"), "DeletionProtectionCheck")
+		wantBadRequestNaming(t, e.do("DELETE", envPath, "", "x-amzn-deletion-protection-check", ""), "DeletionProtectionCheck")
 		wantStatus(t, e.do("GET", envPath, ""), http.StatusOK)
 	})
 
@@ -130,4 +133,31 @@ func TestDeleteEnvironment(t *testing.T) {
 	t.Run("NotFound", func(t *testing.T) {
 		wantError(t, e.do("DELETE", envPath, ""), http.StatusNotFound, "ResourceNotFoundException")
 	})
+}
+
+// poll starts a data-plane session on the environment and profile and
+// polls it once, which deletion protection counts.
+func (e *testEnv) poll(appID, envID, profileID string) {
+	e.t.Helper()
+	ctx := e.t.Context()
+	tok, err := e.svc.StartConfigurationSession(ctx, appconfigd.StartSessionInput{ApplicationIdentifier: appID, EnvironmentIdentifier: envID, ConfigurationProfileIdentifier: profileID})
+	if err != nil {
+		e.t.Fatalf("StartConfigurationSession: %v", err)
+	}
+	if _, err := e.svc.GetLatestConfiguration(ctx, tok, appconfigd.PollOptions{}); err != nil {
+		e.t.Fatalf("GetLatestConfiguration: %v", err)
+	}
+}
+
+// The x-amzn-deletion-protection-check header reaches deletion protection:
+// APPLY checks even while it is off, BYPASS skips it (docs/WIRE.md §3.14).
+func TestDeleteEnvironmentDeletionProtection(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	appID := e.createApplication("web")
+	envID := e.createEnvironment(appID, "prod")
+	e.poll(appID, envID, e.createProfile(appID, "cfg"))
+	path := "/applications/" + appID + "/environments/" + envID
+	wantBadRequestNaming(t, e.do("DELETE", path, "", "X-Amzn-Deletion-Protection-Check", "APPLY"), "Deletion protection")
+	wantStatus(t, e.do("DELETE", path, ""), http.StatusNoContent)
 }

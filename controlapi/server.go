@@ -96,8 +96,9 @@ func authorize(op string, p appconfigd.Principal) error {
 // configuration content is bounded by the hosted size limit with its
 // PayloadTooLargeException, the other operations with a body by
 // MaxBodyBytes, and operations the model gives no body (every GET and
-// DELETE) take none. Only admin keys may call any of them, and the
-// operations that may change something are audited (see changes).
+// DELETE) take none. Only admin keys may call them, but for
+// GetConfiguration, which reader keys may call too; the operations that may
+// change something are audited (see changes).
 func (s *Server) operation(op, method string) awsjson.Operation {
 	o := auth.Operation{
 		Name:         op,
@@ -111,6 +112,12 @@ func (s *Server) operation(op, method string) awsjson.Operation {
 		o.TooLarge = func(size int64) error { return appconfigd.PayloadTooLarge(int(min(size, math.MaxInt32)), limit) }
 	case method == http.MethodGet || method == http.MethodHead || method == http.MethodDelete:
 		o.MaxBodyBytes = 0
+	}
+	if op == "GetConfiguration" {
+		// A read of configuration like the data plane's polls: reader
+		// keys may call it, and the Service checks that the key may
+		// read the application.
+		o.Authorize = nil
 	}
 	return awsjson.Operation{Operation: o, Audited: changes(op, method)}
 }

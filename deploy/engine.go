@@ -26,8 +26,10 @@ type Leader interface {
 	// TryEngineLease acquires or renews the engine's lease for ttl and
 	// reports whether this process holds it.
 	TryEngineLease(ctx context.Context, ttl time.Duration) (bool, error)
-	// AdvanceDeployments applies due deployment steps and says when the
-	// next one is due (zero time when nothing is in progress).
+	// AdvanceDeployments applies due deployment steps, starts the
+	// AT_DEPLOYMENT_TICK extension actions that are due, and says when
+	// the next step or tick is due (zero time when nothing is in
+	// progress).
 	AdvanceDeployments(ctx context.Context) (time.Time, error)
 	// RotateSealingKeys makes and retires token sealing keys.
 	RotateSealingKeys(ctx context.Context) error
@@ -36,9 +38,10 @@ type Leader interface {
 	ReleaseEngineLease(ctx context.Context) error
 }
 
-// Engine wakes up whenever a deployment step is due, when told that
-// deployments changed, and at least every RenewEvery to renew its lease.
-// Only the process holding the lease advances deployments.
+// Engine wakes up whenever a deployment step or extension tick is due,
+// when told that deployments changed, and at least every RenewEvery to
+// renew its lease. Only the process holding the lease advances
+// deployments and runs their ticks.
 type Engine struct {
 	Leader Leader
 	Clock  appconfigd.Clock

@@ -1,6 +1,7 @@
 package sigv4
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -93,7 +94,7 @@ type Verifier struct {
 	// DefaultMaxSkew.
 	MaxSkew time.Duration
 	// Service is the service a credential must be scoped to; "" means
-	// DefaultService.
+	// DefaultService. WithSigningName changes it for one request.
 	Service string
 	// MaxBodyBytes is the largest body any operation accepts: a body over
 	// it is refused with PayloadTooLargeException before it is read,
@@ -158,7 +159,7 @@ func (v *Verifier) Authenticate(r *http.Request) (appconfigd.Principal, error) {
 	if err != nil {
 		return appconfigd.Principal{}, err
 	}
-	if err := v.checkScope(a.Scope); err != nil {
+	if err := v.checkScope(r, a.Scope); err != nil {
 		return appconfigd.Principal{}, err
 	}
 	if !slices.Contains(a.SignedHeaders, "host") {
@@ -331,9 +332,11 @@ func isPresigned(r *http.Request) bool {
 // checkScope checks the service and terminator of the credential scope.
 // The region is not checked (see Verifier) beyond being non-empty, which
 // ParseAuthorization ensures.
-func (v *Verifier) checkScope(s Scope) error {
+func (v *Verifier) checkScope(r *http.Request, s Scope) error {
 	service := v.Service
-	if service == "" {
+	if name, ok := r.Context().Value(signingNameKey{}).(string); ok {
+		service = name
+	} else if service == "" {
 		service = DefaultService
 	}
 	if s.Service != service {
@@ -462,4 +465,14 @@ func isHexSHA256(s string) bool {
 		}
 	}
 	return true
+}
+
+type signingNameKey struct{}
+
+// WithSigningName returns r with the signing name its credential must be
+// scoped to instead of the Verifier's Service: STS's GetCallerIdentity,
+// served on the same endpoint, is signed as "sts", and only that
+// operation may be.
+func WithSigningName(r *http.Request, name string) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), signingNameKey{}, name))
 }

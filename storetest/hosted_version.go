@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/appconfigd/appconfigd"
 )
@@ -218,6 +219,81 @@ func hostedVersionSpecs() []spec {
 			})
 			wantNotFound(t, err, appconfigd.ResourceHostedConfigurationVersion, "1")
 		}},
+		{"MarkedDeletedIsHiddenButServed", func(t *testing.T, s appconfigd.Store) {
+			seedProfile(t, s, "app0001", "prof001")
+			v1, v2 := newVersion("app0001", "prof001", 1, "live"), newVersion("app0001", "prof001", 2, "live")
+			createVersions(t, s, v1, v2)
+			markDeleted(t, s, 2)
+			err := viewErr(t, s, func(ctx context.Context, tx appconfigd.Tx) error {
+				_, err := tx.FindHostedConfigurationVersion(ctx, "app0001", "prof001", 2)
+				return err
+			})
+			wantNotFound(t, err, appconfigd.ResourceHostedConfigurationVersion, "2")
+			view(t, s, func(ctx context.Context, tx appconfigd.Tx) error {
+				byLabel, err := tx.FindHostedConfigurationVersionByLabel(ctx, "app0001", "prof001", "live")
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "FindHostedConfigurationVersionByLabel", byLabel, v1)
+				served, err := tx.FindServedHostedConfigurationVersion(ctx, "app0001", "prof001", 2)
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "FindServedHostedConfigurationVersion", served, v2)
+				deleted, err := tx.ListDeletedHostedConfigurationVersions(ctx)
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "ListDeletedHostedConfigurationVersions", deleted, []*appconfigd.HostedConfigurationVersion{withoutContent(v2)})
+				return nil
+			})
+			wantEqual(t, "versions listed", listVersions(t, s, "", 0), [][]int{{1}})
+			wantEqual(t, "versions labelled live*", listVersions(t, s, "live*", 0), [][]int{{1}})
+			wantCount(t, s, "CountHostedConfigurationVersions", 1, func(ctx context.Context, tx appconfigd.Tx) (int, error) {
+				return tx.CountHostedConfigurationVersions(ctx, "app0001", "prof001")
+			})
+			wantCount(t, s, "latest version", 2, latestVersion)
+		}},
+		{"MarkDeletedTwiceOrMissingReturnsNotFound", func(t *testing.T, s appconfigd.Store) {
+			seedProfile(t, s, "app0001", "prof001")
+			createVersions(t, s, newVersion("app0001", "prof001", 1, ""))
+			markDeleted(t, s, 1)
+			for _, n := range []int{1, 2} {
+				err := updateErr(t, s, func(ctx context.Context, tx appconfigd.Tx) error {
+					return tx.MarkHostedConfigurationVersionDeleted(ctx, "app0001", "prof001", n, deletedAt())
+				})
+				wantNotFound(t, err, appconfigd.ResourceHostedConfigurationVersion, strconv.Itoa(n))
+			}
+		}},
+		{"DeleteRemovesAMarkedVersion", func(t *testing.T, s appconfigd.Store) {
+			seedProfile(t, s, "app0001", "prof001")
+			createVersions(t, s, newVersion("app0001", "prof001", 1, ""))
+			markDeleted(t, s, 1)
+			update(t, s, func(ctx context.Context, tx appconfigd.Tx) error {
+				return tx.DeleteHostedConfigurationVersion(ctx, "app0001", "prof001", 1)
+			})
+			err := viewErr(t, s, func(ctx context.Context, tx appconfigd.Tx) error {
+				_, err := tx.FindServedHostedConfigurationVersion(ctx, "app0001", "prof001", 1)
+				return err
+			})
+			wantNotFound(t, err, appconfigd.ResourceHostedConfigurationVersion, "1")
+		}},
+		{"DeletingTheProfileRemovesMarkedVersions", func(t *testing.T, s appconfigd.Store) {
+			seedProfile(t, s, "app0001", "prof001")
+			createVersions(t, s, newVersion("app0001", "prof001", 1, ""))
+			markDeleted(t, s, 1)
+			update(t, s, func(ctx context.Context, tx appconfigd.Tx) error {
+				if err := tx.DeleteConfigurationProfile(ctx, "app0001", "prof001"); err != nil {
+					return err
+				}
+				return tx.DeleteApplication(ctx, "app0001")
+			})
+			view(t, s, func(ctx context.Context, tx appconfigd.Tx) error {
+				deleted, err := tx.ListDeletedHostedConfigurationVersions(ctx)
+				wantEqual(t, "versions marked deleted after deleting the profile", len(deleted), 0)
+				return err
+			})
+		}},
 	}
 }
 
@@ -229,4 +305,15 @@ func seedLabels(t *testing.T, s appconfigd.Store) {
 	for n, label := range []string{"v1", "v2", "v2.1", "v20", "V2-upper", "v2", "", "%_x"} {
 		createVersions(t, s, newVersion("app0001", "prof001", n+1, label))
 	}
+}
+
+// deletedAt is when markDeleted marks versions deleted.
+func deletedAt() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
+
+// markDeleted marks version n of prof001 deleted.
+func markDeleted(t *testing.T, s appconfigd.Store, n int) {
+	t.Helper()
+	update(t, s, func(ctx context.Context, tx appconfigd.Tx) error {
+		return tx.MarkHostedConfigurationVersionDeleted(ctx, "app0001", "prof001", n, deletedAt())
+	})
 }

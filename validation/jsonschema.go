@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/outbound"
 )
 
 const (
@@ -166,7 +167,7 @@ func metaSchema(doc any) (string, bool) {
 // cleanSchemaMessage removes the made-up schema address from a library
 // message, so "…/schema.json#/properties/a" reads "#/properties/a".
 func cleanSchemaMessage(s string) string {
-	return oneLine(strings.ReplaceAll(s, schemaURL, ""))
+	return outbound.OneLine(strings.ReplaceAll(s, schemaURL, ""))
 }
 
 // validateJSONSchema validates configuration content against validator i's
@@ -340,7 +341,7 @@ func valueAt(inst any, tokens []string) string {
 	if err := enc.Encode(v); err != nil {
 		return ""
 	}
-	return truncate(strings.TrimSuffix(b.String(), "\n"), maxValueLength)
+	return outbound.Truncate(strings.TrimSuffix(b.String(), "\n"), maxValueLength)
 }
 
 // summarize joins the first few details into one readable line.
@@ -359,7 +360,7 @@ func summarizeN(details []appconfigd.InvalidConfigurationDetail, all int) string
 		if loc == "" {
 			loc = "(root)"
 		}
-		parts = append(parts, loc+": "+oneLine(d.Reason))
+		parts = append(parts, loc+": "+outbound.OneLine(d.Reason))
 	}
 	s := strings.Join(parts, "; ")
 	if more := all - len(parts); more > 0 {

@@ -14,11 +14,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/outbound"
 )
 
 // DefaultTimeout bounds one webhook call. It is AWS's run-time limit for a
@@ -67,7 +66,7 @@ func (r *Runner) Check(v appconfigd.Validator) error {
 		return nil
 	case appconfigd.ValidatorLambda:
 		if isWebhook(v.Content) {
-			if _, err := parseWebhookURL(v.Content); err != nil {
+			if _, err := outbound.ParseURL(v.Content); err != nil {
 				return appconfigd.Errorf(appconfigd.EBadRequest, "Content is not a valid webhook URL: %v", err)
 			}
 		}
@@ -109,38 +108,4 @@ func (r *Runner) Validate(ctx context.Context, p *appconfigd.ConfigurationProfil
 		}
 	}
 	return nil
-}
-
-// truncate cuts s to at most n bytes on a rune boundary, marking the cut
-// with an ellipsis, so error messages and details stay bounded.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
-
-// oneLine makes untrusted text (a webhook's response body, a validator's
-// Content) safe to embed in a one-line message: invalid UTF-8 is replaced
-// and control characters and runs of white space become single spaces.
-func oneLine(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	var b strings.Builder
-	space := false
-	for _, c := range s {
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c < 0x20 || c == 0x7f {
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(c)
-	}
-	return b.String()
 }

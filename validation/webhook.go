@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/outbound"
 )
 
 // Headers a webhook validator receives besides Content-Type. They carry what
@@ -46,42 +47,14 @@ func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
-// parseWebhookURL parses a webhook validator's URL, which must be absolute
-// http or https with a host.
-func parseWebhookURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			// url.Error repeats the whole URL; the caller knows it.
-			err = ue.Err
-		}
-		return nil, err
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("scheme must be http or https, got %q", u.Scheme)
-	}
-	if u.Hostname() == "" {
-		return nil, errors.New("the URL has no host")
-	}
-	return u, nil
-}
-
-// displayURL names a webhook in messages without its user information,
-// query or fragment, where people tend to put secrets (validator Content is
-// a sensitive member in the AWS model).
-func displayURL(u *url.URL) string {
-	return u.Scheme + "://" + u.Host + u.EscapedPath()
-}
-
 // validateLambda runs LAMBDA validator i: a webhook call for an http(s)
 // URL, and a clear refusal for anything else, since AWS Lambda cannot be
 // invoked from here.
 func (r *Runner) validateLambda(ctx context.Context, i int, content string, p *appconfigd.ConfigurationProfile, v *appconfigd.HostedConfigurationVersion) error {
 	if !isWebhook(content) {
-		return appconfigd.Errorf(appconfigd.EBadRequest, "Validators[%d] is a Lambda function (%s); appconfigd cannot invoke AWS Lambda — replace it with an http(s) webhook URL", i, oneLine(truncate(content, maxContentInMessage)))
+		return appconfigd.Errorf(appconfigd.EBadRequest, "Validators[%d] is a Lambda function (%s); appconfigd cannot invoke AWS Lambda — replace it with an http(s) webhook URL", i, outbound.OneLine(outbound.Truncate(content, maxContentInMessage)))
 	}
-	u, err := parseWebhookURL(content)
+	u, err := outbound.ParseURL(content)
 	if err != nil {
 		return appconfigd.Errorf(appconfigd.EBadRequest, "Validators[%d].Content is not a valid webhook URL: %v", i, err)
 	}
@@ -121,7 +94,7 @@ func (r *Runner) callWebhook(ctx context.Context, i int, u *url.URL, p *appconfi
 	req.Header.Set(HeaderConfigurationProfileID, profileID)
 	req.Header.Set(HeaderConfigurationVersion, strconv.Itoa(v.VersionNumber))
 
-	name := fmt.Sprintf("Webhook validator Validators[%d] (%s)", i, displayURL(u))
+	name := fmt.Sprintf("Webhook validator Validators[%d] (%s)", i, outbound.DisplayURL(u))
 	resp, err := r.client().Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -129,7 +102,7 @@ func (r *Runner) callWebhook(ctx context.Context, i int, u *url.URL, p *appconfi
 			// that says nothing about the configuration.
 			return fmt.Errorf("validation: %s: %w", name, ctx.Err())
 		}
-		reason := transportError(err)
+		reason := outbound.TransportError(err)
 		if errors.Is(err, context.DeadlineExceeded) {
 			reason = fmt.Sprintf("no response within %s", timeout)
 		}
@@ -151,13 +124,7 @@ func (r *Runner) callWebhook(ctx context.Context, i int, u *url.URL, p *appconfi
 
 	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, maxBodyExcerpt+1))
 	_, _ = io.CopyN(io.Discard, resp.Body, maxBodyDrain)
-	reason := status(resp.StatusCode)
-	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
-		reason += " (redirects are not followed)"
-	}
-	if text := oneLine(truncate(string(excerpt), maxBodyExcerpt)); text != "" {
-		reason += ": " + text
-	}
+	reason := outbound.StatusReason(resp.StatusCode, excerpt, maxBodyExcerpt)
 	return &appconfigd.Error{
 		Code:    appconfigd.EBadRequest,
 		Message: fmt.Sprintf("%s rejected the configuration: %s", name, reason),
@@ -169,34 +136,11 @@ func (r *Runner) callWebhook(ctx context.Context, i int, u *url.URL, p *appconfi
 }
 
 // client returns the HTTP client for webhook calls: the configured one (or
-// one that keeps away from BlockedByDefault) with redirects switched off.
-// The copy leaves the caller's client untouched and shares its Transport
-// and connection pool.
+// one that keeps away from BlockedByDefault), without redirects.
 func (r *Runner) client() *http.Client {
 	c := defaultWebhookClient
 	if r.HTTPClient != nil {
 		c = r.HTTPClient
 	}
-	cc := *c
-	cc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &cc
-}
-
-// status renders an HTTP status as "422 Unprocessable Entity" from the code
-// alone; the webhook's own reason phrase is not trusted.
-func status(code int) string {
-	if text := http.StatusText(code); text != "" {
-		return strconv.Itoa(code) + " " + text
-	}
-	return strconv.Itoa(code)
-}
-
-// transportError describes a failed HTTP call without repeating the URL,
-// which *url.Error includes in full (query string and all).
-func transportError(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	return oneLine(err.Error())
+	return outbound.WithoutRedirects(c)
 }

@@ -12,16 +12,23 @@ const deploymentColumns = `d.deployment_number, d.application_id, d.environment_
 	d.configuration_profile_id, d.configuration_name, d.configuration_location_uri, d.version_number,
 	d.version_label, d.description, d.deployment_duration_in_minutes, d.growth_type, d.growth_factor,
 	d.final_bake_time_in_minutes, d.kms_key_identifier, d.state, d.percentage_complete, d.started_at,
-	d.completed_at, d.time_scale`
+	d.completed_at, d.time_scale, d.applied_extensions`
 
 // scanDeployment scans a row of deploymentColumns, without the event log.
 func scanDeployment(s Row) (*appconfigd.Deployment, int64, error) {
-	var d appconfigd.Deployment
+	var (
+		d       appconfigd.Deployment
+		applied string
+	)
 	err := s.Scan(&d.DeploymentNumber, &d.ApplicationID, &d.EnvironmentID, &d.DeploymentStrategyID,
 		&d.ConfigurationProfileID, &d.ConfigurationName, &d.ConfigurationLocationURI, &d.VersionNumber,
 		&d.VersionLabel, &d.Description, &d.DeploymentDurationInMinutes, &d.GrowthType, &d.GrowthFactor,
 		&d.FinalBakeTimeInMinutes, &d.KMSKeyIdentifier, &d.State, &d.PercentageComplete, timeColumn(&d.StartedAt),
-		timeColumn(&d.CompletedAt), &d.TimeScale)
+		timeColumn(&d.CompletedAt), &d.TimeScale, &applied)
+	if err != nil {
+		return nil, 0, err
+	}
+	d.AppliedExtensions, err = decodeAppliedExtensions(applied)
 	return &d, int64(d.DeploymentNumber), err
 }
 
@@ -33,13 +40,17 @@ func (t *tx) CreateDeployment(ctx context.Context, d *appconfigd.Deployment) err
 		deployment_strategy_id, configuration_profile_id, configuration_name, configuration_location_uri,
 		version_number, version_label, description, deployment_duration_in_minutes, growth_type,
 		growth_factor, final_bake_time_in_minutes, kms_key_identifier, state, percentage_complete,
-		started_at, completed_at, time_scale)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`
-	err := t.insert(ctx, q, d.ApplicationID, d.EnvironmentID, d.DeploymentNumber,
+		started_at, completed_at, time_scale, applied_extensions)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`
+	applied, err := encodeAppliedExtensions(d.AppliedExtensions)
+	if err != nil {
+		return err
+	}
+	err = t.insert(ctx, q, d.ApplicationID, d.EnvironmentID, d.DeploymentNumber,
 		d.DeploymentStrategyID, d.ConfigurationProfileID, d.ConfigurationName, d.ConfigurationLocationURI,
 		d.VersionNumber, d.VersionLabel, d.Description, d.DeploymentDurationInMinutes, d.GrowthType,
 		d.GrowthFactor, d.FinalBakeTimeInMinutes, d.KMSKeyIdentifier, d.State, d.PercentageComplete,
-		nanos(d.StartedAt), nanos(d.CompletedAt), d.TimeScale)
+		nanos(d.StartedAt), nanos(d.CompletedAt), d.TimeScale, applied)
 	if err != nil {
 		return t.createError(err, "create deployment",
 			func() error {
@@ -58,12 +69,17 @@ func (t *tx) insertEvents(ctx context.Context, d *appconfigd.Deployment, from in
 		return nil
 	}
 	const q = `INSERT INTO deployment_events (application_id, environment_id, deployment_number, position,
-		event_type, triggered_by, description, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+		event_type, triggered_by, description, occurred_at, action_invocations)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 	batch := make([]Statement, 0, len(d.EventLog)-from)
 	for i := from; i < len(d.EventLog); i++ {
 		e := d.EventLog[i]
+		invocations, err := encodeActionInvocations(e.ActionInvocations)
+		if err != nil {
+			return err
+		}
 		batch = append(batch, Statement{q, []any{d.ApplicationID, d.EnvironmentID, d.DeploymentNumber, i,
-			e.EventType, e.TriggeredBy, e.Description, nanos(e.OccurredAt)}})
+			e.EventType, e.TriggeredBy, e.Description, nanos(e.OccurredAt), invocations}})
 	}
 	if err := t.execBatch(ctx, batch); err != nil {
 		return fmt.Errorf("insert events %d to %d: %w", from, len(d.EventLog)-1, err)
@@ -87,7 +103,7 @@ func (t *tx) attachEvents(ctx context.Context, ds []*appconfigd.Deployment, cond
 		byKey[key{d.ApplicationID, d.EnvironmentID, d.DeploymentNumber}] = d
 	}
 	q := `SELECT ev.application_id, ev.environment_id, ev.deployment_number,
-		ev.event_type, ev.triggered_by, ev.description, ev.occurred_at
+		ev.event_type, ev.triggered_by, ev.description, ev.occurred_at, ev.action_invocations
 		FROM deployment_events ev JOIN deployments d USING (application_id, environment_id, deployment_number)
 		WHERE ` + cond + `
 		ORDER BY ev.application_id, ev.environment_id, ev.deployment_number, ev.position`
@@ -96,8 +112,15 @@ func (t *tx) attachEvents(ctx context.Context, ds []*appconfigd.Deployment, cond
 		appconfigd.DeploymentEvent
 	}
 	events, err := queryAll(ctx, t, q, args, func(s Row) (event, int64, error) {
-		var e event
-		err := s.Scan(&e.app, &e.env, &e.number, &e.EventType, &e.TriggeredBy, &e.Description, timeColumn(&e.OccurredAt))
+		var (
+			e           event
+			invocations string
+		)
+		err := s.Scan(&e.app, &e.env, &e.number, &e.EventType, &e.TriggeredBy, &e.Description, timeColumn(&e.OccurredAt), &invocations)
+		if err != nil {
+			return e, 0, err
+		}
+		e.ActionInvocations, err = decodeActionInvocations(invocations)
 		return e, 0, err
 	})
 	if err != nil {
@@ -188,6 +211,68 @@ func (t *tx) UpdateDeployment(ctx context.Context, d *appconfigd.Deployment) err
 			t.dialect.Name, d.DeploymentNumber, len(d.EventLog), stored)
 	}
 	return t.wrap(t.insertEvents(ctx, d, stored), "update deployment")
+}
+
+// AddActionInvocations appends invocations to those of one stored event.
+func (t *tx) AddActionInvocations(ctx context.Context, appID, envID string, number, position int, invocations []appconfigd.ActionInvocation) error {
+	const find = `SELECT action_invocations FROM deployment_events
+		WHERE application_id = $1 AND environment_id = $2 AND deployment_number = $3 AND position = $4`
+	// The deployment is named: its events are not resources of their own.
+	notFound := func() error { return deploymentNotFound(appID, envID, number) }
+	stored, err := findOne(t, t.queryRow(ctx, find, appID, envID, number, position), func(s Row) (string, int64, error) {
+		var v string
+		return v, 0, s.Scan(&v)
+	}, notFound, "add action invocations")
+	if err != nil {
+		return err
+	}
+	all, err := decodeActionInvocations(stored)
+	if err != nil {
+		return t.wrap(err, "add action invocations")
+	}
+	encoded, err := encodeActionInvocations(append(all, invocations...))
+	if err != nil {
+		return err
+	}
+	const update = `UPDATE deployment_events SET action_invocations = $1
+		WHERE application_id = $2 AND environment_id = $3 AND deployment_number = $4 AND position = $5`
+	return t.wrap(t.execOne(ctx, notFound, update, encoded, appID, envID, number, position), "add action invocations")
+}
+
+// actionInvocationRecord is the JSON form of an ActionInvocation in the
+// action_invocations column.
+type actionInvocationRecord struct {
+	ExtensionIdentifier string `json:"extension_identifier"`
+	ActionName          string `json:"action_name"`
+	URI                 string `json:"uri"`
+	RoleARN             string `json:"role_arn,omitempty"`
+	ErrorMessage        string `json:"error_message,omitempty"`
+	ErrorCode           string `json:"error_code,omitempty"`
+	InvocationID        string `json:"invocation_id"`
+}
+
+// encodeActionInvocations returns the JSON column value of an event's
+// action invocations.
+func encodeActionInvocations(invocations []appconfigd.ActionInvocation) (string, error) {
+	records := make([]actionInvocationRecord, len(invocations))
+	for i, inv := range invocations {
+		records[i] = actionInvocationRecord(inv)
+	}
+	return encodeJSON("action invocations", records)
+}
+
+// decodeActionInvocations parses a column written by
+// encodeActionInvocations; none come back as a nil slice.
+func decodeActionInvocations(s string) ([]appconfigd.ActionInvocation, error) {
+	var records []actionInvocationRecord
+	if err := decodeJSON("action invocations", s, &records); err != nil || len(records) == 0 {
+		return nil, err
+	}
+	invocations := make([]appconfigd.ActionInvocation, len(records))
+	for i, r := range records {
+		invocations[i] = appconfigd.ActionInvocation(r)
+	}
+	return invocations, nil
 }
 
 // activeStates returns the condition that the deployment d is in a state

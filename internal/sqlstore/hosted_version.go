@@ -4,14 +4,21 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/appconfigd/appconfigd"
 )
 
 // versionColumns selects a version without its content; scanVersion reads
-// those, and scanVersionContent reads them followed by content.
+// those, and scanVersionContent reads them followed by content. A version
+// whose deleted_at is set is marked deleted: only the data plane and the
+// purge of versions nothing serves any more see it (notDeleted keeps it
+// out of everything else).
 const versionColumns = `version_number, application_id, configuration_profile_id, description,
 	content_type, version_label, created_at`
+
+// notDeleted is the condition that a version is not marked deleted.
+const notDeleted = `deleted_at IS NULL`
 
 // scanVersion scans a row of versionColumns.
 func scanVersion(s Row) (*appconfigd.HostedConfigurationVersion, int64, error) {
@@ -66,20 +73,32 @@ func (t *tx) LatestHostedConfigurationVersionNumber(ctx context.Context, appID, 
 	return n, t.wrap(err, "latest hosted configuration version number")
 }
 
-// FindHostedConfigurationVersion returns a version with its content.
+// FindHostedConfigurationVersion returns a version not marked deleted,
+// with its content.
 func (t *tx) FindHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) (*appconfigd.HostedConfigurationVersion, error) {
-	const q = `SELECT ` + versionColumns + `, content FROM hosted_configuration_versions
-		WHERE application_id = $1 AND configuration_profile_id = $2 AND version_number = $3`
+	return t.findVersion(ctx, appID, profileID, number, ` AND `+notDeleted, "find hosted configuration version")
+}
+
+// FindServedHostedConfigurationVersion returns a version with its content,
+// marked deleted or not.
+func (t *tx) FindServedHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) (*appconfigd.HostedConfigurationVersion, error) {
+	return t.findVersion(ctx, appID, profileID, number, "", "find served hosted configuration version")
+}
+
+// findVersion returns a version with its content, if it also meets the
+// condition and, a fragment of SQL starting with AND or empty.
+func (t *tx) findVersion(ctx context.Context, appID, profileID string, number int, and, op string) (*appconfigd.HostedConfigurationVersion, error) {
+	q := `SELECT ` + versionColumns + `, content FROM hosted_configuration_versions
+		WHERE application_id = $1 AND configuration_profile_id = $2 AND version_number = $3` + and
 	return findOne(t, t.queryRow(ctx, q, appID, profileID, number), scanVersionContent,
-		func() error { return versionNotFound(appID, profileID, strconv.Itoa(number)) },
-		"find hosted configuration version")
+		func() error { return versionNotFound(appID, profileID, strconv.Itoa(number)) }, op)
 }
 
 // FindHostedConfigurationVersionByLabel returns the newest version with
 // that label, with its content.
 func (t *tx) FindHostedConfigurationVersionByLabel(ctx context.Context, appID, profileID, label string) (*appconfigd.HostedConfigurationVersion, error) {
 	const q = `SELECT ` + versionColumns + `, content FROM hosted_configuration_versions
-		WHERE application_id = $1 AND configuration_profile_id = $2 AND version_label = $3
+		WHERE application_id = $1 AND configuration_profile_id = $2 AND version_label = $3 AND ` + notDeleted + `
 		ORDER BY version_number DESC LIMIT 1`
 	return findOne(t, t.queryRow(ctx, q, appID, profileID, label), scanVersionContent,
 		func() error { return versionNotFound(appID, profileID, label) },
@@ -93,7 +112,7 @@ func (t *tx) ListHostedConfigurationVersions(ctx context.Context, appID, profile
 	var a Args
 	q := `SELECT ` + versionColumns + ` FROM hosted_configuration_versions
 		WHERE application_id = ` + a.Add(appID) + ` AND configuration_profile_id = ` + a.Add(profileID) +
-		` AND version_number < ` + a.Add(before(page.Cursor))
+		` AND version_number < ` + a.Add(before(page.Cursor)) + ` AND ` + notDeleted
 	if label := filter.VersionLabel; label != "" {
 		if prefix, ok := strings.CutSuffix(label, "*"); !ok {
 			q += ` AND version_label = ` + a.Add(label)
@@ -106,16 +125,37 @@ func (t *tx) ListHostedConfigurationVersions(ctx context.Context, appID, profile
 	return versions, next, t.wrap(err, "list hosted configuration versions")
 }
 
-// CountHostedConfigurationVersions counts a profile's versions.
+// CountHostedConfigurationVersions counts a profile's versions not marked
+// deleted.
 func (t *tx) CountHostedConfigurationVersions(ctx context.Context, appID, profileID string) (int, error) {
 	const q = `SELECT COUNT(*) FROM hosted_configuration_versions
-		WHERE application_id = $1 AND configuration_profile_id = $2`
+		WHERE application_id = $1 AND configuration_profile_id = $2 AND ` + notDeleted
 	n, err := t.count(ctx, q, appID, profileID)
 	return n, t.wrap(err, "count hosted configuration versions")
 }
 
-// DeleteHostedConfigurationVersion deletes a version; its number is not
-// reused.
+// MarkHostedConfigurationVersionDeleted marks a version deleted, keeping
+// its row for the data plane.
+func (t *tx) MarkHostedConfigurationVersionDeleted(ctx context.Context, appID, profileID string, number int, at time.Time) error {
+	const q = `UPDATE hosted_configuration_versions SET deleted_at = $1
+		WHERE application_id = $2 AND configuration_profile_id = $3 AND version_number = $4 AND ` + notDeleted
+	err := t.execOne(ctx, func() error { return versionNotFound(appID, profileID, strconv.Itoa(number)) },
+		q, nanos(at), appID, profileID, number)
+	return t.wrap(err, "mark hosted configuration version deleted")
+}
+
+// ListDeletedHostedConfigurationVersions returns the versions marked
+// deleted, without content.
+func (t *tx) ListDeletedHostedConfigurationVersions(ctx context.Context) ([]*appconfigd.HostedConfigurationVersion, error) {
+	const q = `SELECT ` + versionColumns + ` FROM hosted_configuration_versions
+		WHERE deleted_at IS NOT NULL
+		ORDER BY application_id, configuration_profile_id, version_number`
+	versions, err := queryAll(ctx, t, q, nil, scanVersion)
+	return versions, t.wrap(err, "list deleted hosted configuration versions")
+}
+
+// DeleteHostedConfigurationVersion removes a version, marked deleted or
+// not; its number is not reused.
 func (t *tx) DeleteHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) error {
 	const q = `DELETE FROM hosted_configuration_versions
 		WHERE application_id = $1 AND configuration_profile_id = $2 AND version_number = $3`

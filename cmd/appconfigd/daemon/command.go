@@ -136,6 +136,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.Float64Var(&c.DeploymentTimeScale, "deployment-time-scale", c.DeploymentTimeScale, "run deployment and bake time this many times faster (for demos and tests)")
 	fs.StringVar(&c.Region, "region", c.Region, "AWS `region` shown in ARNs")
 	fs.StringVar(&c.AccountID, "account-id", c.AccountID, "12-digit AWS account `id` shown in ARNs")
+	fs.BoolVar(&c.StrictARNs, "strict-arns", c.StrictARNs, "accept only ARNs with --region and --account-id in the tagging operations (default: any region and account, as clients such as Terraform build ARNs with their own)")
 	fs.Var(networksFlag{&c.ValidatorNetworks}, "validator-networks", "the only `networks` webhook validators may reach, as CIDRs or addresses, comma-separated (repeatable; default: any address but link-local ones such as the 169.254.169.254 instance metadata service)")
 	fs.Var(quotaFlag{&c.Limits}, "quota", "override a service quota, as `name=value` (repeatable); names: "+strings.Join(quotaNames(), ", "))
 	fs.TextVar(&opts.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")

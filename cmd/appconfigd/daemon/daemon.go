@@ -30,10 +30,12 @@ import (
 	"github.com/appconfigd/appconfigd/controlapi"
 	"github.com/appconfigd/appconfigd/dataapi"
 	"github.com/appconfigd/appconfigd/deploy"
+	"github.com/appconfigd/appconfigd/extensionhttp"
 	"github.com/appconfigd/appconfigd/loadshed"
 	"github.com/appconfigd/appconfigd/postgres"
 	"github.com/appconfigd/appconfigd/sigv4"
 	"github.com/appconfigd/appconfigd/sqlite"
+	"github.com/appconfigd/appconfigd/stsapi"
 	"github.com/appconfigd/appconfigd/token"
 	"github.com/appconfigd/appconfigd/validation"
 )
@@ -55,6 +57,9 @@ type Config struct {
 	// Region and AccountID appear in ARNs.
 	Region    string
 	AccountID string
+	// StrictARNs makes tagging accept only ARNs with Region and
+	// AccountID, instead of any region and account.
+	StrictARNs bool
 	// KeyRotation is how often a new token sealing key is made; 0 never.
 	KeyRotation time.Duration
 	// ResyncInterval is how often the in-memory view is reloaded from the
@@ -164,6 +169,8 @@ type Daemon struct {
 	syncDone sync.WaitGroup
 	// replay keeps the replay guard in the data directory.
 	replay replayFile
+	// polls writes the poll times deletion protection needs to the store.
+	polls periodic
 	// dataDirLock holds the SQLite data directory's lock; nil with
 	// PostgreSQL.
 	dataDirLock *os.File
@@ -217,6 +224,7 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	svc.Limits = d.Config.Limits
 	svc.Region = d.Config.Region
 	svc.AccountID = d.Config.AccountID
+	svc.StrictARNs = d.Config.StrictARNs
 	svc.TokenTTL = d.Config.TokenTTL
 	svc.TimeScale = d.Config.DeploymentTimeScale
 	svc.KeyRotation = d.Config.KeyRotation
@@ -235,6 +243,9 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	validators := validation.NewRunner()
 	validators.HTTPClient = validation.NewWebhookClient(validation.NetworkPolicy{Allow: d.Config.ValidatorNetworks})
 	svc.Validators = validators
+	// Extension actions reach only the networks validators may reach:
+	// both call URLs the server's users chose.
+	svc.Actions = extensionhttp.NewInvoker(validation.NetworkPolicy{Allow: d.Config.ValidatorNetworks})
 	if err := svc.Open(ctx); err != nil {
 		return err
 	}
@@ -254,6 +265,7 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 		return err
 	}
 	d.startSync()
+	d.startPollFlush()
 
 	if d.listener, err = net.Listen("tcp", d.Config.Listen); err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -388,7 +400,8 @@ func (d *Daemon) Handler() http.Handler {
 		awsjson.Route{Method: http.MethodGet, Pattern: "/healthz", Handler: http.HandlerFunc(d.handleHealthz)},
 		awsjson.Route{Method: http.MethodGet, Pattern: "/readyz", Handler: http.HandlerFunc(d.handleReadyz)},
 	)
-	router := loadshed.New(awsjson.NewRouter(routes), d.Config.MaxInFlight, d.Config.MaxQueueWait, "/healthz", "/readyz")
+	sts := &stsapi.Server{Auth: authn, AccountID: d.Config.AccountID, Logger: d.Logger}
+	router := loadshed.New(sts.Wrap(awsjson.NewRouter(routes)), d.Config.MaxInFlight, d.Config.MaxQueueWait, "/healthz", "/readyz")
 	return limitBodyTime(awsjson.WithRequestID(d.logRequests(router)), d.Config.BodyReadTimeout)
 }
 
@@ -411,8 +424,9 @@ func (d *Daemon) Service() *appconfigd.Service { return d.service }
 func (d *Daemon) Wait() <-chan error { return d.serveErr }
 
 // Close stops serving, letting requests in flight finish for up to ten
-// seconds, then stops the engine, saves the replay guard and closes the
-// store.
+// seconds, then stops the engine and the extension actions, saves the
+// replay guard, writes the poll times deletion protection needs and closes
+// the store.
 func (d *Daemon) Close() error {
 	var errs []error
 	if d.server != nil {
@@ -434,7 +448,15 @@ func (d *Daemon) Close() error {
 		errs = append(errs, d.engine.Close())
 		d.engine = nil
 	}
+	if d.service != nil {
+		// Extension actions still running get as long as a request in
+		// flight; what they record needs the store.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		d.service.StopActions(ctx)
+		cancel()
+	}
 	errs = append(errs, d.closeReplayGuard())
+	errs = append(errs, d.closePollFlush())
 	if d.store != nil {
 		errs = append(errs, d.store.Close())
 		d.store = nil

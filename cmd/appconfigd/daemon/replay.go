@@ -7,8 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sync"
-	"time"
 )
 
 // replayGuardFile is the file in the data directory that carries the
@@ -20,9 +18,8 @@ type replayFile struct {
 	// path is the file; "" when the guard is not kept (PostgreSQL, or
 	// after the final save).
 	path string
-	// stop stops the periodic saves; done is released when they have.
-	stop context.CancelFunc
-	done sync.WaitGroup
+	// saves runs the periodic saves.
+	saves periodic
 }
 
 // loadReplayGuard loads the replay guard the previous run saved and starts
@@ -54,20 +51,9 @@ func (d *Daemon) loadReplayGuard() {
 	if d.Config.ReplaySaveInterval <= 0 {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	d.replay.stop = cancel
-	d.replay.done.Go(func() {
-		ticker := time.NewTicker(d.Config.ReplaySaveInterval)
-		defer ticker.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-ticker.C:
-				if err := d.saveReplayGuard(); err != nil {
-					d.Logger.Error("save the replay guard", "err", err)
-				}
-			}
+	d.replay.saves.start(d.Config.ReplaySaveInterval, func(context.Context) {
+		if err := d.saveReplayGuard(); err != nil {
+			d.Logger.Error("save the replay guard", "err", err)
 		}
 	})
 }
@@ -75,11 +61,7 @@ func (d *Daemon) loadReplayGuard() {
 // closeReplayGuard stops the periodic saves and saves the guard a last
 // time. Call it once no request is in flight.
 func (d *Daemon) closeReplayGuard() error {
-	if d.replay.stop != nil {
-		d.replay.stop()
-		d.replay.done.Wait()
-		d.replay.stop = nil
-	}
+	d.replay.saves.stopTask()
 	if d.replay.path == "" {
 		return nil
 	}

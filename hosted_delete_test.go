@@ -1,0 +1,120 @@
+package appconfigd_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/appconfigd/appconfigd"
+)
+
+// served starts a session on the fixture's environment and profile and
+// returns the content its first poll gets.
+func (f *rolloutFixture) served(t *testing.T) string {
+	t.Helper()
+	ctx := t.Context()
+	token := must(f.svc.StartConfigurationSession(ctx, appconfigd.StartSessionInput{
+		ApplicationIdentifier: f.app.ID, EnvironmentIdentifier: f.env.ID, ConfigurationProfileIdentifier: f.profile.ID,
+	}))
+	return string(must(f.svc.GetLatestConfiguration(ctx, token, appconfigd.PollOptions{})).Content)
+}
+
+// deletedVersions returns the numbers of the versions the store keeps
+// marked deleted.
+func deletedVersions(t *testing.T, svc *appconfigd.Service) []int {
+	t.Helper()
+	var numbers []int
+	err := svc.Store.View(t.Context(), func(tx appconfigd.Tx) error {
+		vs, err := tx.ListDeletedHostedConfigurationVersions(t.Context())
+		for _, v := range vs {
+			numbers = append(numbers, v.VersionNumber)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return numbers
+}
+
+// TestDeleteDeployedVersion deletes the version an environment serves, as
+// Terraform does when it replaces a version (docs/COMPATIBILITY.md,
+// "Deleting a deployed hosted version"): the control plane forgets it at
+// once, the data plane serves it until a deployment replaces it, rollbacks
+// and reverts return to it, and it is purged when nothing can.
+func TestDeleteDeployedVersion(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	f := newRolloutFixture(t)
+	instant := appconfigd.DeploymentStrategy{Name: "instant", GrowthFactor: 100}
+	linear := appconfigd.DeploymentStrategy{Name: "linear", DeploymentDurationInMinutes: 10, GrowthType: appconfigd.GrowthLinear, GrowthFactor: 50}
+	if err := f.svc.DeleteHostedConfigurationVersion(ctx, f.app.ID, f.profile.ID, f.v1.VersionNumber); err != nil {
+		t.Fatalf("DeleteHostedConfigurationVersion of the deployed version: %v", err)
+	}
+
+	t.Run("GoneFromTheControlPlane", func(t *testing.T) {
+		_, err := f.svc.GetHostedConfigurationVersion(ctx, f.app.ID, f.profile.ID, f.v1.VersionNumber)
+		if got := appconfigd.ErrorCodeOf(err); got != appconfigd.ENotFound {
+			t.Errorf("GetHostedConfigurationVersion of the deleted version: %v, want ENotFound", err)
+		}
+		list := must(f.svc.ListHostedConfigurationVersions(ctx, f.app.ID, f.profile.ID, appconfigd.HostedConfigurationVersionFilter{}, appconfigd.ListInput{}))
+		if len(list.Items) != 1 || list.Items[0].VersionNumber != f.v2.VersionNumber {
+			t.Errorf("ListHostedConfigurationVersions = %d items, want only version %d", len(list.Items), f.v2.VersionNumber)
+		}
+		_, err = f.svc.StartDeployment(ctx, f.app.ID, f.env.ID, appconfigd.StartDeploymentInput{
+			DeploymentStrategyID: "AppConfig.AllAtOnce", ConfigurationProfileID: f.profile.ID, ConfigurationVersion: itoa(f.v1.VersionNumber),
+		})
+		if got := appconfigd.ErrorCodeOf(err); got != appconfigd.ENotFound {
+			t.Errorf("StartDeployment of the deleted version: %v, want ENotFound", err)
+		}
+		err = f.svc.DeleteHostedConfigurationVersion(ctx, f.app.ID, f.profile.ID, f.v1.VersionNumber)
+		if got := appconfigd.ErrorCodeOf(err); got != appconfigd.ENotFound {
+			t.Errorf("deleting the version again: %v, want ENotFound", err)
+		}
+	})
+	if got := f.served(t); got != "v1" {
+		t.Fatalf("after deleting the deployed version a new session gets %q, want v1 until a deployment replaces it", got)
+	}
+
+	d := f.deploy(t, linear, f.v2)
+	must(f.svc.StopDeployment(ctx, f.app.ID, f.env.ID, d.DeploymentNumber, false))
+	if got := f.served(t); got != "v1" {
+		t.Fatalf("after rolling back a deployment over the deleted version a new session gets %q, want v1", got)
+	}
+
+	d = f.deploy(t, instant, f.v2)
+	if got := f.served(t); got != "v2" {
+		t.Fatalf("after deploying v2 a new session gets %q, want v2", got)
+	}
+	if got := deletedVersions(t, f.svc); len(got) != 1 || got[0] != f.v1.VersionNumber {
+		t.Fatalf("versions kept marked deleted while a revert may return to v1 = %v, want [%d]", got, f.v1.VersionNumber)
+	}
+	must(f.svc.StopDeployment(ctx, f.app.ID, f.env.ID, d.DeploymentNumber, true))
+	if got := f.served(t); got != "v1" {
+		t.Fatalf("after reverting to the deleted version a new session gets %q, want v1", got)
+	}
+
+	f.deploy(t, instant, f.v2)
+	f.clock.Advance(appconfigd.RevertWindow + time.Second)
+	// Any change looks for versions to purge.
+	must(f.svc.CreateApplication(ctx, &appconfigd.Application{Name: "another"}, nil))
+	if got := deletedVersions(t, f.svc); len(got) != 0 {
+		t.Errorf("versions marked deleted once nothing can serve them = %v, want none", got)
+	}
+	if got := f.served(t); got != "v2" {
+		t.Errorf("after the purge a new session gets %q, want v2", got)
+	}
+}
+
+// TestDeleteUndeployedVersion deletes a version no environment serves: it
+// is removed at once, not kept marked deleted.
+func TestDeleteUndeployedVersion(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	f := newRolloutFixture(t)
+	if err := f.svc.DeleteHostedConfigurationVersion(ctx, f.app.ID, f.profile.ID, f.v2.VersionNumber); err != nil {
+		t.Fatalf("DeleteHostedConfigurationVersion: %v", err)
+	}
+	if got := deletedVersions(t, f.svc); len(got) != 0 {
+		t.Errorf("versions marked deleted = %v, want none: nothing served version %d", got, f.v2.VersionNumber)
+	}
+}
