@@ -91,16 +91,28 @@ type taggable struct {
 // (docs/COMPATIBILITY.md, "ARNs"); only the service and the resource part
 // must be AppConfig's.
 func (s *Service) parseARN(arn string) (taggable, error) {
-	var t taggable
-	if len(arn) < 20 || len(arn) > 2048 {
-		return t, badRequest("ResourceArn must be 20 to 2048 characters long")
-	}
-	rest, err := s.arnResource(arn)
+	rest, err := s.checkedARNResource(arn)
 	if err != nil {
-		return t, err
+		return taggable{}, err
 	}
+	return parseARNResource(arn, rest)
+}
+
+// checkedARNResource checks the length of an ARN a client sent and returns
+// its resource part, the part after the account.
+func (s *Service) checkedARNResource(arn string) (string, error) {
+	if len(arn) < 20 || len(arn) > 2048 {
+		return "", badRequest("ResourceArn must be 20 to 2048 characters long")
+	}
+	return s.arnResource(arn)
+}
+
+// parseARNResource splits rest, the resource part of arn, into the
+// application, environment, profile, strategy or deployment it names.
+func parseARNResource(arn, rest string) (taggable, error) {
+	var t taggable
 	parts := strings.Split(rest, "/")
-	bad := badRequest("ResourceArn %q does not name an AppConfig application, environment, configuration profile, deployment strategy or deployment", arn)
+	bad := badRequest("ResourceArn %q does not name an AppConfig application, environment, configuration profile, deployment strategy, deployment, extension or extension association", arn)
 	switch {
 	case len(parts) == 2 && parts[0] == "application":
 		t.kind, t.appID = ResourceApplication, parts[1]

@@ -58,13 +58,15 @@ func PrincipalFromContext(ctx context.Context) (Principal, bool) {
 	return p, ok
 }
 
-// authorizeRead refuses a data-plane read of an application the request's
-// principal may not read. A context without a principal is an in-process
-// caller, not a request: the wire surfaces always set one.
-func authorizeRead(ctx context.Context, appID, appName string) error {
+// authorizeRead refuses a read of an application's configuration that the
+// request's principal may not read; operation is the operation called, the
+// action the refusal names as AWS's access-denied messages do. A context
+// without a principal is an in-process caller, not a request: the wire
+// surfaces always set one.
+func authorizeRead(ctx context.Context, operation, appID, appName string) error {
 	p, ok := PrincipalFromContext(ctx)
 	if !ok || p.CanRead(appID, appName) {
 		return nil
 	}
-	return Errorf(EAccessDenied, "User: %s is not authorized to perform: appconfig:GetLatestConfiguration on application %s", p.Name, appID)
+	return Errorf(EAccessDenied, "User: %s is not authorized to perform: appconfig:%s on application %s", p.Name, operation, appID)
 }

@@ -51,3 +51,34 @@ func TestReaderLimitedToApplications(t *testing.T) {
 		t.Errorf("GetLatestConfiguration by an admin: %v", err)
 	}
 }
+
+// TestReadRefusalNamesTheOperation refuses a reader of other applications
+// on each operation that reads configuration: the message names the
+// operation called, as AWS's access-denied messages name the action.
+func TestReadRefusalNamesTheOperation(t *testing.T) {
+	t.Parallel()
+	f := newRolloutFixture(t)
+	session := appconfigd.StartSessionInput{ApplicationIdentifier: f.app.ID, EnvironmentIdentifier: f.env.ID, ConfigurationProfileIdentifier: f.profile.ID}
+	token := must(f.svc.StartConfigurationSession(t.Context(), session))
+	denied := appconfigd.NewContextWithPrincipal(t.Context(), appconfigd.Principal{Name: "batch", Role: appconfigd.RoleReader, Applications: []string{"batch"}})
+	calls := []struct {
+		operation string
+		call      func() error
+	}{
+		{"StartConfigurationSession", func() error {
+			_, err := f.svc.StartConfigurationSession(denied, session)
+			return err
+		}},
+		{"GetLatestConfiguration", func() error {
+			_, err := f.svc.GetLatestConfiguration(denied, token, appconfigd.PollOptions{})
+			return err
+		}},
+		{"GetConfiguration", func() error {
+			_, err := f.svc.GetConfiguration(denied, appconfigd.GetConfigurationInput{Application: f.app.ID, Environment: f.env.ID, Configuration: f.profile.ID, ClientID: "c1"})
+			return err
+		}},
+	}
+	for _, c := range calls {
+		wantErrorCode(t, c.operation, c.call(), appconfigd.EAccessDenied, "User: batch is not authorized to perform: appconfig:"+c.operation+" on application "+f.app.ID)
+	}
+}

@@ -98,6 +98,9 @@ func (s *Service) DeleteApplication(ctx context.Context, ident string) error {
 		if envs > 0 || profiles > 0 {
 			return badRequest("Application %s still has %d environment(s) and %d configuration profile(s); delete them first", a.ID, envs, profiles)
 		}
+		if err := s.deleteAssociationTags(ctx, tx, AssociatedResource{ApplicationID: a.ID}); err != nil {
+			return err
+		}
 		if err := tx.ReplaceTags(ctx, s.ApplicationARN(a.ID), nil); err != nil {
 			return err
 		}

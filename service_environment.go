@@ -125,6 +125,9 @@ func (s *Service) DeleteEnvironment(ctx context.Context, appIdent, envIdent stri
 				return err
 			}
 		}
+		if err := s.deleteAssociationTags(ctx, tx, AssociatedResource{ApplicationID: a.ID, EnvironmentID: e.ID}); err != nil {
+			return err
+		}
 		if err := tx.ReplaceTags(ctx, s.EnvironmentARN(a.ID, e.ID), nil); err != nil {
 			return err
 		}

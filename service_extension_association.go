@@ -1,9 +1,6 @@
 package appconfigd
 
-import (
-	"context"
-	"errors"
-)
+import "context"
 
 // ExtensionAssociationARN returns the ARN of an extension association.
 func (s *Service) ExtensionAssociationARN(id string) string {
@@ -88,12 +85,7 @@ func (s *Service) findAssociatedResource(ctx context.Context, tx Tx, arn string)
 	default:
 		_, err = tx.FindApplication(ctx, r.ApplicationID)
 	}
-	var e *Error
-	if errors.As(err, &e) && e.Code == ENotFound {
-		// The control plane names the missing resource by its ARN.
-		e.ResourceName = arn
-	}
-	return r, err
+	return r, nameMissingByARN(err, arn)
 }
 
 // parseAssociatedResource splits the ARN of an application, environment or
@@ -202,6 +194,21 @@ func (s *Service) UpdateExtensionAssociation(ctx context.Context, id string, par
 		return tx.UpdateExtensionAssociation(ctx, a)
 	})
 	return a, err
+}
+
+// deleteAssociationTags removes the tags of the associations of r, which
+// the database deletes with r: nothing could reach those tags afterwards.
+func (s *Service) deleteAssociationTags(ctx context.Context, tx Tx, r AssociatedResource) error {
+	associations, _, err := tx.ListExtensionAssociations(ctx, ExtensionAssociationFilter{Resource: &r}, Page{})
+	if err != nil {
+		return err
+	}
+	for _, a := range associations {
+		if err := tx.ReplaceTags(ctx, s.ExtensionAssociationARN(a.ID), nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // DeleteExtensionAssociation deletes an association and its tags.

@@ -68,7 +68,7 @@ func (s *Service) GetConfiguration(ctx context.Context, in GetConfigurationInput
 	if err != nil {
 		return nil, err
 	}
-	if err := authorizeRead(ctx, r.ApplicationID, r.ApplicationName); err != nil {
+	if err := authorizeRead(ctx, "GetConfiguration", r.ApplicationID, r.ApplicationName); err != nil {
 		return nil, err
 	}
 	// The view does not keep profile types, and a profile's type never

@@ -131,6 +131,9 @@ func (s *Service) DeleteConfigurationProfile(ctx context.Context, appIdent, prof
 		if err := s.checkDeletionProtection(ctx, tx, check, PolledResource{Type: ResourceConfigurationProfile, ApplicationID: a.ID, ID: p.ID}, p.CreatedAt); err != nil {
 			return err
 		}
+		if err := s.deleteAssociationTags(ctx, tx, AssociatedResource{ApplicationID: a.ID, ConfigurationProfileID: p.ID}); err != nil {
+			return err
+		}
 		if err := tx.ReplaceTags(ctx, s.ConfigurationProfileARN(a.ID, p.ID), nil); err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func (s *Service) StartConfigurationSession(ctx context.Context, in StartSession
 	if err != nil {
 		return "", err
 	}
-	if err := authorizeRead(ctx, r.ApplicationID, r.ApplicationName); err != nil {
+	if err := authorizeRead(ctx, "StartConfigurationSession", r.ApplicationID, r.ApplicationName); err != nil {
 		return "", err
 	}
 	id, err := RandomBytes(s.Rand, 16)
@@ -150,7 +150,7 @@ func (s *Service) GetLatestConfiguration(ctx context.Context, token string, opts
 	if err := t.UnmarshalBinary(plain); err != nil {
 		return nil, tokenError(ProblemCorrupted, "Token not valid")
 	}
-	if err := authorizeRead(ctx, t.ApplicationID, s.catalog.applicationName(t.ApplicationID)); err != nil {
+	if err := authorizeRead(ctx, "GetLatestConfiguration", t.ApplicationID, s.catalog.applicationName(t.ApplicationID)); err != nil {
 		return nil, err
 	}
 	now := s.now()

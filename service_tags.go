@@ -10,7 +10,15 @@ import (
 // the ARN its tags are stored under: this server's own ARN for it, so that
 // an ARN with another region or account finds the same tags.
 func (s *Service) findTaggable(ctx context.Context, tx Tx, arn string) (string, error) {
-	t, err := s.parseARN(arn)
+	rest, err := s.checkedARNResource(arn)
+	if err != nil {
+		return "", err
+	}
+	key, ok, err := s.findExtensionTaggable(ctx, tx, rest)
+	if ok {
+		return key, nameMissingByARN(err, arn)
+	}
+	t, err := parseARNResource(arn, rest)
 	if err != nil {
 		return "", err
 	}
@@ -26,12 +34,18 @@ func (s *Service) findTaggable(ctx context.Context, tx Tx, arn string) (string, 
 	case ResourceDeployment:
 		_, err = tx.FindDeployment(ctx, t.appID, t.envID, t.deployment)
 	}
+	return s.canonicalARN(t), nameMissingByARN(err, arn)
+}
+
+// nameMissingByARN returns err, naming the missing resource by arn when err
+// is a not-found error: the control plane names the resource of a tagging
+// operation by the ARN the client sent.
+func nameMissingByARN(err error, arn string) error {
 	var e *Error
 	if errors.As(err, &e) && e.Code == ENotFound {
-		// The control plane names the missing resource by its ARN.
 		e.ResourceName = arn
 	}
-	return s.canonicalARN(t), err
+	return err
 }
 
 // ListTagsForResource returns the tags of the resource an ARN names.

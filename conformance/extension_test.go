@@ -16,13 +16,15 @@ func extensionARN(id string, version int) string {
 }
 
 // newExtensionInput is a CreateExtension request acting at deployment
-// start, with a required and a dynamic parameter.
+// start, with a required and a dynamic parameter. Its action URL is port 1
+// on the loopback address, which refuses at once: deployments in these
+// tests run the action, and tests must not reach the network.
 func newExtensionInput(name string) *appconfig.CreateExtensionInput {
 	return &appconfig.CreateExtensionInput{
 		Name:        aws.String(name),
 		Description: aws.String("backs configurations up"),
 		Actions: map[string][]types.Action{
-			string(types.ActionPointOnDeploymentStart): {{Name: aws.String("notify"), Uri: aws.String("https://hooks.example.com/notify")}},
+			string(types.ActionPointOnDeploymentStart): {{Name: aws.String("notify"), Uri: aws.String("http://127.0.0.1:1/notify")}},
 		},
 		Parameters: map[string]types.Parameter{
 			"bucket": {Required: true, Description: aws.String("where to")},
@@ -44,7 +46,7 @@ func TestExtensions(t *testing.T) {
 	checkSuccessStatus(t, created.ResultMetadata, http.StatusCreated)
 	id := checkID(t, "CreateExtension Id", created.Id)
 	if aws.ToString(created.Arn) != extensionARN(id, 1) || created.VersionNumber != 1 || !created.Parameters["bucket"].Required ||
-		aws.ToString(created.Actions["ON_DEPLOYMENT_START"][0].Uri) != "https://hooks.example.com/notify" {
+		aws.ToString(created.Actions["ON_DEPLOYMENT_START"][0].Uri) != "http://127.0.0.1:1/notify" {
 		t.Errorf("CreateExtension = %+v, want version 1 with its ARN, actions and parameters", created)
 	}
 
@@ -266,7 +268,7 @@ func TestExtensionsWithAWSCLI(t *testing.T) {
 	ts := startServer(t)
 	cli := newAWSCLI(t, ts.url)
 	out := cli.run(t, "appconfig", "create-extension", "--name", "cli-ext",
-		"--actions", `{"ON_DEPLOYMENT_COMPLETE":[{"Name":"done","Uri":"https://hooks.example.com/done"}]}`,
+		"--actions", `{"ON_DEPLOYMENT_COMPLETE":[{"Name":"done","Uri":"http://127.0.0.1:1/done"}]}`,
 		"--parameters", `{"channel":{"Required":true}}`)
 	id := stringField(t, "create-extension", out, "Id")
 	checkFields(t, "create-extension", out, map[string]any{"Name": "cli-ext", "VersionNumber": 1.0, "Arn": extensionARN(id, 1)})

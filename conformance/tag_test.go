@@ -96,6 +96,32 @@ func TestTags(t *testing.T) {
 			}
 			return deploymentARN(fx.app, fx.env, out.DeploymentNumber)
 		}},
+		// An extension's ARN names one version of it (docs/WIRE.md §3.3).
+		{"Extension", func(t *testing.T, ts *testServer) string {
+			in := newExtensionInput("backup")
+			in.Tags = initial
+			out, err := ts.control.CreateExtension(ctx(t), in)
+			if err != nil {
+				t.Fatalf("CreateExtension: %v", err)
+			}
+			return extensionARN(aws.ToString(out.Id), int(out.VersionNumber))
+		}},
+		// The Terraform AWS provider builds an association's ARN with an
+		// empty account (docs/COMPATIBILITY.md, "ARNs").
+		{"ExtensionAssociation", func(t *testing.T, ts *testServer) string {
+			app := createApplication(t, ts.control, "app")
+			if _, err := ts.control.CreateExtension(ctx(t), newExtensionInput("backup")); err != nil {
+				t.Fatalf("CreateExtension: %v", err)
+			}
+			out, err := ts.control.CreateExtensionAssociation(ctx(t), &appconfig.CreateExtensionAssociationInput{
+				ExtensionIdentifier: aws.String("backup"), ResourceIdentifier: aws.String(applicationARN(app)),
+				Parameters: map[string]string{"bucket": "b"}, Tags: initial,
+			})
+			if err != nil {
+				t.Fatalf("CreateExtensionAssociation: %v", err)
+			}
+			return "arn:aws:appconfig:" + region + "::extensionassociation/" + aws.ToString(out.Id)
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,6 +170,8 @@ func TestTagsOfUnknownResources(t *testing.T) {
 		{"ConfigurationProfile", profileARN(fx.app, "nosuch1")},
 		{"DeploymentStrategy", strategyARN("nosuch1")},
 		{"Deployment", deploymentARN(fx.app, fx.env, 1)},
+		{"Extension", extensionARN("nosuch1", 1)},
+		{"ExtensionAssociation", "arn:aws:appconfig:" + region + ":" + accountID + ":extensionassociation/nosuch1"},
 		// Another account names this server's resources (docs/COMPATIBILITY.md,
 		// "ARNs"); another service never does.
 		{"OtherService", "arn:aws:ssm:us-east-1:111122223333:application/" + fx.app},

@@ -204,8 +204,9 @@ func (o terraformOutputs) strings(t *testing.T, name string) []string {
 // skip_requesting_account_id, the way most emulator users configure the
 // provider, and the STS variant applies, plans and destroys once.
 //
-// More resources (extensions and their associations) are one more .tf file
-// in testdata/terraform and their checks in checkApplied.
+// Each resource kind beyond main.tf (extension.tf: an extension and its
+// association) is one more .tf file in testdata/terraform, with its checks
+// called from checkApplied and checkDestroyed.
 func TestTerraform(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -240,11 +241,14 @@ func checkChanges(t *testing.T, ts *testServer, tf *terraform, out terraformOutp
 	t.Helper()
 	// A new content replaces the hosted version: the provider
 	// deletes the deployed version, creates the next one and
-	// deploys it. The description changes in place.
+	// deploys it. The description changes in place, and with it the
+	// extension's description and the association's parameter value.
 	tf.vars["content"], tf.vars["description"] = `{"color":"green"}`, "second"
 	changed := tf.apply(t)
-	if got, want := changed.str(t, "application_id"), out.str(t, "application_id"); got != want {
-		t.Errorf("application_id after changing its description = %s; want %s, changed in place", got, want)
+	for _, id := range []string{"application_id", "extension_id", "extension_association_id"} {
+		if got, want := changed.str(t, id), out.str(t, id); got != want {
+			t.Errorf("%s after changing the description = %s; want %s, changed in place", id, got, want)
+		}
 	}
 	checkApplied(t, ts, changed, `{"color":"green"}`, "second")
 	if got := string(changed["settings_version"]); got != "2" {
@@ -313,6 +317,48 @@ func checkApplied(t *testing.T, ts *testServer, out terraformOutputs, content, d
 	if !reflect.DeepEqual(gotFlags, wantFlags) {
 		t.Errorf("the data plane serves %v of the flags profile; want %v", gotFlags, wantFlags)
 	}
+	checkExtensionApplied(t, ts, out, description)
+}
+
+// checkExtensionApplied checks the extension and association of
+// extension.tf: the extension's description, action, parameter and tags,
+// and the association's parameter value and the ARNs it names.
+func checkExtensionApplied(t *testing.T, ts *testServer, out terraformOutputs, description string) {
+	t.Helper()
+	id, arn := out.str(t, "extension_id"), out.str(t, "extension_arn")
+	e, err := ts.control.GetExtension(ctx(t), &appconfig.GetExtensionInput{ExtensionIdentifier: aws.String(id)})
+	if err != nil {
+		t.Fatalf("GetExtension: %v", err)
+	}
+	if got, want := aws.ToString(e.Arn), extensionARN(id, 1); got != want || arn != want {
+		t.Errorf("extension Arn = %s, Terraform's arn = %s; want version 1, %s", got, arn, want)
+	}
+	if got, want := aws.ToString(e.Description), "Pages on rollbacks ("+description+")"; got != want {
+		t.Errorf("extension Description = %q; want %q", got, want)
+	}
+	actions := e.Actions[string(types.ActionPointOnDeploymentRolledBack)]
+	if len(e.Actions) != 1 || len(actions) != 1 || aws.ToString(actions[0].Uri) != "arn:aws:lambda:us-east-1:000000000000:function:appconfig-rollback" ||
+		aws.ToString(actions[0].RoleArn) != "arn:aws:iam::000000000000:role/appconfig-extension" {
+		t.Errorf("extension Actions = %+v; want the one ON_DEPLOYMENT_ROLLED_BACK action of extension.tf", e.Actions)
+	}
+	if p, ok := e.Parameters["channel"]; len(e.Parameters) != 1 || !ok || !p.Required || aws.ToString(p.Description) != "Where to page" {
+		t.Errorf("extension Parameters = %+v; want the required parameter channel", e.Parameters)
+	}
+	checkTags(t, "extension", listTags(t, ts.control, arn), map[string]string{"owner": "sre"})
+
+	a, err := ts.control.GetExtensionAssociation(ctx(t), &appconfig.GetExtensionAssociationInput{ExtensionAssociationId: aws.String(out.str(t, "extension_association_id"))})
+	if err != nil {
+		t.Fatalf("GetExtensionAssociation: %v", err)
+	}
+	if got := aws.ToString(a.ExtensionArn); got != arn {
+		t.Errorf("association ExtensionArn = %s; want %s", got, arn)
+	}
+	if got, want := aws.ToString(a.ResourceArn), out.str(t, "application_arn"); got != want {
+		t.Errorf("association ResourceArn = %s; want the application's ARN as Terraform sent it, %s", got, want)
+	}
+	if want := map[string]string{"channel": "#config-" + description}; !maps.Equal(a.Parameters, want) {
+		t.Errorf("association Parameters = %v; want %v", a.Parameters, want)
+	}
 }
 
 // sortedPair returns a and b in order.
@@ -341,5 +387,21 @@ func checkDestroyed(t *testing.T, ts *testServer) {
 		if name := aws.ToString(s.Name); !strings.HasPrefix(name, "AppConfig.") {
 			t.Errorf("after terraform destroy deployment strategy %s is left; want only the predefined ones", name)
 		}
+	}
+	extensions, err := ts.control.ListExtensions(ctx(t), &appconfig.ListExtensionsInput{})
+	if err != nil {
+		t.Fatalf("ListExtensions: %v", err)
+	}
+	for _, e := range extensions.Items {
+		if id := aws.ToString(e.Id); !strings.HasPrefix(id, "AWS.") {
+			t.Errorf("after terraform destroy extension %s (%s) is left; want only the AWS-owned ones", aws.ToString(e.Name), id)
+		}
+	}
+	associations, err := ts.control.ListExtensionAssociations(ctx(t), &appconfig.ListExtensionAssociationsInput{})
+	if err != nil {
+		t.Fatalf("ListExtensionAssociations: %v", err)
+	}
+	if len(associations.Items) != 0 {
+		t.Errorf("after terraform destroy %d extension associations are left; want none", len(associations.Items))
 	}
 }

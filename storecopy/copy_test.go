@@ -119,14 +119,19 @@ type seeded struct {
 	highErrors, latencySLO       string                       // alarm ARNs
 	servedContent                string                       // what prod serves of settings
 	latestSettingsVersion        int
-	completed, rolledBack        int // deployment numbers in prod
+	servedDeletedVersion         int // of settings, deleted but served in prod
+	staging                      *appconfigd.Environment
+	notifyID, relayID            string // extensions
+	completed, rolledBack        int    // deployment numbers in prod
 	inProgressApp, inProgressEnv string
 }
 
 // seed fills the source through a real Service, so the store holds what a
 // server writes: every kind of record, deletions that leave gaps (an
-// application, a strategy, a hosted version), and deployments that
-// completed, rolled back on an alarm and are still in progress.
+// application, a strategy, a hosted version, extension versions), a
+// deleted hosted version still served, deployments that completed, rolled
+// back on an alarm and are still in progress, with extensions applied and
+// their actions invoked, deletion protection and a recorded poll.
 func seed(t *testing.T, svc *appconfigd.Service, clock *apptest.Clock) seeded {
 	t.Helper()
 	ctx := t.Context()
@@ -208,6 +213,46 @@ func seed(t *testing.T, svc *appconfigd.Service, clock *apptest.Clock) seeded {
 		Content: []byte("a=1\n"), ContentType: "text/plain",
 	}, nil))
 
+	// Extensions: notify keeps versions 1 and 3 (2 is deleted, a gap),
+	// relay only version 2 (its first is deleted), created interleaved.
+	// Each version has tags of its own.
+	newExtension := func(name string, latest *int, point appconfigd.ActionPoint) *appconfigd.Extension {
+		t.Helper()
+		clock.Advance(time.Second)
+		e := must[*appconfigd.Extension](t, "create extension "+name)(svc.CreateExtension(ctx, &appconfigd.Extension{
+			Name: name, Description: name + " extension",
+			Actions: map[appconfigd.ActionPoint][]appconfigd.ExtensionAction{
+				point: {{Name: name + "-action", URI: "https://hooks.example.com/" + name, RoleARN: "arn:aws:iam::123456789012:role/Hooks"}},
+			},
+			Parameters: map[string]appconfigd.ExtensionParameter{"channel": {Description: "where to post", Required: true}},
+		}, latest, map[string]string{"version-of": name}))
+		s.tags[appconfigd.FormatExtensionARN(region, accountID, e.ID, e.VersionNumber)] = map[string]string{"version-of": name}
+		return e
+	}
+	one, two := 1, 2
+	notify := newExtension("notify", nil, appconfigd.ActionOnDeploymentStart)
+	relay := newExtension("relay", nil, appconfigd.ActionOnDeploymentComplete)
+	newExtension("notify", &one, appconfigd.ActionOnDeploymentStart)
+	newExtension("relay", &one, appconfigd.ActionOnDeploymentComplete)
+	newExtension("notify", &two, appconfigd.ActionOnDeploymentStart)
+	check(t, "delete notify version 2", svc.DeleteExtension(ctx, notify.ID, 2))
+	delete(s.tags, appconfigd.FormatExtensionARN(region, accountID, notify.ID, 2))
+	check(t, "delete relay version 1", svc.DeleteExtension(ctx, relay.ID, 1))
+	delete(s.tags, appconfigd.FormatExtensionARN(region, accountID, relay.ID, 1))
+	s.notifyID, s.relayID = notify.ID, relay.ID
+	// notify applies to every deployment of web; relay to blob, which
+	// is never deployed.
+	clock.Advance(time.Second)
+	toWeb := must[*appconfigd.ExtensionAssociation](t, "associate notify")(svc.CreateExtensionAssociation(ctx, appconfigd.CreateExtensionAssociationInput{
+		ExtensionIdentifier: "notify", ResourceIdentifier: svc.ApplicationARN(s.web.ID),
+		Parameters: map[string]string{"channel": "#ops"}, Tags: map[string]string{"owner": "sre"},
+	}))
+	s.tags[appconfigd.FormatExtensionAssociationARN(region, accountID, toWeb.ID)] = map[string]string{"owner": "sre"}
+	must[*appconfigd.ExtensionAssociation](t, "associate relay")(svc.CreateExtensionAssociation(ctx, appconfigd.CreateExtensionAssociationInput{
+		ExtensionIdentifier: relay.ID, ExtensionVersionNumber: 2, ResourceIdentifier: svc.ConfigurationProfileARN(s.web.ID, blob.ID),
+		Parameters: map[string]string{"channel": "#blobs"},
+	}))
+
 	// prod: deployment 1 completes, deployment 2 is rolled back by an
 	// alarm, so prod serves version 1.
 	clock.Advance(time.Second)
@@ -232,9 +277,14 @@ func seed(t *testing.T, svc *appconfigd.Service, clock *apptest.Clock) seeded {
 	must[time.Time](t, "advance deployments")(svc.AdvanceDeployments(ctx))
 	s.rolledBack = d2.DeploymentNumber
 	s.servedContent = `{"color":"red"}`
+	// Deleting the version prod serves only marks it deleted: prod goes
+	// on serving it.
+	check(t, "delete the served version", svc.DeleteHostedConfigurationVersion(ctx, s.web.ID, s.settings.ID, 1))
+	s.servedDeletedVersion = 1
 
 	// staging: one completed deployment; dev (of api): one in progress,
 	// with a step or two done.
+	s.staging = staging
 	must[*appconfigd.Deployment](t, "start deployment to staging")(svc.StartDeployment(ctx, s.web.ID, staging.ID, appconfigd.StartDeploymentInput{
 		DeploymentStrategyID: "AppConfig.AllAtOnce", ConfigurationProfileID: s.settings.ID, ConfigurationVersion: "2",
 	}))
@@ -246,6 +296,21 @@ func seed(t *testing.T, svc *appconfigd.Service, clock *apptest.Clock) seeded {
 	must[time.Time](t, "advance deployments")(svc.AdvanceDeployments(ctx))
 
 	s.session = appconfigd.StartSessionInput{ApplicationIdentifier: "web", EnvironmentIdentifier: "prod", ConfigurationProfileIdentifier: "settings"}
+
+	// Deletion protection on, for two hours, and a poll of prod's
+	// settings that the server wrote to the store.
+	enabled, period := true, 120
+	must[appconfigd.AccountSettings](t, "update account settings")(svc.UpdateAccountSettings(ctx, appconfigd.AccountSettingsUpdate{
+		DeletionProtectionEnabled: &enabled, ProtectionPeriodInMinutes: &period,
+	}))
+	clock.Advance(time.Second)
+	tok := must[string](t, "start session")(svc.StartConfigurationSession(ctx, s.session))
+	must[*appconfigd.LatestConfiguration](t, "poll")(svc.GetLatestConfiguration(ctx, tok, appconfigd.PollOptions{}))
+	check(t, "flush poll times", svc.FlushPolls(ctx))
+
+	// The extensions' actions run in the background; let them record
+	// their invocations before the source is read.
+	svc.StopActions(ctx)
 	return s
 }
 
@@ -274,6 +339,17 @@ type snapshot struct {
 	Alarms                  []*appconfigd.Alarm
 	SealingKeys             []appconfigd.SealingKey
 	Audit                   []*appconfigd.AuditEntry
+	// DeletedVersions are the versions marked deleted, as listed, and
+	// DeletedVersionContents what the data plane serves of them.
+	DeletedVersions        []*appconfigd.HostedConfigurationVersion
+	DeletedVersionContents map[string]*appconfigd.HostedConfigurationVersion // by app/profile/number
+	// Extensions are the latest versions, as listed; ExtensionVersions
+	// every version of each, by ID.
+	Extensions            []*appconfigd.Extension
+	ExtensionVersions     map[string][]*appconfigd.Extension
+	ExtensionAssociations []*appconfigd.ExtensionAssociation
+	AccountSettings       *appconfigd.AccountSettings
+	LastPolled            map[appconfigd.PolledResource]time.Time // those ever polled
 }
 
 // read returns the snapshot of s.
@@ -286,7 +362,15 @@ func read(t *testing.T, s appconfigd.Store) *snapshot {
 		Versions: map[string][]*appconfigd.HostedConfigurationVersion{}, VersionContents: map[string]*appconfigd.HostedConfigurationVersion{},
 		VersionCounts: map[string]int{}, LatestVersionNumbers: map[string]int{}, ProfileDeploymentCounts: map[string]int{},
 		Deployments: map[string][]*appconfigd.Deployment{}, LatestDeployments: map[string]*appconfigd.Deployment{},
-		Tags: map[string]map[string]string{},
+		Tags: map[string]map[string]string{}, DeletedVersionContents: map[string]*appconfigd.HostedConfigurationVersion{},
+		ExtensionVersions: map[string][]*appconfigd.Extension{}, LastPolled: map[appconfigd.PolledResource]time.Time{},
+	}
+	polled := func(tx appconfigd.Tx, r appconfigd.PolledResource) error {
+		at, err := tx.LastPolled(ctx, r)
+		if !at.IsZero() {
+			snap.LastPolled[r] = at
+		}
+		return err
 	}
 	tags := func(tx appconfigd.Tx, arn string) error {
 		tags, err := tx.FindTags(ctx, arn)
@@ -319,6 +403,9 @@ func read(t *testing.T, s appconfigd.Store) *snapshot {
 				if err := tags(tx, appconfigd.FormatEnvironmentARN(region, accountID, a.ID, e.ID)); err != nil {
 					return err
 				}
+				if err := polled(tx, appconfigd.PolledResource{Type: appconfigd.ResourceEnvironment, ApplicationID: a.ID, ID: e.ID}); err != nil {
+					return err
+				}
 				ds, _, err := tx.ListDeployments(ctx, a.ID, e.ID, appconfigd.Page{})
 				if err != nil {
 					return err
@@ -344,6 +431,9 @@ func read(t *testing.T, s appconfigd.Store) *snapshot {
 			for _, p := range profiles {
 				key := a.ID + "/" + p.ID
 				if err := tags(tx, appconfigd.FormatConfigurationProfileARN(region, accountID, a.ID, p.ID)); err != nil {
+					return err
+				}
+				if err := polled(tx, appconfigd.PolledResource{Type: appconfigd.ResourceConfigurationProfile, ApplicationID: a.ID, ID: p.ID}); err != nil {
 					return err
 				}
 				vs, _, err := tx.ListHostedConfigurationVersions(ctx, a.ID, p.ID, appconfigd.HostedConfigurationVersionFilter{}, appconfigd.Page{})
@@ -390,6 +480,47 @@ func read(t *testing.T, s appconfigd.Store) *snapshot {
 			return err
 		}
 		if snap.Audit, _, err = tx.ListAudit(ctx, appconfigd.AuditFilter{}, appconfigd.Page{}); err != nil {
+			return err
+		}
+		if snap.DeletedVersions, err = tx.ListDeletedHostedConfigurationVersions(ctx); err != nil {
+			return err
+		}
+		for _, v := range snap.DeletedVersions {
+			served, err := tx.FindServedHostedConfigurationVersion(ctx, v.ApplicationID, v.ConfigurationProfileID, v.VersionNumber)
+			if err != nil {
+				return err
+			}
+			snap.DeletedVersionContents[v.ApplicationID+"/"+v.ConfigurationProfileID+"/"+strconv.Itoa(v.VersionNumber)] = served
+		}
+		if snap.Extensions, err = tx.ListExtensions(ctx, ""); err != nil {
+			return err
+		}
+		for _, latest := range snap.Extensions {
+			// One past the latest too: a version there would be one
+			// the copy made up.
+			for n := 1; n <= latest.VersionNumber+1; n++ {
+				e, err := tx.FindExtension(ctx, latest.ID, n)
+				if appconfigd.IsCode(err, appconfigd.ENotFound) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				snap.ExtensionVersions[e.ID] = append(snap.ExtensionVersions[e.ID], e)
+				if err := tags(tx, appconfigd.FormatExtensionARN(region, accountID, e.ID, e.VersionNumber)); err != nil {
+					return err
+				}
+			}
+		}
+		if snap.ExtensionAssociations, _, err = tx.ListExtensionAssociations(ctx, appconfigd.ExtensionAssociationFilter{}, appconfigd.Page{}); err != nil {
+			return err
+		}
+		for _, a := range snap.ExtensionAssociations {
+			if err := tags(tx, appconfigd.FormatExtensionAssociationARN(region, accountID, a.ID)); err != nil {
+				return err
+			}
+		}
+		if snap.AccountSettings, err = tx.FindAccountSettings(ctx); err != nil {
 			return err
 		}
 		snap.SealingKeys, err = tx.SealingKeys(ctx)
@@ -445,6 +576,17 @@ func TestCopy(t *testing.T) {
 						return tx.PutAlarm(ctx, &appconfigd.Alarm{ARN: "HighErrors", State: appconfigd.AlarmAlarm})
 					}))
 				}, []string{"1 alarm state"}},
+				{"AnExtension", func(t *testing.T, dst appconfigd.Store) {
+					check(t, "create extension", dst.Update(ctx, func(tx appconfigd.Tx) error {
+						return tx.CreateExtension(ctx, &appconfigd.Extension{ID: "ext1234", Name: "there already", VersionNumber: 1})
+					}))
+				}, []string{"1 extension"}},
+				{"AccountSettings", func(t *testing.T, dst appconfigd.Store) {
+					check(t, "put account settings", dst.Update(ctx, func(tx appconfigd.Tx) error {
+						settings := appconfigd.DefaultAccountSettings()
+						return tx.PutAccountSettings(ctx, &settings)
+					}))
+				}, []string{"account settings"}},
 			} {
 				t.Run(tt.name, func(t *testing.T) {
 					dst := open(t)
@@ -572,17 +714,34 @@ func testCopiesEverything(t *testing.T, open func(t *testing.T) appconfigd.Store
 	// The comparison above is only as good as the seed: make sure it has
 	// everything it is meant to have.
 	if want.ApplicationCount != 2 || len(want.Strategies) != 6 || len(want.SealingKeys) != 2 || len(want.Alarms) != 2 ||
-		len(want.ActiveDeployments) != 1 || len(want.Tags) != len(s.tags) {
-		t.Fatalf("the seed is not what the test expects: %d applications, %d strategies, %d sealing keys, %d alarms, %d active deployments, %d tagged resources",
-			want.ApplicationCount, len(want.Strategies), len(want.SealingKeys), len(want.Alarms), len(want.ActiveDeployments), len(want.Tags))
+		len(want.ActiveDeployments) != 1 || len(want.Tags) != len(s.tags) ||
+		len(want.Extensions) != 2 || len(want.ExtensionAssociations) != 2 || want.AccountSettings == nil || len(want.LastPolled) != 2 {
+		t.Fatalf("the seed is not what the test expects: %d applications, %d strategies, %d sealing keys, %d alarms, %d active deployments, %d tagged resources, %d extensions, %d associations, account settings %v, %d poll times",
+			want.ApplicationCount, len(want.Strategies), len(want.SealingKeys), len(want.Alarms), len(want.ActiveDeployments), len(want.Tags),
+			len(want.Extensions), len(want.ExtensionAssociations), want.AccountSettings, len(want.LastPolled))
 	}
 	if diff := cmp.Diff(s.tags, got.Tags); diff != "" {
 		t.Errorf("tags by ARN (-seeded +copied):\n%s", diff)
 	}
 	key := s.web.ID + "/" + s.settings.ID
-	if got.LatestVersionNumbers[key] != s.latestSettingsVersion || len(got.Versions[key]) != s.latestSettingsVersion-1 {
-		t.Errorf("settings: latest version number %d with %d versions, want %d with %d (the newest deleted)",
-			got.LatestVersionNumbers[key], len(got.Versions[key]), s.latestSettingsVersion, s.latestSettingsVersion-1)
+	if got.LatestVersionNumbers[key] != s.latestSettingsVersion || len(got.Versions[key]) != s.latestSettingsVersion-2 {
+		t.Errorf("settings: latest version number %d with %d versions, want %d with %d (the first and the newest deleted)",
+			got.LatestVersionNumbers[key], len(got.Versions[key]), s.latestSettingsVersion, s.latestSettingsVersion-2)
+	}
+	served := key + "/" + strconv.Itoa(s.servedDeletedVersion)
+	if v := got.DeletedVersionContents[served]; len(got.DeletedVersions) != 1 || v == nil || string(v.Content) != s.servedContent {
+		t.Errorf("versions marked deleted = %v, want version %d of settings, serving %q", got.DeletedVersions, s.servedDeletedVersion, s.servedContent)
+	}
+	if diff := cmp.Diff([]int{1, 3}, versionNumbers(got.ExtensionVersions[s.notifyID])); diff != "" {
+		t.Errorf("versions of extension notify (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{2}, versionNumbers(got.ExtensionVersions[s.relayID])); diff != "" {
+		t.Errorf("versions of extension relay (-want +got):\n%s", diff)
+	}
+	// Deployments of web apply notify, and its action ran at their start.
+	d1 := deploymentNumbered(got.Deployments[s.web.ID+"/"+s.prod.ID], s.completed)
+	if d1 == nil || len(d1.AppliedExtensions) != 1 || d1.AppliedExtensions[0].ExtensionID != s.notifyID || invocations(d1) == 0 {
+		t.Errorf("prod's deployment %d: %+v, want notify applied and its action invoked", s.completed, d1)
 	}
 	prod := got.Deployments[s.web.ID+"/"+s.prod.ID]
 	if len(prod) != 2 || prod[1].State != appconfigd.DeploymentComplete || prod[0].State != appconfigd.DeploymentRolledBack {
@@ -599,9 +758,10 @@ func testCopiesEverything(t *testing.T, open func(t *testing.T) appconfigd.Store
 		tags += len(m)
 	}
 	wantStats := storecopy.Stats{
-		Applications: 2, Environments: 3, ConfigurationProfiles: 3, HostedConfigurationVersions: 4,
+		Applications: 2, Environments: 3, ConfigurationProfiles: 3, HostedConfigurationVersions: 3, DeletedHostedConfigurationVersions: 1,
 		DeploymentStrategies: 6, PredefinedDeploymentStrategies: 4, Deployments: 4, DeploymentEvents: events,
-		TaggedResources: len(s.tags), Tags: tags, Alarms: 2, SealingKeys: 2, AuditEntries: 2,
+		TaggedResources: len(s.tags), Tags: tags, Extensions: 2, ExtensionVersions: 3, ExtensionAssociations: 2,
+		Alarms: 2, SealingKeys: 2, AuditEntries: 2, AccountSettings: true, PollTimes: 2,
 	}
 	if diff := cmp.Diff(wantStats, stats); diff != "" {
 		t.Errorf("Stats (-want +got):\n%s", diff)
@@ -611,6 +771,14 @@ func testCopiesEverything(t *testing.T, open func(t *testing.T) appconfigd.Store
 	// nothing (the predefined strategies and the keys are there) ...
 	dstSvc := newService(t, dst, clock)
 	wantSame(t, "destination after a Service opened it", read(t, dst), want)
+	// ... keeps deletion protection as it was: an hour later prod, polled
+	// just before the move, cannot be deleted, but staging, as old and
+	// never polled, can ...
+	clock.Advance(time.Hour)
+	if err := dstSvc.DeleteEnvironment(ctx, s.web.ID, s.prod.ID, appconfigd.DeletionProtectionAccountDefault); !appconfigd.IsCode(err, appconfigd.EBadRequest) {
+		t.Errorf("delete prod, polled an hour before, on the destination: %v, want deletion protection's EBadRequest", err)
+	}
+	check(t, "delete staging, never polled, on the destination", dstSvc.DeleteEnvironment(ctx, s.web.ID, s.staging.ID, appconfigd.DeletionProtectionAccountDefault))
 	// ... opens the token the source issued, with its sealing keys, and
 	// serves what the source served ...
 	out, err := dstSvc.GetLatestConfiguration(ctx, tok, appconfigd.PollOptions{})
@@ -632,6 +800,20 @@ func testCopiesEverything(t *testing.T, open func(t *testing.T) appconfigd.Store
 			t.Errorf("tags of %s (-want +got):\n%s", arn, diff)
 		}
 	}
+	// ... numbers an extension's next version after its latest ...
+	for _, ext := range []struct {
+		name          string
+		latest, wantN int
+	}{{"notify", 3, 4}, {"relay", 2, 3}} {
+		e := must[*appconfigd.Extension](t, "create a version of "+ext.name+" on the destination")(dstSvc.CreateExtension(ctx, &appconfigd.Extension{
+			Name: ext.name, Actions: map[appconfigd.ActionPoint][]appconfigd.ExtensionAction{
+				appconfigd.ActionOnDeploymentComplete: {{Name: "done", URI: "https://hooks.example.com/done"}},
+			},
+		}, &ext.latest, nil))
+		if e.VersionNumber != ext.wantN {
+			t.Errorf("version of %s created after the copy is number %d, want %d", ext.name, e.VersionNumber, ext.wantN)
+		}
+	}
 	// ... and numbers the next hosted version after the deleted one,
 	// never reusing its number.
 	clock.Advance(time.Second)
@@ -647,6 +829,34 @@ func testCopiesEverything(t *testing.T, open func(t *testing.T) appconfigd.Store
 	if d.State != appconfigd.DeploymentComplete {
 		t.Errorf("the deployment in progress is %s an hour after the copy, want COMPLETE", d.State)
 	}
+}
+
+// versionNumbers returns the version numbers of es.
+func versionNumbers(es []*appconfigd.Extension) []int {
+	var ns []int
+	for _, e := range es {
+		ns = append(ns, e.VersionNumber)
+	}
+	return ns
+}
+
+// deploymentNumbered returns the deployment of ds numbered n, or nil.
+func deploymentNumbered(ds []*appconfigd.Deployment, n int) *appconfigd.Deployment {
+	for _, d := range ds {
+		if d.DeploymentNumber == n {
+			return d
+		}
+	}
+	return nil
+}
+
+// invocations counts the action invocations in d's event log.
+func invocations(d *appconfigd.Deployment) int {
+	n := 0
+	for _, e := range d.EventLog {
+		n += len(e.ActionInvocations)
+	}
+	return n
 }
 
 // errInjected is the error failingStore's transactions fail with.

@@ -4,11 +4,16 @@
 //
 // [Copy] works through the [appconfigd.Tx] contract alone, so it copies
 // between any two stores, and keeps what clients can observe: IDs, names,
-// timestamps, list order, hosted configuration versions with their content,
-// deployments with their event logs, the per-profile version counter (the
-// numbers of deleted versions stay used), tags, alarm states, and the token
-// sealing keys, so configuration tokens issued before the move keep working
-// after it. Leases are not copied: they only say which process runs the
+// timestamps, list order, hosted configuration versions with their content
+// (those deleted but still served included, marked deleted again),
+// deployments with their event logs, applied extensions and action
+// invocations, the per-profile version counter (the numbers of deleted
+// versions stay used), extensions with every version, extension
+// associations, tags, alarm states, the account settings, when clients
+// last polled each environment and profile (so deletion protection still
+// guards what was polled just before the move), and the token sealing
+// keys, so configuration tokens issued before the move keep working after
+// it. Leases are not copied: they only say which process runs the
 // deployment engine, and the new store's replicas elect their own.
 package storecopy
 
@@ -51,6 +56,10 @@ type Stats struct {
 	// HostedConfigurationVersions counts the versions that exist; the
 	// numbers of deleted ones are carried over in the profiles' counters.
 	HostedConfigurationVersions int
+	// DeletedHostedConfigurationVersions counts the versions marked
+	// deleted that the data plane still serves, which are copied and
+	// marked deleted again.
+	DeletedHostedConfigurationVersions int
 	// DeploymentStrategies counts every strategy, the predefined ones
 	// included; PredefinedDeploymentStrategies counts those among them.
 	DeploymentStrategies           int
@@ -62,17 +71,29 @@ type Stats struct {
 	// the tags.
 	TaggedResources int
 	Tags            int
-	Alarms          int
-	SealingKeys     int
-	AuditEntries    int
+	// Extensions counts the custom extensions, ExtensionVersions their
+	// versions.
+	Extensions            int
+	ExtensionVersions     int
+	ExtensionAssociations int
+	Alarms                int
+	SealingKeys           int
+	AuditEntries          int
+	// AccountSettings reports whether the account settings were ever
+	// changed; when they were not, both stores have the defaults.
+	AccountSettings bool
+	// PollTimes counts the environments and profiles with a recorded
+	// last poll.
+	PollTimes int
 }
 
 // Copy copies everything src holds into dst, which must be empty: no
 // application, deployment strategy (predefined ones included, which a
-// server seeds when it first opens a store), sealing key or alarm. It
-// reads src in one View, so it copies one consistent snapshot, and writes
-// dst in one Update, so on any error nothing is written. Stop the server
-// that uses src first: what it writes after the snapshot is not copied.
+// server seeds when it first opens a store), sealing key, alarm, extension
+// or account settings. It reads src in one View, so it copies one
+// consistent snapshot, and writes dst in one Update, so on any error
+// nothing is written. Stop the server that uses src first: what it writes
+// after the snapshot is not copied.
 //
 // The hosted version counters are carried over with
 // RaiseHostedConfigurationVersionNumber, so a version created in dst after
@@ -125,9 +146,13 @@ type copier struct {
 // all is the Page of a whole listing.
 var all = appconfigd.Page{}
 
+// profileKey names a configuration profile across applications.
+type profileKey struct{ appID, profileID string }
+
 // checkEmpty returns ErrDestinationNotEmpty, saying what it found, unless
-// dst holds nothing Copy would write. Hosted versions, deployments and
-// tags need an application or strategy to belong to, so they are covered.
+// dst holds nothing Copy would write. Hosted versions, deployments,
+// associations, poll times and tags need an application, strategy or
+// extension to belong to, so they are covered.
 func (c *copier) checkEmpty() error {
 	var found []string
 	apps, err := c.dst.CountApplications(c.ctx)
@@ -150,6 +175,18 @@ func (c *copier) checkEmpty() error {
 		return fmt.Errorf("storecopy: check the destination: %w", err)
 	}
 	found = appendCount(found, len(alarms), "alarm state")
+	extensions, err := c.dst.ListExtensions(c.ctx, "")
+	if err != nil {
+		return fmt.Errorf("storecopy: check the destination: %w", err)
+	}
+	found = appendCount(found, len(extensions), "extension")
+	settings, err := c.dst.FindAccountSettings(c.ctx)
+	if err != nil {
+		return fmt.Errorf("storecopy: check the destination: %w", err)
+	}
+	if settings != nil {
+		found = append(found, "account settings")
+	}
 	if len(found) == 0 {
 		return nil
 	}
@@ -176,7 +213,17 @@ func (c *copier) copyAll() error {
 	if err := c.copySealingKeys(); err != nil {
 		return err
 	}
+	if err := c.copyAccountSettings(); err != nil {
+		return err
+	}
 	if err := c.copyStrategies(); err != nil {
+		return err
+	}
+	if err := c.copyExtensions(); err != nil {
+		return err
+	}
+	deleted, err := c.deletedVersions()
+	if err != nil {
 		return err
 	}
 	apps, _, err := c.src.ListApplications(c.ctx, all)
@@ -184,9 +231,12 @@ func (c *copier) copyAll() error {
 		return fmt.Errorf("storecopy: list applications: %w", err)
 	}
 	for _, a := range apps {
-		if err := c.copyApplication(a); err != nil {
+		if err := c.copyApplication(a, deleted); err != nil {
 			return err
 		}
+	}
+	if err := c.copyAssociations(); err != nil {
+		return err
 	}
 	if err := c.copyAlarms(); err != nil {
 		return err
@@ -233,8 +283,41 @@ func (c *copier) copyStrategies() error {
 	return nil
 }
 
-// copyApplication copies an application with everything in it.
-func (c *copier) copyApplication(a *appconfigd.Application) error {
+// copyAccountSettings copies the account settings, if they were ever
+// stored, so that deletion protection stays as it was set.
+func (c *copier) copyAccountSettings() error {
+	settings, err := c.src.FindAccountSettings(c.ctx)
+	if err != nil {
+		return fmt.Errorf("storecopy: read account settings: %w", err)
+	}
+	if settings == nil {
+		return nil
+	}
+	if err := c.dst.PutAccountSettings(c.ctx, settings); err != nil {
+		return fmt.Errorf("storecopy: copy account settings: %w", err)
+	}
+	c.stats.AccountSettings = true
+	return nil
+}
+
+// deletedVersions returns the hosted versions marked deleted, by profile,
+// each profile's by ascending number.
+func (c *copier) deletedVersions() (map[profileKey][]*appconfigd.HostedConfigurationVersion, error) {
+	versions, err := c.src.ListDeletedHostedConfigurationVersions(c.ctx)
+	if err != nil {
+		return nil, fmt.Errorf("storecopy: list deleted hosted configuration versions: %w", err)
+	}
+	byProfile := make(map[profileKey][]*appconfigd.HostedConfigurationVersion)
+	for _, v := range versions {
+		k := profileKey{v.ApplicationID, v.ConfigurationProfileID}
+		byProfile[k] = append(byProfile[k], v)
+	}
+	return byProfile, nil
+}
+
+// copyApplication copies an application with everything in it;
+// deleted holds the hosted versions marked deleted, by profile.
+func (c *copier) copyApplication(a *appconfigd.Application, deleted map[profileKey][]*appconfigd.HostedConfigurationVersion) error {
 	if err := c.dst.CreateApplication(c.ctx, a); err != nil {
 		return fmt.Errorf("storecopy: copy application %s: %w", a.ID, err)
 	}
@@ -247,7 +330,7 @@ func (c *copier) copyApplication(a *appconfigd.Application) error {
 		return fmt.Errorf("storecopy: list configuration profiles of application %s: %w", a.ID, err)
 	}
 	for _, p := range profiles {
-		if err := c.copyProfile(p); err != nil {
+		if err := c.copyProfile(p, deleted[profileKey{p.ApplicationID, p.ID}]); err != nil {
 			return err
 		}
 	}
@@ -264,13 +347,17 @@ func (c *copier) copyApplication(a *appconfigd.Application) error {
 }
 
 // copyProfile copies a configuration profile, its hosted versions with
-// their content, its version counter and its tags.
-func (c *copier) copyProfile(p *appconfigd.ConfigurationProfile) error {
+// their content (deleted, those marked deleted), its version counter, its
+// last poll time and its tags.
+func (c *copier) copyProfile(p *appconfigd.ConfigurationProfile, deleted []*appconfigd.HostedConfigurationVersion) error {
 	if err := c.dst.CreateConfigurationProfile(c.ctx, p); err != nil {
 		return fmt.Errorf("storecopy: copy configuration profile %s of application %s: %w", p.ID, p.ApplicationID, err)
 	}
 	c.stats.ConfigurationProfiles++
 	if err := c.copyTags(appconfigd.FormatConfigurationProfileARN(c.opts.Region, c.opts.AccountID, p.ApplicationID, p.ID)); err != nil {
+		return err
+	}
+	if err := c.copyLastPolled(appconfigd.PolledResource{Type: appconfigd.ResourceConfigurationProfile, ApplicationID: p.ApplicationID, ID: p.ID}); err != nil {
 		return err
 	}
 	versions, _, err := c.src.ListHostedConfigurationVersions(c.ctx, p.ApplicationID, p.ID, appconfigd.HostedConfigurationVersionFilter{}, all)
@@ -280,14 +367,24 @@ func (c *copier) copyProfile(p *appconfigd.ConfigurationProfile) error {
 	// The listing is newest first and leaves out content; read each
 	// version whole, one at a time, so that at most one content is held.
 	for _, listed := range slices.Backward(versions) {
-		v, err := c.src.FindHostedConfigurationVersion(c.ctx, p.ApplicationID, p.ID, listed.VersionNumber)
-		if err != nil {
-			return fmt.Errorf("storecopy: read hosted configuration version %d of profile %s of application %s: %w", listed.VersionNumber, p.ID, p.ApplicationID, err)
-		}
-		if err := c.dst.CreateHostedConfigurationVersion(c.ctx, v); err != nil {
-			return fmt.Errorf("storecopy: copy hosted configuration version %d of profile %s of application %s: %w", v.VersionNumber, p.ID, p.ApplicationID, err)
+		if err := c.copyVersion(listed); err != nil {
+			return err
 		}
 		c.stats.HostedConfigurationVersions++
+	}
+	// A version marked deleted is hidden from the control plane but
+	// served until a deployment replaces it: without it a server on the
+	// destination could not load what its environments serve. When it
+	// was marked is not in the Tx contract, and nothing reads that time
+	// back; its creation time is the one known time not after it.
+	for _, v := range deleted {
+		if err := c.copyVersion(v); err != nil {
+			return err
+		}
+		if err := c.dst.MarkHostedConfigurationVersionDeleted(c.ctx, v.ApplicationID, v.ConfigurationProfileID, v.VersionNumber, v.CreatedAt); err != nil {
+			return fmt.Errorf("storecopy: mark hosted configuration version %d of profile %s of application %s deleted: %w", v.VersionNumber, p.ID, p.ApplicationID, err)
+		}
+		c.stats.DeletedHostedConfigurationVersions++
 	}
 	// Creating the surviving versions set the counter to the highest of
 	// them; deleted versions above it must stay used.
@@ -301,14 +398,50 @@ func (c *copier) copyProfile(p *appconfigd.ConfigurationProfile) error {
 	return nil
 }
 
-// copyEnvironment copies an environment with its monitors, its tags, and
-// its deployments with their event logs and tags.
+// copyVersion reads the hosted version listed names, with its content,
+// and creates it in dst. Versions marked deleted are found too.
+func (c *copier) copyVersion(listed *appconfigd.HostedConfigurationVersion) error {
+	appID, profileID, n := listed.ApplicationID, listed.ConfigurationProfileID, listed.VersionNumber
+	v, err := c.src.FindServedHostedConfigurationVersion(c.ctx, appID, profileID, n)
+	if err != nil {
+		return fmt.Errorf("storecopy: read hosted configuration version %d of profile %s of application %s: %w", n, profileID, appID, err)
+	}
+	if err := c.dst.CreateHostedConfigurationVersion(c.ctx, v); err != nil {
+		return fmt.Errorf("storecopy: copy hosted configuration version %d of profile %s of application %s: %w", n, profileID, appID, err)
+	}
+	return nil
+}
+
+// copyLastPolled copies when clients last polled r, if they ever did, so
+// that deletion protection on the destination still refuses to delete
+// what was polled just before the move.
+func (c *copier) copyLastPolled(r appconfigd.PolledResource) error {
+	at, err := c.src.LastPolled(c.ctx, r)
+	if err != nil {
+		return fmt.Errorf("storecopy: read the last poll time of %s %s of application %s: %w", r.Type, r.ID, r.ApplicationID, err)
+	}
+	if at.IsZero() {
+		return nil
+	}
+	if err := c.dst.RaiseLastPolled(c.ctx, r, at); err != nil {
+		return fmt.Errorf("storecopy: copy the last poll time of %s %s of application %s: %w", r.Type, r.ID, r.ApplicationID, err)
+	}
+	c.stats.PollTimes++
+	return nil
+}
+
+// copyEnvironment copies an environment with its monitors, its tags, its
+// last poll time, and its deployments with their event logs (action
+// invocations included), applied extensions and tags.
 func (c *copier) copyEnvironment(e *appconfigd.Environment) error {
 	if err := c.dst.CreateEnvironment(c.ctx, e); err != nil {
 		return fmt.Errorf("storecopy: copy environment %s of application %s: %w", e.ID, e.ApplicationID, err)
 	}
 	c.stats.Environments++
 	if err := c.copyTags(appconfigd.FormatEnvironmentARN(c.opts.Region, c.opts.AccountID, e.ApplicationID, e.ID)); err != nil {
+		return err
+	}
+	if err := c.copyLastPolled(appconfigd.PolledResource{Type: appconfigd.ResourceEnvironment, ApplicationID: e.ApplicationID, ID: e.ID}); err != nil {
 		return err
 	}
 	deployments, _, err := c.src.ListDeployments(c.ctx, e.ApplicationID, e.ID, all)
@@ -323,6 +456,61 @@ func (c *copier) copyEnvironment(e *appconfigd.Environment) error {
 		c.stats.Deployments++
 		c.stats.DeploymentEvents += len(d.EventLog)
 		if err := c.copyTags(appconfigd.FormatDeploymentARN(c.opts.Region, c.opts.AccountID, e.ApplicationID, e.ID, d.DeploymentNumber)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copyExtensions copies every custom extension with all its versions and
+// their tags. Extensions are copied in their list order, each with its
+// versions oldest first, so that they list alike: by the first surviving
+// version. A version number that a deleted version left unused stays
+// unused; the next version is numbered after the latest, in either store.
+func (c *copier) copyExtensions() error {
+	latest, err := c.src.ListExtensions(c.ctx, "")
+	if err != nil {
+		return fmt.Errorf("storecopy: list extensions: %w", err)
+	}
+	for _, l := range latest {
+		c.stats.Extensions++
+		// The contract lists only each extension's latest version; the
+		// others are found by number, and a number not found is that of
+		// a deleted version.
+		for n := 1; n <= l.VersionNumber; n++ {
+			e, err := c.src.FindExtension(c.ctx, l.ID, n)
+			if appconfigd.IsCode(err, appconfigd.ENotFound) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("storecopy: read version %d of extension %s: %w", n, l.ID, err)
+			}
+			if err := c.dst.CreateExtension(c.ctx, e); err != nil {
+				return fmt.Errorf("storecopy: copy version %d of extension %s: %w", n, l.ID, err)
+			}
+			c.stats.ExtensionVersions++
+			// Each version has an ARN of its own, and tags of its own.
+			if err := c.copyTags(appconfigd.FormatExtensionARN(c.opts.Region, c.opts.AccountID, e.ID, e.VersionNumber)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// copyAssociations copies the extension associations in creation order,
+// with their tags, once the resources they name are there.
+func (c *copier) copyAssociations() error {
+	associations, _, err := c.src.ListExtensionAssociations(c.ctx, appconfigd.ExtensionAssociationFilter{}, all)
+	if err != nil {
+		return fmt.Errorf("storecopy: list extension associations: %w", err)
+	}
+	for _, a := range associations {
+		if err := c.dst.CreateExtensionAssociation(c.ctx, a); err != nil {
+			return fmt.Errorf("storecopy: copy extension association %s: %w", a.ID, err)
+		}
+		c.stats.ExtensionAssociations++
+		if err := c.copyTags(appconfigd.FormatExtensionAssociationARN(c.opts.Region, c.opts.AccountID, a.ID)); err != nil {
 			return err
 		}
 	}

@@ -136,12 +136,26 @@ func printStats(w io.Writer, path string, s storecopy.Stats) {
 		{s.Environments, "environments"},
 		{s.ConfigurationProfiles, "configuration profiles"},
 		{s.HostedConfigurationVersions, "hosted configuration versions"},
+		{s.DeletedHostedConfigurationVersions, "deleted hosted configuration versions still served"},
 		{s.DeploymentStrategies, fmt.Sprintf("deployment strategies (%d predefined)", s.PredefinedDeploymentStrategies)},
 		{s.Deployments, fmt.Sprintf("deployments (%d events)", s.DeploymentEvents)},
 		{s.Tags, fmt.Sprintf("tags (on %d resources)", s.TaggedResources)},
+		{s.Extensions, fmt.Sprintf("extensions (%d versions)", s.ExtensionVersions)},
+		{s.ExtensionAssociations, "extension associations"},
+		{boolCount(s.AccountSettings), "account settings"},
+		{s.PollTimes, "last-poll times of environments and profiles"},
 		{s.Alarms, "alarm states"},
 		{s.SealingKeys, "token sealing keys"},
+		{s.AuditEntries, "audit entries"},
 	} {
 		fmt.Fprintf(w, "  %6d %s\n", line.n, line.what)
 	}
+}
+
+// boolCount counts a record that is there or not.
+func boolCount(there bool) int {
+	if there {
+		return 1
+	}
+	return 0
 }
