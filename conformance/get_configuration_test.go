@@ -15,6 +15,7 @@ import (
 // getConfiguration calls the deprecated GetConfiguration on the fixture.
 func getConfiguration(t *testing.T, c *appconfig.Client, fx fixture, clientVersion *string) (*appconfig.GetConfigurationOutput, error) {
 	t.Helper()
+	//lint:ignore SA1019 the deprecated operation is what older clients still call, and what these tests check.
 	return c.GetConfiguration(ctx(t), &appconfig.GetConfigurationInput{
 		Application: aws.String(fx.app), Environment: aws.String(fx.env), Configuration: aws.String(fx.profile),
 		ClientId: aws.String("client-1"), ClientConfigurationVersion: clientVersion,
