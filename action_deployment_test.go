@@ -1,6 +1,7 @@
 package appconfigd_test
 
 import (
+	"bytes"
 	"testing"
 	"time"
 
@@ -251,6 +252,50 @@ func TestPreStartDeploymentActions(t *testing.T) {
 	}
 }
 
+func TestPreStartDeploymentActionsRunOnlyWhenTheDeploymentCanStart(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, nil)
+	f.associate(t, "gate", appconfigd.ActionPreStartDeployment)
+	st := must(f.svc.CreateDeploymentStrategy(t.Context(), &appconfigd.DeploymentStrategy{
+		Name: "slow", DeploymentDurationInMinutes: 10, GrowthType: appconfigd.GrowthLinear, GrowthFactor: 50,
+	}, nil))
+	start := func(latest *int) error {
+		_, err := f.svc.StartDeployment(t.Context(), f.app.ID, f.env.ID, appconfigd.StartDeploymentInput{
+			DeploymentStrategyID: st.ID, ConfigurationProfileID: f.profile.ID, ConfigurationVersion: "1", LatestDeploymentNumber: latest,
+		})
+		return err
+	}
+	wantCalls := func(what string, want int) {
+		t.Helper()
+		f.inv.mu.Lock()
+		defer f.inv.mu.Unlock()
+		if len(f.inv.reqs) != want {
+			t.Errorf("%s: PRE_START_DEPLOYMENT calls = %d, want %d", what, len(f.inv.reqs), want)
+		}
+	}
+	if err := start(nil); err != nil {
+		t.Fatalf("first StartDeployment: %v", err)
+	}
+	wantCalls("first deployment", 1)
+
+	wantErrorCode(t, "StartDeployment while one is in progress", start(nil), appconfigd.EConflict, "DEPLOYING")
+	wantCalls("deployment refused while one is in progress", 1)
+
+	f.clock.Advance(10 * time.Minute)
+	zero := 0
+	wantErrorCode(t, "StartDeployment with a stale LatestDeploymentNumber", start(&zero), appconfigd.EConflict, "LatestDeploymentNumber 0")
+	wantCalls("deployment refused for its LatestDeploymentNumber", 1)
+
+	one := 1
+	if err := start(&one); err != nil {
+		t.Fatalf("StartDeployment after the first completed: %v", err)
+	}
+	wantCalls("second deployment", 2)
+	if got := f.inv.reqs[1].DeploymentNumber; got != 2 {
+		t.Errorf("second PRE_START_DEPLOYMENT DeploymentNumber = %d, want 2", got)
+	}
+}
+
 func TestPreCreateHostedConfigurationVersionActions(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -280,7 +325,12 @@ func TestPreCreateHostedConfigurationVersionActions(t *testing.T) {
 
 	f.inv.answers = map[string]*appconfigd.ActionResponse{"http://scrub.test/": {HasContent: true, Content: nil}}
 	_, err := create(`{}`)
-	wantErrorCode(t, "action returning empty content", err, appconfigd.EBadRequest, "Content")
+	wantErrorCode(t, "action returning empty content", err, appconfigd.EBadRequest, "Error invoking extension scrub:", "Content")
+
+	tooLarge := bytes.Repeat([]byte("x"), f.svc.Limits.HostedConfigurationSizeBytes+1)
+	f.inv.answers = map[string]*appconfigd.ActionResponse{"http://scrub.test/": {HasContent: true, Content: tooLarge}}
+	_, err = create(`{}`)
+	wantErrorCode(t, "action returning content over the size limit", err, appconfigd.EBadRequest, "Error invoking extension scrub:", "exceeds the maximum size")
 
 	f.inv.answers = map[string]*appconfigd.ActionResponse{"http://scrub.test/": {Error: "Secret", Message: "a secret is in the configuration"}}
 	_, err = create(`{}`)
@@ -298,6 +348,12 @@ func TestExtensionActionURIsAreChecked(t *testing.T) {
 	}}
 	_, err := svc.CreateExtension(t.Context(), ext, nil, nil)
 	wantErrorCode(t, "CreateExtension with a URL without host", err, appconfigd.EBadRequest, "ON_DEPLOYMENT_COMPLETE", "tell", "host")
+	ext.Actions[appconfigd.ActionOnDeploymentComplete][0].URI = "http://:80/done"
+	_, err = svc.CreateExtension(t.Context(), ext, nil, nil)
+	wantErrorCode(t, "CreateExtension with a URL with a port and no host", err, appconfigd.EBadRequest, "ON_DEPLOYMENT_COMPLETE", "tell", "host")
+	ext.Actions[appconfigd.ActionOnDeploymentComplete][0].URI = "ftp://hooks.example.com/done"
+	_, err = svc.CreateExtension(t.Context(), ext, nil, nil)
+	wantErrorCode(t, "CreateExtension with an ftp URL", err, appconfigd.EBadRequest, "ON_DEPLOYMENT_COMPLETE", "tell", "http(s)")
 
 	ext.Actions[appconfigd.ActionOnDeploymentComplete][0].URI = "https://hooks.example.com/done"
 	must(svc.CreateExtension(t.Context(), ext, nil, nil))

@@ -1,5 +1,5 @@
 package appconfigd
 
 // WaitForActions waits until the extension actions queued in the
-// background have run, for tests that queue none meanwhile.
-func WaitForActions(s *Service) { s.actions.jobs.Wait() }
+// background have run, those they queue included.
+func WaitForActions(s *Service) { <-s.actions.whenIdle() }

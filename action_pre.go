@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"time"
 )
 
 // checkActionURIs asks the action invoker whether it can take the Uri of
@@ -32,8 +33,9 @@ func (s *Service) checkActionURIs(e *Extension) error {
 // runs after the request is validated and before anything is written, as
 // AWS documents, outside any transaction since an action may take
 // seconds; a failed action blocks the creation with its *Error. Content an
-// action returns is validated as the request's was, and a feature flag
-// profile's checks run on it (docs/COMPATIBILITY.md, "Extension
+// action returns is validated as the request's was, and blocks the
+// creation as a failure of that action when it is not valid; a feature
+// flag profile's checks run on it (docs/COMPATIBILITY.md, "Extension
 // actions").
 func (s *Service) runPreCreateActions(ctx context.Context, appIdent, profileIdent string, v *HostedConfigurationVersion) error {
 	point := ActionPreCreateHostedConfigurationVersion
@@ -68,11 +70,19 @@ func (s *Service) runPreCreateActions(ctx context.Context, appIdent, profileIden
 		return err
 	}
 	out, err := s.actionRunner().Run(ctx, ev, bindings)
-	if err != nil {
+	if err != nil || out.ContentBy == nil {
 		return err
 	}
 	v.Content = out.Content
-	return v.Validate(s.Limits)
+	// The request was within the limits: content an action returned that
+	// is not blocks the creation as the action's failure, not the
+	// client's (no PayloadTooLargeException).
+	err = v.Validate(s.Limits)
+	var invalid *Error
+	if errors.As(err, &invalid) {
+		return badRequest("%s", blockingMessage(out.ContentBy, "the Content it returned is invalid: "+invalid.Message))
+	}
+	return err
 }
 
 // runPreStartActions runs the PRE_START_DEPLOYMENT actions of the
@@ -84,9 +94,18 @@ func (s *Service) runPreCreateActions(ctx context.Context, appIdent, profileIden
 // action but is not deployed: the deployment serves the hosted version it
 // names, which cannot change (docs/COMPATIBILITY.md, "Extension actions").
 func (s *Service) runPreStartActions(ctx context.Context, appIdent, envIdent string, in StartDeploymentInput) error {
-	var t *deploymentTarget
+	var (
+		t      *deploymentTarget
+		number int
+	)
 	err := s.Store.View(ctx, func(tx Tx) (err error) {
-		t, err = s.findDeploymentTarget(ctx, tx, appIdent, envIdent, in)
+		if t, err = s.findDeploymentTarget(ctx, tx, appIdent, envIdent, in); err != nil {
+			return err
+		}
+		// The checks StartDeployment makes when it writes, made first so
+		// that no action hears of a deployment that cannot start. What
+		// they advance is not stored: the write transaction does it.
+		number, _, err = t.nextNumber(s.now(), in.LatestDeploymentNumber)
 		return err
 	})
 	if err != nil || !hasAction(t.bindings, ActionPreStartDeployment) {
@@ -97,14 +116,11 @@ func (s *Service) runPreStartActions(ctx context.Context, appIdent, envIdent str
 		Application:          ActionResource{ID: t.app.ID, Name: t.app.Name},
 		Environment:          ActionResource{ID: t.env.ID, Name: t.env.Name},
 		ConfigurationProfile: ActionResource{ID: t.profile.ID, Name: t.profile.Name},
-		DeploymentNumber:     1,
+		DeploymentNumber:     number,
 		Description:          in.Description,
 		ConfigurationVersion: strconv.Itoa(t.version.VersionNumber),
 		Content:              t.version.Content,
 		ContentType:          t.version.ContentType,
-	}
-	if t.latest != nil {
-		ev.DeploymentNumber = t.latest.DeploymentNumber + 1
 	}
 	_, err = s.actionRunner().Run(ctx, ev, t.bindings)
 	return err
@@ -148,4 +164,25 @@ func (s *Service) findDeploymentTarget(ctx context.Context, tx Tx, appIdent, env
 		return nil, err
 	}
 	return t, nil
+}
+
+// nextNumber returns the number of the deployment t would start at now,
+// and reports whether it advanced t.latest, which the caller then stores.
+// A latest deployment whose bake has already ended is complete, even if
+// the engine has not recorded it yet; one still in progress, a baking one
+// included (docs/WIRE.md §7.8), refuses the new deployment with EConflict,
+// and so does a LatestDeploymentNumber other than the latest's number.
+func (t *deploymentTarget) nextNumber(now time.Time, want *int) (number int, advanced bool, err error) {
+	number = 1
+	if t.latest != nil {
+		advanced = t.latest.Advance(now)
+		if t.latest.State.Active() {
+			return 0, advanced, Errorf(EConflict, "Environment %s currently has a state of DEPLOYING. The current deployment must finish before a new deployment can be started.", t.env.ID)
+		}
+		number = t.latest.DeploymentNumber + 1
+	}
+	if want != nil && *want != number-1 {
+		return 0, advanced, Errorf(EConflict, "LatestDeploymentNumber %d does not match the latest deployment number %d of environment %s", *want, number-1, t.env.ID)
+	}
+	return number, advanced, nil
 }

@@ -30,8 +30,13 @@ type actionQueue struct {
 	tails map[deploymentKey]chan struct{}
 	// ticks is when each deployment's AT_DEPLOYMENT_TICK actions last
 	// fell due, and whether a run of them is under way.
-	ticks   map[deploymentKey]*tickState
-	jobs    sync.WaitGroup
+	ticks map[deploymentKey]*tickState
+	// jobs counts the jobs queued and not ended, and idle, when not nil,
+	// is closed when it falls to zero. They are kept under mu, unlike a
+	// sync.WaitGroup, whose Add may not race a Wait: a request may queue
+	// a job while stop waits.
+	jobs    int
+	idle    chan struct{}
 	ctx     context.Context
 	cancel  context.CancelFunc
 	stopped bool
@@ -60,16 +65,19 @@ func (q *actionQueue) enqueue(key deploymentKey, job func(ctx context.Context)) 
 	}
 	prev, done := q.tails[key], make(chan struct{})
 	q.tails[key] = done
-	q.jobs.Add(1)
+	q.jobs++
 	go func(ctx context.Context) {
-		defer q.jobs.Done()
 		defer func() {
 			close(done)
 			q.mu.Lock()
+			defer q.mu.Unlock()
 			if q.tails[key] == done {
 				delete(q.tails, key)
 			}
-			q.mu.Unlock()
+			if q.jobs--; q.jobs == 0 && q.idle != nil {
+				close(q.idle)
+				q.idle = nil
+			}
 		}()
 		if prev != nil {
 			<-prev
@@ -78,18 +86,29 @@ func (q *actionQueue) enqueue(key deploymentKey, job func(ctx context.Context)) 
 	}(q.ctx)
 }
 
+// whenIdle returns a channel closed once no job is queued or running,
+// which may be at once.
+func (q *actionQueue) whenIdle() <-chan struct{} {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.jobs == 0 {
+		closed := make(chan struct{})
+		close(closed)
+		return closed
+	}
+	if q.idle == nil {
+		q.idle = make(chan struct{})
+	}
+	return q.idle
+}
+
 // stop lets the queued jobs finish, with those they queue (the
 // ON_DEPLOYMENT_ROLLED_BACK actions of a tick's rollback), until ctx ends;
-// then it cancels those still running and waits for them. Jobs queued
-// after that never run.
+// then it refuses new jobs, cancels those still running and waits for
+// them.
 func (q *actionQueue) stop(ctx context.Context) {
-	idle := make(chan struct{})
-	go func() {
-		q.jobs.Wait()
-		close(idle)
-	}()
 	select {
-	case <-idle:
+	case <-q.whenIdle():
 	case <-ctx.Done():
 	}
 	q.mu.Lock()
@@ -98,7 +117,8 @@ func (q *actionQueue) stop(ctx context.Context) {
 		q.cancel()
 	}
 	q.mu.Unlock()
-	<-idle
+	// Jobs queued after the first wait ended are waited for too.
+	<-q.whenIdle()
 }
 
 // StopActions lets the extension actions queued in the background finish
@@ -111,7 +131,8 @@ func (s *Service) StopActions(ctx context.Context) {
 
 // tickDue reports whether the AT_DEPLOYMENT_TICK actions of d are due at
 // now, marking them running when they are, and returns when they fall due
-// next, or the zero time while they run (tickDone wakes the engine).
+// next, or the zero time while they run (runTick wakes the engine when
+// they end).
 // Ticks fall due every tick interval after the deployment's start; a tick
 // missed while no engine ran is not made up, and no tick starts while the
 // last one is still running.

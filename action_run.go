@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"slices"
 	"strings"
 )
 
@@ -44,7 +45,7 @@ func (b ActionBinding) Applied() AppliedExtension {
 // deployment's (docs/COMPATIBILITY.md, "Extension actions").
 func (b ActionBinding) CheckRequired() error {
 	values := b.Parameters()
-	for _, name := range sortedKeys(b.Extension.Parameters) {
+	for _, name := range slices.Sorted(maps.Keys(b.Extension.Parameters)) {
 		p := b.Extension.Parameters[name]
 		if _, ok := values[name]; !p.Required || ok {
 			continue
@@ -58,22 +59,24 @@ func (b ActionBinding) CheckRequired() error {
 }
 
 // DynamicParametersFor picks out of StartDeployment's
-// DynamicExtensionParameters the values for extension e, whose ARN is arn:
-// the keys are "<extension>#<parameter>", where <extension> is the
-// extension's name, ID or ARN (docs/WIRE.md §3.10).
-func DynamicParametersFor(dynamic map[string]string, e *Extension, arn string) map[string]string {
-	var out map[string]string
+// DynamicExtensionParameters the values for extension e, whose ARN is arn,
+// by parameter name, and the keys of dynamic it took them from, so that a
+// caller can tell the keys no extension takes: the keys are
+// "<extension>#<parameter>", where <extension> is the extension's name, ID
+// or ARN (docs/WIRE.md §3.10).
+func DynamicParametersFor(dynamic map[string]string, e *Extension, arn string) (values map[string]string, keys []string) {
 	for key, value := range dynamic {
 		ref, name, ok := strings.Cut(key, "#")
 		if !ok || (ref != e.Name && ref != e.ID && ref != arn) {
 			continue
 		}
-		if out == nil {
-			out = map[string]string{}
+		if values == nil {
+			values = map[string]string{}
 		}
-		out[name] = value
+		values[name] = value
+		keys = append(keys, key)
 	}
-	return out
+	return values, keys
 }
 
 // ActionRunner runs the extension actions of one action point
@@ -92,6 +95,9 @@ type ActionOutcome struct {
 	// which receives what the one before it returned; it is the event's
 	// content when no action replaced it.
 	Content []byte
+	// ContentBy is the extension whose action returned Content, nil
+	// when none did.
+	ContentBy *Extension
 	// RollBack says an AT_DEPLOYMENT_TICK action asked to roll the
 	// deployment back, for RollBackReason.
 	RollBack       bool
@@ -158,7 +164,7 @@ func (r ActionRunner) Run(ctx context.Context, ev ActionEvent, bindings []Action
 			case resp.Failed():
 				// ON_* failures do not stop the deployment.
 			case runsBefore(ev.Point) && resp.HasContent:
-				out.Content = resp.Content
+				out.Content, out.ContentBy = resp.Content, b.Extension
 			case ev.Point == ActionAtDeploymentTick && resp.Directive == ActionRollBack:
 				out.RollBack, out.RollBackReason = true, rollBackReason(b.Extension, resp)
 				return out, nil
@@ -182,13 +188,19 @@ func failureMessage(resp *ActionResponse) string {
 func blockingError(e *Extension, resp *ActionResponse) *Error {
 	return &Error{
 		Code:    EBadRequest,
-		Message: fmt.Sprintf("Error invoking extension %s: %s", e.Name, failureMessage(resp)),
+		Message: blockingMessage(e, failureMessage(resp)),
 		InvalidConfiguration: []InvalidConfigurationDetail{{
 			Reason: failureMessage(resp),
 			Type:   resp.Error,
 			Value:  resp.Details,
 		}},
 	}
+}
+
+// blockingMessage is the message of an operation e's PRE_* action
+// blocked, for the problem given.
+func blockingMessage(e *Extension, problem string) string {
+	return fmt.Sprintf("Error invoking extension %s: %s", e.Name, problem)
 }
 
 // rollBackReason describes a rollback a tick action asked for, for the

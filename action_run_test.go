@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -350,8 +351,15 @@ func TestDynamicParametersFor(t *testing.T) {
 		"Other#bucket":        "not-ours",
 		"no-separator-at-all": "ignored",
 	}
+	values, keys := appconfigd.DynamicParametersFor(dynamic, e, arn)
 	want := map[string]string{"bucket": "by-name", "ticket": "by-id", "region": "by-arn"}
-	if diff := cmp.Diff(want, appconfigd.DynamicParametersFor(dynamic, e, arn)); diff != "" {
-		t.Errorf("DynamicParametersFor (-want +got):\n%s", diff)
+	if diff := cmp.Diff(want, values); diff != "" {
+		t.Errorf("DynamicParametersFor values (-want +got):\n%s", diff)
+	}
+	slices.Sort(keys)
+	wantKeys := []string{"Backup#bucket", "abc1234#ticket", arn + "#region"}
+	slices.Sort(wantKeys)
+	if diff := cmp.Diff(wantKeys, keys); diff != "" {
+		t.Errorf("DynamicParametersFor keys (-want +got):\n%s", diff)
 	}
 }

@@ -140,11 +140,17 @@ func parseARNResource(arn, rest string) (taggable, error) {
 }
 
 // arnResource returns the resource part of an AppConfig ARN, the part after
-// the account.
+// the account. With StrictARNs the ARN must be this server's, or an
+// AWS-owned extension's, which has no account (docs/COMPATIBILITY.md,
+// "ARNs").
 func (s *Service) arnResource(arn string) (string, error) {
 	if s.StrictARNs {
 		prefix := s.arn("")
 		if rest, ok := strings.CutPrefix(arn, prefix); ok {
+			return rest, nil
+		}
+		rest, ok := strings.CutPrefix(arn, formatARN(s.Region, "", ""))
+		if ok && strings.HasPrefix(rest, "extension/"+awsOwnedPrefix) {
 			return rest, nil
 		}
 		if strings.HasPrefix(arn, "arn:") {

@@ -1,7 +1,7 @@
 package appconfigd
 
 import (
-	"net/url"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -225,7 +225,8 @@ func joinActionPoints() string {
 
 // validate checks an action. Name and Uri are optional in the model, but
 // an action without them can be neither told apart nor invoked, so both
-// are required (docs/COMPATIBILITY.md, "Extensions").
+// are required (docs/COMPATIBILITY.md, "Extensions"). What a Uri may be is
+// for the action invoker to say (Service.checkActionURIs).
 func (a ExtensionAction) validate(member string) error {
 	if err := checkLength(member+".Name", a.Name, 1, maxNameLength); err != nil {
 		return err
@@ -236,23 +237,10 @@ func (a ExtensionAction) validate(member string) error {
 	if err := checkLength(member+".Uri", a.URI, 1, maxARNLength); err != nil {
 		return err
 	}
-	if !validActionURI(a.URI) {
-		return badRequest("%s.Uri must be an ARN or an http(s) URL, got %q", member, truncateRunes(a.URI, 80))
-	}
 	if a.RoleARN != "" && (len(a.RoleARN) < 20 || len(a.RoleARN) > maxARNLength || !modelARNPattern.MatchString(a.RoleARN)) {
 		return badRequest("%s.RoleArn must be an ARN of 20 to 2048 characters, got %q", member, truncateRunes(a.RoleARN, 80))
 	}
 	return nil
-}
-
-// validActionURI reports whether uri names something an action can
-// invoke: an ARN, as on AWS, or an absolute http(s) URL.
-func validActionURI(uri string) bool {
-	if strings.HasPrefix(uri, "arn:") {
-		return true
-	}
-	u, err := url.Parse(uri)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // validateParameters checks a Parameters map: at most 10 names matching
@@ -327,7 +315,7 @@ func checkAssociationParameters(ext *Extension, values map[string]string) error 
 			return err
 		}
 	}
-	for _, name := range sortedKeys(ext.Parameters) {
+	for _, name := range slices.Sorted(maps.Keys(ext.Parameters)) {
 		if ext.Parameters[name].Required {
 			if _, ok := values[name]; !ok {
 				return badRequest("Required parameter %s of extension %s must be given a value", name, ext.Name)
@@ -335,15 +323,4 @@ func checkAssociationParameters(ext *Extension, values map[string]string) error 
 		}
 	}
 	return nil
-}
-
-// sortedKeys returns the keys of m in order, for messages and results that
-// must not depend on map order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

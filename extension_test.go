@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/appconfigd/appconfigd"
 )
 
@@ -62,9 +64,6 @@ func TestExtensionValidation(t *testing.T) {
 		{"ActionWithoutURI", func(e *appconfigd.Extension) {
 			e.Actions[appconfigd.ActionPreStartDeployment] = []appconfigd.ExtensionAction{{Name: "a"}}
 		}, []string{"Uri"}},
-		{"ActionURIOfAnotherScheme", func(e *appconfigd.Extension) {
-			e.Actions[appconfigd.ActionPreStartDeployment] = []appconfigd.ExtensionAction{{Name: "a", URI: "ftp://x/y"}}
-		}, []string{"Uri", "http(s)"}},
 		{"BadRoleARN", func(e *appconfigd.Extension) {
 			e.Actions[appconfigd.ActionPreStartDeployment] = []appconfigd.ExtensionAction{{Name: "a", URI: "https://x/", RoleARN: "role"}}
 		}, []string{"RoleArn"}},
@@ -349,6 +348,47 @@ func TestAppliedExtensionsAtStartDeployment(t *testing.T) {
 	if len(stored.AppliedExtensions) != 1 || stored.AppliedExtensions[0].Parameters["ticket"] != "T-1" {
 		t.Errorf("GetDeployment AppliedExtensions = %+v, want %+v", stored.AppliedExtensions, want)
 	}
+}
+
+func TestListExtensionAssociationsOfOneVersion(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	svc, _ := newService(t)
+	app, env, _, v1 := associationFixture(t, svc)
+	v2 := must(svc.CreateExtension(ctx, customExtension("backup"), new(int(1)), nil))
+	params := map[string]string{"bucket": "b"}
+	onEnv := must(svc.CreateExtensionAssociation(ctx, appconfigd.CreateExtensionAssociationInput{
+		ExtensionIdentifier: svc.ExtensionARN(v1), ResourceIdentifier: svc.EnvironmentARN(app.ID, env.ID), Parameters: params,
+	}))
+	onApp := must(svc.CreateExtensionAssociation(ctx, appconfigd.CreateExtensionAssociationInput{
+		ExtensionIdentifier: svc.ExtensionARN(v2), ResourceIdentifier: svc.ApplicationARN(app.ID), Parameters: params,
+	}))
+	ids := func(in appconfigd.ListExtensionAssociationsInput) []string {
+		t.Helper()
+		var out []string
+		for _, a := range must(svc.ListExtensionAssociations(ctx, in)).Items {
+			out = append(out, a.ID)
+		}
+		return out
+	}
+	cases := []struct {
+		name string
+		in   appconfigd.ListExtensionAssociationsInput
+		want []string
+	}{
+		{"NameListsEveryVersion", appconfigd.ListExtensionAssociationsInput{ExtensionIdentifier: "backup"}, []string{onEnv.ID, onApp.ID}},
+		{"NameAndNumber", appconfigd.ListExtensionAssociationsInput{ExtensionIdentifier: "backup", ExtensionVersionNumber: 1}, []string{onEnv.ID}},
+		{"ARNOfVersion1", appconfigd.ListExtensionAssociationsInput{ExtensionIdentifier: svc.ExtensionARN(v1)}, []string{onEnv.ID}},
+		{"ARNOfVersion2", appconfigd.ListExtensionAssociationsInput{ExtensionIdentifier: svc.ExtensionARN(v2)}, []string{onApp.ID}},
+		{"ARNAndTheSameNumber", appconfigd.ListExtensionAssociationsInput{ExtensionIdentifier: svc.ExtensionARN(v2), ExtensionVersionNumber: 2}, []string{onApp.ID}},
+	}
+	for _, c := range cases {
+		if diff := cmp.Diff(c.want, ids(c.in)); diff != "" {
+			t.Errorf("%s: associations (-want +got):\n%s", c.name, diff)
+		}
+	}
+	_, err := svc.ListExtensionAssociations(ctx, appconfigd.ListExtensionAssociationsInput{ExtensionIdentifier: svc.ExtensionARN(v1), ExtensionVersionNumber: 2})
+	wantErrorCode(t, "ARN of version 1 with ExtensionVersionNumber 2", err, appconfigd.EBadRequest, "differs")
 }
 
 func TestDeletingAResourceDeletesItsAssociations(t *testing.T) {

@@ -1,6 +1,8 @@
 package appconfigd_test
 
 import (
+	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -95,8 +97,9 @@ func TestDeleteDeployedVersion(t *testing.T) {
 
 	f.deploy(t, instant, f.v2)
 	f.clock.Advance(appconfigd.RevertWindow + time.Second)
-	// Any change looks for versions to purge.
-	must(f.svc.CreateApplication(ctx, &appconfigd.Application{Name: "another"}, nil))
+	// The deployment engine looks for versions to purge now and then,
+	// even when no deployment changed.
+	must(f.svc.AdvanceDeployments(ctx))
 	if got := deletedVersions(t, f.svc); len(got) != 0 {
 		t.Errorf("versions marked deleted once nothing can serve them = %v, want none", got)
 	}
@@ -116,5 +119,81 @@ func TestDeleteUndeployedVersion(t *testing.T) {
 	}
 	if got := deletedVersions(t, f.svc); len(got) != 0 {
 		t.Errorf("versions marked deleted = %v, want none: nothing served version %d", got, f.v2.VersionNumber)
+	}
+}
+
+// deploymentLoads is a Store that counts how often every deployment is
+// loaded (ListServingDeployments), inside writes and in reads.
+type deploymentLoads struct {
+	appconfigd.Store
+	inWrites, inReads atomic.Int32
+}
+
+func (s *deploymentLoads) Update(ctx context.Context, fn func(tx appconfigd.Tx) error) error {
+	return s.Store.Update(ctx, func(tx appconfigd.Tx) error { return fn(countingTx{tx, &s.inWrites}) })
+}
+
+func (s *deploymentLoads) View(ctx context.Context, fn func(tx appconfigd.Tx) error) error {
+	return s.Store.View(ctx, func(tx appconfigd.Tx) error { return fn(countingTx{tx, &s.inReads}) })
+}
+
+// reset forgets the loads counted so far.
+func (s *deploymentLoads) reset() {
+	s.inWrites.Store(0)
+	s.inReads.Store(0)
+}
+
+// countingTx counts its calls of ListServingDeployments in n.
+type countingTx struct {
+	appconfigd.Tx
+	n *atomic.Int32
+}
+
+func (tx countingTx) ListServingDeployments(ctx context.Context) ([]*appconfigd.Deployment, error) {
+	tx.n.Add(1)
+	return tx.Tx.ListServingDeployments(ctx)
+}
+
+// TestPurgeCost keeps a deleted version that a revert may return to, as
+// Terraform leaves one after every change of content, and checks that
+// looking for versions to purge stays cheap: a write that changes no
+// deployment loads the deployments once, for the data plane's view, and
+// never inside the write; the deployment engine's passes load none until
+// the purge is due; the version is purged once the revert window passed.
+func TestPurgeCost(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	store := &deploymentLoads{Store: newSQLiteStore(t)}
+	f := newRolloutFixtureOn(t, store)
+	f.deploy(t, appconfigd.DeploymentStrategy{Name: "instant", GrowthFactor: 100}, f.v2)
+	if err := f.svc.DeleteHostedConfigurationVersion(ctx, f.app.ID, f.profile.ID, f.v1.VersionNumber); err != nil {
+		t.Fatalf("DeleteHostedConfigurationVersion of the version a revert returns to: %v", err)
+	}
+	if got := deletedVersions(t, f.svc); len(got) != 1 {
+		t.Fatalf("versions kept marked deleted = %v, want [%d]", got, f.v1.VersionNumber)
+	}
+
+	store.reset()
+	must(f.svc.UpdateApplication(ctx, f.app.ID, appconfigd.ApplicationUpdate{Description: new("renamed")}))
+	if got, want := store.inWrites.Load(), int32(0); got != want {
+		t.Errorf("UpdateApplication loaded every deployment %d times inside writes, want %d", got, want)
+	}
+	if got, want := store.inReads.Load(), int32(1); got != want {
+		t.Errorf("UpdateApplication loaded every deployment %d times in reads, want %d (the data plane's view)", got, want)
+	}
+
+	store.reset()
+	for range 3 {
+		f.clock.Advance(time.Minute)
+		must(f.svc.AdvanceDeployments(ctx))
+	}
+	if got := store.inWrites.Load() + store.inReads.Load(); got != 0 {
+		t.Errorf("passes of the deployment engine with nothing to do loaded every deployment %d times, want none", got)
+	}
+
+	f.clock.Advance(appconfigd.RevertWindow)
+	must(f.svc.AdvanceDeployments(ctx))
+	if got := deletedVersions(t, f.svc); len(got) != 0 {
+		t.Errorf("versions kept marked deleted after the revert window = %v, want none", got)
 	}
 }

@@ -1,10 +1,8 @@
 package appconfigd
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -152,18 +150,11 @@ func (s *Service) FlushPolls(ctx context.Context) error {
 	if len(latest) == 0 {
 		return nil
 	}
-	// A fixed order keeps replicas flushing at once from deadlocking on
-	// each other's rows.
-	resources := make([]PolledResource, 0, len(latest))
-	for r := range latest {
-		resources = append(resources, r)
-	}
-	slices.SortFunc(resources, func(a, b PolledResource) int {
-		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.ApplicationID, b.ApplicationID), cmp.Compare(a.ID, b.ID))
-	})
+	// Any order will do: writes are serialized (Store.Update), so
+	// replicas flushing at once take turns rather than deadlock.
 	err := s.Store.Update(ctx, func(tx Tx) error {
-		for _, r := range resources {
-			if err := tx.RaiseLastPolled(ctx, r, time.Unix(latest[r], 0).UTC()); err != nil {
+		for r, polled := range latest {
+			if err := tx.RaiseLastPolled(ctx, r, time.Unix(polled, 0).UTC()); err != nil {
 				return err
 			}
 		}

@@ -66,6 +66,9 @@ type Service struct {
 	// auditPruned is when RecordAudit last deleted old entries, in Unix
 	// nanoseconds.
 	auditPruned atomic.Int64
+	// versionsPurged is when purgeDeletedVersions last ran, in Unix
+	// nanoseconds.
+	versionsPurged atomic.Int64
 	// writes is what the service knows of the store's writes; audit
 	// keeps the entries the store could not take.
 	writes writeHealth
@@ -176,7 +179,6 @@ func (s *Service) changed(ctx context.Context) {
 	if err := s.catalog.Reload(ctx, s.Store, s.Logger); err != nil {
 		s.Logger.Error("refresh data plane view", "err", err)
 	}
-	s.purgeDeletedVersions(ctx)
 }
 
 // Refresh reloads what this process keeps in memory from the store: the

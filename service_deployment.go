@@ -79,24 +79,19 @@ func (s *Service) StartDeployment(ctx context.Context, appIdent, envIdent string
 		a, e, p, st, v := target.app, target.env, target.profile, target.strategy, target.version
 		bindings, latest := target.bindings, target.latest
 		now := s.now()
-		number := 1
+		from := 0
 		if latest != nil {
-			// A deployment whose bake has already ended is complete,
-			// even if the engine has not recorded it yet.
-			from := len(latest.EventLog)
-			if latest.Advance(now) {
-				if err := tx.UpdateDeployment(ctx, latest); err != nil {
-					return err
-				}
-				ts = append(ts, transition{latest, from})
-			}
-			if latest.State.Active() {
-				return Errorf(EConflict, "Environment %s currently has a state of DEPLOYING. The current deployment must finish before a new deployment can be started.", e.ID)
-			}
-			number = latest.DeploymentNumber + 1
+			from = len(latest.EventLog)
 		}
-		if in.LatestDeploymentNumber != nil && *in.LatestDeploymentNumber != number-1 {
-			return Errorf(EConflict, "LatestDeploymentNumber %d does not match the latest deployment number %d of environment %s", *in.LatestDeploymentNumber, number-1, e.ID)
+		number, advanced, err := target.nextNumber(now, in.LatestDeploymentNumber)
+		if err != nil {
+			return err
+		}
+		if advanced {
+			if err := tx.UpdateDeployment(ctx, latest); err != nil {
+				return err
+			}
+			ts = append(ts, transition{latest, from})
 		}
 		d := &Deployment{
 			ApplicationID:               a.ID,
@@ -228,10 +223,12 @@ func (s *Service) StopDeployment(ctx context.Context, appIdent, envIdent string,
 }
 
 // AdvanceDeployments applies every deployment step that is due at the
-// current time, refreshes the data plane when anything changed, queues the
-// extension actions of the new events and the AT_DEPLOYMENT_TICK actions
-// that are due, and returns when the next step or tick is due (zero when
-// nothing is in progress). The deployment engine calls it.
+// current time, refreshes the data plane when anything changed, purges
+// the deleted hosted versions nothing needs any more (when anything
+// changed, otherwise every purgeInterval), queues the extension actions of
+// the new events and the AT_DEPLOYMENT_TICK actions that are due, and
+// returns when the next step or tick is due (zero when nothing is in
+// progress). The deployment engine calls it.
 func (s *Service) AdvanceDeployments(ctx context.Context) (time.Time, error) {
 	var (
 		next    time.Time
@@ -301,7 +298,9 @@ func (s *Service) AdvanceDeployments(ctx context.Context) (time.Time, error) {
 		return time.Time{}, err
 	}
 	if changed {
-		s.changed(ctx)
+		s.servingChanged(ctx)
+	} else {
+		s.purgeDeletedVersionsWhenDue(ctx)
 	}
 	s.runOnActions(ts)
 	for _, d := range ticks {
@@ -329,7 +328,7 @@ func (s *Service) rollBackOnAlarm(ctx context.Context, tx Tx, d *Deployment, sta
 }
 
 func (s *Service) deploymentsChanged(ctx context.Context) {
-	s.changed(ctx)
+	s.servingChanged(ctx)
 	s.wakeEngine()
 }
 

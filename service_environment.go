@@ -136,6 +136,8 @@ func (s *Service) DeleteEnvironment(ctx context.Context, appIdent, envIdent stri
 	if err != nil {
 		return err
 	}
-	s.changed(ctx)
+	// Its deployments go with it, and may have been all that kept a
+	// deleted version.
+	s.servingChanged(ctx)
 	return nil
 }

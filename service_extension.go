@@ -183,13 +183,14 @@ func (s *Service) DeleteExtension(ctx context.Context, ident string, version int
 	})
 }
 
-// maxExtensionIdentifier is the model's length of ExtensionIdentifier.
-const maxExtensionIdentifier = 2048
+// MaxExtensionIdentifierLength is the model's length of an
+// ExtensionIdentifier (a name, ID or ARN), in the path or in a request.
+const MaxExtensionIdentifierLength = 2048
 
 // findExtension resolves an extension name, ID or ARN and a version
 // number, 0 for the latest; an ARN names its version itself.
 func (s *Service) findExtension(ctx context.Context, tx Tx, ident string, version int) (*Extension, error) {
-	if err := checkLength("ExtensionIdentifier", ident, 1, maxExtensionIdentifier); err != nil {
+	if err := checkLength("ExtensionIdentifier", ident, 1, MaxExtensionIdentifierLength); err != nil {
 		return nil, err
 	}
 	if version < 0 {
@@ -234,12 +235,9 @@ func (s *Service) findExtension(ctx context.Context, tx Tx, ident string, versio
 // parseExtensionARN splits an extension ARN, whose resource part is
 // extension/ID/VERSION, into the ID and version. Its account and region
 // are checked as those of every ARN a client sends (docs/COMPATIBILITY.md,
-// "ARNs"), except that an AWS-owned extension's ARN has an empty account.
+// "ARNs").
 func (s *Service) parseExtensionARN(arn string) (string, int, error) {
 	rest, err := s.arnResource(arn)
-	if err != nil && strings.Contains(arn, "::extension/"+awsOwnedPrefix) {
-		rest, err = strings.SplitN(arn, ":", 6)[5], nil
-	}
 	if err != nil {
 		return "", 0, err
 	}

@@ -1,6 +1,9 @@
 package appconfigd
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // ExtensionAssociationARN returns the ARN of an extension association.
 func (s *Service) ExtensionAssociationARN(id string) string {
@@ -131,7 +134,8 @@ type ListExtensionAssociationsInput struct {
 	// ResourceIdentifier is the ARN of the associated resource.
 	ResourceIdentifier string
 	// ExtensionIdentifier is the extension's name, ID or ARN, and
-	// ExtensionVersionNumber one version of it.
+	// ExtensionVersionNumber one version of it. An ARN names one version
+	// itself; a number that contradicts it is refused.
 	ExtensionIdentifier    string
 	ExtensionVersionNumber int
 }
@@ -159,7 +163,7 @@ func (s *Service) ListExtensionAssociations(ctx context.Context, in ListExtensio
 	out := &ListOutput[*ExtensionAssociation]{}
 	err = s.Store.View(ctx, func(tx Tx) error {
 		if in.ExtensionIdentifier != "" {
-			ext, err := s.findExtension(ctx, tx, in.ExtensionIdentifier, 0)
+			ext, err := s.findExtension(ctx, tx, in.ExtensionIdentifier, in.ExtensionVersionNumber)
 			if IsCode(err, ENotFound) {
 				return nil
 			}
@@ -167,6 +171,10 @@ func (s *Service) ListExtensionAssociations(ctx context.Context, in ListExtensio
 				return err
 			}
 			filter.ExtensionID = ext.ID
+			if strings.HasPrefix(in.ExtensionIdentifier, "arn:") {
+				// An extension's ARN names one version.
+				filter.ExtensionVersionNumber = ext.VersionNumber
+			}
 		}
 		items, next, err := tx.ListExtensionAssociations(ctx, filter, page)
 		out.Items, out.NextToken = items, nextToken(next)

@@ -2,6 +2,8 @@ package appconfigd
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -16,7 +18,7 @@ func validateDynamicParameters(dynamic map[string]string) error {
 	if len(dynamic) > maxDynamicParameters {
 		return badRequest("DynamicExtensionParameters may have at most %d entries, got %d", maxDynamicParameters, len(dynamic))
 	}
-	for _, key := range sortedKeys(dynamic) {
+	for _, key := range slices.Sorted(maps.Keys(dynamic)) {
 		if err := checkLength("DynamicExtensionParameters key", key, 1, 161); err != nil {
 			return err
 		}
@@ -49,18 +51,21 @@ func (s *Service) deploymentBindings(ctx context.Context, tx Tx, appID, envID, p
 	for i := range bindings {
 		b := &bindings[i]
 		ext := b.Extension
-		b.Dynamic = DynamicParametersFor(dynamic, ext, s.ExtensionARN(ext))
+		var keys []string
+		b.Dynamic, keys = DynamicParametersFor(dynamic, ext, s.ExtensionARN(ext))
 		for name := range b.Dynamic {
 			if !ext.Parameters[name].Dynamic {
 				return nil, badRequest("DynamicExtensionParameters gives %q, which extension %s does not declare as a dynamic parameter", name, ext.Name)
 			}
 		}
-		markUsed(used, dynamic, ext, s.ExtensionARN(ext))
+		for _, key := range keys {
+			used[key] = true
+		}
 		if err := b.CheckRequired(); err != nil {
 			return nil, err
 		}
 	}
-	for _, key := range sortedKeys(dynamic) {
+	for _, key := range slices.Sorted(maps.Keys(dynamic)) {
 		if !used[key] {
 			ref, _, _ := strings.Cut(key, "#")
 			return nil, badRequest("DynamicExtensionParameters key %q names extension %q, which is not associated with the deployment's application, environment or configuration profile, or has no deployment actions", key, ref)
@@ -101,17 +106,6 @@ func actsOnDeployments(e *Extension) bool {
 		}
 	}
 	return false
-}
-
-// markUsed records in used the keys of dynamic that name extension e,
-// whose ARN is arn.
-func markUsed(used map[string]bool, dynamic map[string]string, e *Extension, arn string) {
-	for key := range dynamic {
-		ref, _, _ := strings.Cut(key, "#")
-		if ref == e.Name || ref == e.ID || ref == arn {
-			used[key] = true
-		}
-	}
 }
 
 // appliedExtensions returns what bindings record on a deployment.

@@ -66,9 +66,19 @@ func TestTaggingExtensions(t *testing.T) {
 	})
 
 	t.Run("AWSOwned", func(t *testing.T) {
+		strict, _ := newServiceOn(t, svc.Store)
+		strict.StrictARNs = true
 		arn := "arn:aws:appconfig:us-east-1::extension/AWS.AppConfig.FeatureFlags/1"
-		err := svc.TagResource(ctx, arn, map[string]string{"a": "b"})
-		wantErrorCode(t, "TagResource of an AWS-owned extension", err, appconfigd.EBadRequest, "AWS-authored")
+		for name, s := range map[string]*appconfigd.Service{"AnyAccount": svc, "StrictARNs": strict} {
+			err := s.TagResource(ctx, arn, map[string]string{"a": "b"})
+			wantErrorCode(t, name+": TagResource of an AWS-owned extension", err, appconfigd.EBadRequest, "AWS-authored")
+			if got := must(s.GetExtension(ctx, arn, 0)); got.ID != appconfigd.ExtensionFeatureFlags {
+				t.Errorf("%s: GetExtension(%s) = %s, want %s", name, arn, got.ID, appconfigd.ExtensionFeatureFlags)
+			}
+		}
+		otherRegion := strings.Replace(arn, "us-east-1", "eu-west-1", 1)
+		err := strict.TagResource(ctx, otherRegion, map[string]string{"a": "b"})
+		wantErrorCode(t, "StrictARNs: TagResource of an AWS-owned extension in another region", err, appconfigd.ENotFound)
 	})
 
 	t.Run("DeletedWithTheVersion", func(t *testing.T) {

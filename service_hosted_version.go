@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/appconfigd/appconfigd/featureflag"
 )
@@ -180,28 +181,70 @@ func (s *Service) DeleteHostedConfigurationVersion(ctx context.Context, appIdent
 	})
 }
 
+// purgeInterval is how often the deployment engine looks for deleted
+// versions to purge when no deployment changed: a revert window that ends
+// makes a version unneeded without any change (docs/COMPATIBILITY.md,
+// "Deleting a deployed hosted version").
+const purgeInterval = 10 * time.Minute
+
+// servingChanged refreshes the data plane's view after deployments
+// changed (started, advanced, stopped or deleted with their environment)
+// and purges the deleted versions they no longer need. Other changes
+// cannot make a version unneeded, so they refresh with changed alone.
+func (s *Service) servingChanged(ctx context.Context) {
+	s.changed(ctx)
+	s.purgeDeletedVersions(ctx)
+}
+
+// purgeDeletedVersionsWhenDue purges deleted versions unless this process
+// looked less than purgeInterval ago. The deployment engine's every pass
+// calls it, through AdvanceDeployments.
+func (s *Service) purgeDeletedVersionsWhenDue(ctx context.Context) {
+	if last := s.versionsPurged.Load(); last != 0 && s.Clock.Now().Sub(time.Unix(0, last)) < purgeInterval {
+		return
+	}
+	s.purgeDeletedVersions(ctx)
+}
+
 // purgeDeletedVersions removes the versions marked deleted that no
 // environment needs any more: a later deployment replaced them, or the
-// revert window passed. It runs after every change; a failure is only
-// logged, as the versions stay hidden and the next change tries again.
+// revert window passed. The first look costs one query of the versions
+// marked deleted, judged by the plans the catalog last computed; only when
+// it finds some unneeded are the deployments loaded again, inside the
+// write, to decide for sure. A failure is only logged, as the versions
+// stay hidden and the next look tries again.
 func (s *Service) purgeDeletedVersions(ctx context.Context) {
+	now := s.now()
+	s.versionsPurged.Store(now.UnixNano())
+	var plans map[servingKey]*servingPlan
+	if snap := s.catalog.snapshot.Load(); snap != nil {
+		plans = snap.plans
+	}
 	var candidates []*HostedConfigurationVersion
 	err := s.Store.View(ctx, func(tx Tx) error {
-		var err error
-		candidates, err = s.unneededDeletedVersions(ctx, tx)
+		deleted, err := tx.ListDeletedHostedConfigurationVersions(ctx)
+		candidates = unneededVersions(plans, deleted, now)
 		return err
 	})
 	if err == nil && len(candidates) > 0 {
-		// Decide again inside the write: a deployment may have
-		// changed what is needed since the look.
+		// Decide again inside the write: the catalog may be behind
+		// the store, and a deployment may have changed what is needed
+		// since the look.
 		err = s.Store.Update(ctx, func(tx Tx) error {
-			unneeded, err := s.unneededDeletedVersions(ctx, tx)
-			for _, v := range unneeded {
-				if err == nil {
-					err = tx.DeleteHostedConfigurationVersion(ctx, v.ApplicationID, v.ConfigurationProfileID, v.VersionNumber)
+			deleted, err := tx.ListDeletedHostedConfigurationVersions(ctx)
+			if err != nil || len(deleted) == 0 {
+				return err
+			}
+			deployments, err := tx.ListServingDeployments(ctx)
+			if err != nil {
+				return err
+			}
+			for _, v := range unneededVersions(planServing(deployments), deleted, s.now()) {
+				if err := tx.DeleteHostedConfigurationVersion(ctx, v.ApplicationID, v.ConfigurationProfileID, v.VersionNumber); err != nil {
+					return err
 				}
 			}
-			return err
+			return nil
 		})
 	}
 	if err != nil {
@@ -209,25 +252,16 @@ func (s *Service) purgeDeletedVersions(ctx context.Context) {
 	}
 }
 
-// unneededDeletedVersions returns the versions marked deleted that no
-// environment needs.
-func (s *Service) unneededDeletedVersions(ctx context.Context, tx Tx) ([]*HostedConfigurationVersion, error) {
-	deleted, err := tx.ListDeletedHostedConfigurationVersions(ctx)
-	if err != nil || len(deleted) == 0 {
-		return nil, err
-	}
-	deployments, err := tx.ListServingDeployments(ctx)
-	if err != nil {
-		return nil, err
-	}
-	plans, now := planServing(deployments), s.now()
+// unneededVersions returns the versions of deleted that no plan needs at
+// now.
+func unneededVersions(plans map[servingKey]*servingPlan, deleted []*HostedConfigurationVersion, now time.Time) []*HostedConfigurationVersion {
 	var unneeded []*HostedConfigurationVersion
 	for _, v := range deleted {
 		if !versionNeeded(plans, v.ApplicationID, v.ConfigurationProfileID, v.VersionNumber, now) {
 			unneeded = append(unneeded, v)
 		}
 	}
-	return unneeded, nil
+	return unneeded
 }
 
 // findVersion resolves StartDeployment's ConfigurationVersion, which is a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // CreateConfigurationProfile creates a configuration profile (docs/WIRE.md §3.7).
@@ -104,8 +105,8 @@ func (s *Service) UpdateConfigurationProfile(ctx context.Context, appIdent, prof
 }
 
 // DeleteConfigurationProfile deletes a profile. Its hosted versions must be
-// deleted first, and deletion protection may keep it under check
-// (docs/WIRE.md §3.14).
+// deleted first and none of its deployments may be in progress, and
+// deletion protection may keep it under check (docs/WIRE.md §3.14).
 func (s *Service) DeleteConfigurationProfile(ctx context.Context, appIdent, profileIdent string, check DeletionProtectionCheck) error {
 	if err := check.validate(); err != nil {
 		return err
@@ -128,6 +129,9 @@ func (s *Service) DeleteConfigurationProfile(ctx context.Context, appIdent, prof
 			// profile whose older versions it no longer tracks.
 			return badRequest("Cannot delete configuration profile %s because there are still hosted configuration versions existing under it.", p.ID)
 		}
+		if err := checkNotDeploying(ctx, tx, p, s.now()); err != nil {
+			return err
+		}
 		if err := s.checkDeletionProtection(ctx, tx, check, PolledResource{Type: ResourceConfigurationProfile, ApplicationID: a.ID, ID: p.ID}, p.CreatedAt); err != nil {
 			return err
 		}
@@ -143,6 +147,30 @@ func (s *Service) DeleteConfigurationProfile(ctx context.Context, appIdent, prof
 		return err
 	}
 	s.changed(ctx)
+	return nil
+}
+
+// checkNotDeploying refuses to delete p while one of its deployments is in
+// progress in any environment. Its versions may all be deleted by then,
+// marked deleted while the deployment rolls one out, and a deployment must
+// not outlive the profile it deploys (docs/WIRE.md §6 Q9). A deployment
+// whose bake has ended by now is complete, even if the engine has not
+// recorded it yet.
+func checkNotDeploying(ctx context.Context, tx Tx, p *ConfigurationProfile, now time.Time) error {
+	active, err := tx.ListActiveDeployments(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range active {
+		if d.ApplicationID != p.ApplicationID || d.ConfigurationProfileID != p.ID {
+			continue
+		}
+		// Only this check sees the advanced copy; the engine records it.
+		d.Advance(now)
+		if d.State.Active() {
+			return Errorf(EConflict, "Configuration profile %s is being deployed to environment %s by deployment %d; stop it or wait for it to finish before deleting the profile", p.ID, d.EnvironmentID, d.DeploymentNumber)
+		}
+	}
 	return nil
 }
 

@@ -38,7 +38,11 @@ type Page struct {
 // methods return EConflict when the key already exists, and ENotFound when
 // the parent does not. Keys of child resources are scoped by their parent.
 // List methods return the items and the cursor of the next page, 0 when
-// there is none. Times round-trip to the nanosecond.
+// there is none. Times round-trip to the nanosecond. A committed Update
+// makes the other processes sharing the store reload (see [ChangeFeed])
+// unless it wrote only what none of them holds in memory: leases
+// (TryLease), poll times (RaiseLastPolled) and the action invocations of
+// event logs (AddActionInvocations).
 type Tx interface {
 	CreateApplication(ctx context.Context, a *Application) error
 	FindApplication(ctx context.Context, id string) (*Application, error)
@@ -135,7 +139,8 @@ type Tx interface {
 	UpdateDeployment(ctx context.Context, d *Deployment) error
 	// AddActionInvocations appends invocations to the ActionInvocations
 	// of event position (its index in EventLog) of a deployment;
-	// ENotFound when there is no such event.
+	// ENotFound when there is no such event. Like TryLease it changes
+	// nothing other processes must reload.
 	AddActionInvocations(ctx context.Context, appID, envID string, number, position int, invocations []ActionInvocation) error
 	// ListActiveDeployments returns every deployment whose state is
 	// Active, with event logs.

@@ -125,9 +125,6 @@ func fromParametersJSON(in map[string]parameterJSON) map[string]appconfigd.Exten
 	return out
 }
 
-// maxExtensionIdentifier is the model's length of {ExtensionIdentifier}.
-const maxExtensionIdentifier = 2048
-
 // optionalNumber parses an optional integer member that travels outside
 // the body (where says how, for the message); it returns 0 when absent.
 func optionalNumber(v string, given bool, member, where string) (int, error) {
@@ -183,7 +180,7 @@ func (s *Server) handleCreateExtension(w http.ResponseWriter, r *http.Request) e
 // handleGetExtension serves GET /extensions/{ExtensionIdentifier}, the
 // latest version unless the version_number query names one.
 func (s *Server) handleGetExtension(w http.ResponseWriter, r *http.Request) error {
-	ident, err := pathIdentifier(r, "ExtensionIdentifier", maxExtensionIdentifier)
+	ident, err := pathIdentifier(r, "ExtensionIdentifier", appconfigd.MaxExtensionIdentifierLength)
 	if err != nil {
 		return err
 	}
@@ -229,7 +226,7 @@ func (s *Server) handleListExtensions(w http.ResponseWriter, r *http.Request) er
 
 // handleUpdateExtension serves PATCH /extensions/{ExtensionIdentifier}.
 func (s *Server) handleUpdateExtension(w http.ResponseWriter, r *http.Request) error {
-	ident, err := pathIdentifier(r, "ExtensionIdentifier", maxExtensionIdentifier)
+	ident, err := pathIdentifier(r, "ExtensionIdentifier", appconfigd.MaxExtensionIdentifierLength)
 	if err != nil {
 		return err
 	}
@@ -259,7 +256,7 @@ func (s *Server) handleUpdateExtension(w http.ResponseWriter, r *http.Request) e
 // handleDeleteExtension serves DELETE /extensions/{ExtensionIdentifier} →
 // 204: the version the version query names, or the latest.
 func (s *Server) handleDeleteExtension(w http.ResponseWriter, r *http.Request) error {
-	ident, err := pathIdentifier(r, "ExtensionIdentifier", maxExtensionIdentifier)
+	ident, err := pathIdentifier(r, "ExtensionIdentifier", appconfigd.MaxExtensionIdentifierLength)
 	if err != nil {
 		return err
 	}

@@ -10,9 +10,17 @@ import (
 	"github.com/appconfigd/appconfigd/internal/outbound"
 )
 
-// maxDetails bounds the Details of a failed action kept for the error
-// message and the event log.
-const maxDetails = 4096
+// Bounds of the text an answer gives, which goes into error messages, the
+// deployment's event log and the store (docs/COMPATIBILITY.md, "Extension
+// actions"): the answer itself may be 2 MiB.
+const (
+	// maxDetails bounds the Details of a failed action.
+	maxDetails = 4096
+	// maxErrorCode bounds Error, a code such as BadRequestError.
+	maxErrorCode = 128
+	// maxMessage bounds Message and Description.
+	maxMessage = 1024
+)
 
 // decodeAnswer reads an action's 2xx body the way AWS reads a Lambda
 // extension's result (docs/COMPATIBILITY.md, "Extension actions"): an empty
@@ -53,6 +61,11 @@ func decodeAnswer(body []byte) *appconfigd.ActionResponse {
 			*m.set = true
 		}
 	}
+	// The text is made one line, as a message needs; an Error of only
+	// white space is then no error, like an empty one.
+	resp.Error = bounded(resp.Error, maxErrorCode)
+	resp.Message = bounded(resp.Message, maxMessage)
+	resp.Description = bounded(resp.Description, maxMessage)
 	if raw, ok := members["Details"]; ok && string(raw) != "null" {
 		resp.Details = compactDetails(raw)
 	}
@@ -83,6 +96,12 @@ func compactDetails(raw json.RawMessage) string {
 		return ""
 	}
 	return outbound.Truncate(b.String(), maxDetails)
+}
+
+// bounded makes s one line of at most n bytes and the cut mark; it cuts
+// after making it one line, which may lengthen invalid UTF-8.
+func bounded(s string, n int) string {
+	return outbound.Truncate(outbound.OneLine(s), n)
 }
 
 // failure is an answer for an action that could not be run or read.

@@ -236,7 +236,13 @@ func (t *tx) AddActionInvocations(ctx context.Context, appID, envID string, numb
 	}
 	const update = `UPDATE deployment_events SET action_invocations = $1
 		WHERE application_id = $2 AND environment_id = $3 AND deployment_number = $4 AND position = $5`
-	return t.wrap(t.execOne(ctx, notFound, update, encoded, appID, envID, number, position), "add action invocations")
+	// Event logs are no part of what the other replicas hold in memory,
+	// so recording invocations does not make the transaction notify them
+	// (as with TryLease).
+	wrote := t.wrote
+	err = t.execOne(ctx, notFound, update, encoded, appID, envID, number, position)
+	t.wrote = wrote
+	return t.wrap(err, "add action invocations")
 }
 
 // actionInvocationRecord is the JSON form of an ActionInvocation in the

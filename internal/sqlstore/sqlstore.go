@@ -96,8 +96,8 @@ type Txn interface {
 	Conn
 	// Commit commits. changed says whether the transaction wrote
 	// something that other processes sharing the store must reload
-	// (everything but a lease renewal); the error says what failed, with
-	// the dialect's name.
+	// (everything but leases, poll times and action invocations); the
+	// error says what failed, with the dialect's name.
 	Commit(ctx context.Context, changed bool) error
 	// Rollback ends the transaction without keeping what it wrote. It
 	// must work even when ctx is done, so the connection goes back to

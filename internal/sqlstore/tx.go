@@ -16,8 +16,9 @@ type tx struct {
 	conn     Conn
 	dialect  *Dialect
 	readOnly bool
-	// wrote is set by every write but a lease renewal: only then must
-	// other processes sharing the store reload (see Txn.Commit).
+	// wrote is set by every write but those of leases, poll times and
+	// action invocations: only then must other processes sharing the
+	// store reload (see Txn.Commit).
 	wrote bool
 }
 
