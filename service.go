@@ -79,6 +79,9 @@ type Service struct {
 	// actions runs deployments' ON_* and AT_DEPLOYMENT_TICK actions in
 	// the background.
 	actions actionQueue
+	// dataPlane counts polls by outcome and sessions started, for the
+	// metrics.
+	dataPlane DataPlaneCounts
 }
 
 // NewService returns a Service on store with AWS's defaults. Set fields,

@@ -65,7 +65,11 @@ func (s *Service) StartConfigurationSession(ctx context.Context, in StartSession
 		ExpiresAt:              now.Add(s.TokenTTL),
 	}
 	copy(t.SessionID[:], id)
-	return s.seal(&t)
+	token, err := s.seal(&t)
+	if err == nil {
+		s.dataPlane.sessions.Add(1)
+	}
+	return token, err
 }
 
 // LatestConfiguration is what GetLatestConfiguration returns (docs/WIRE.md §1.3).
@@ -134,9 +138,18 @@ func tokenError(problem TokenProblem, message string) *Error {
 // whatever its own rollout bucket; Rollout reports the deployment. The
 // poll that fetches the version being deployed may come at once, so that
 // an agent starting mid-deployment holds both before it answers anyone.
+//
+// Each poll is counted by its outcome (DataPlaneCounts).
 func (s *Service) GetLatestConfiguration(ctx context.Context, token string, opts PollOptions) (*LatestConfiguration, error) {
+	out, outcome, err := s.poll(ctx, token, opts)
+	s.dataPlane.polls[outcome].Add(1)
+	return out, err
+}
+
+// poll is GetLatestConfiguration, which counts the outcome it returns.
+func (s *Service) poll(ctx context.Context, token string, opts PollOptions) (*LatestConfiguration, PollOutcome, error) {
 	if token == "" || len(token) > 8192 {
-		return nil, tokenError(ProblemCorrupted, "Token not valid")
+		return nil, PollCorrupted, tokenError(ProblemCorrupted, "Token not valid")
 	}
 	plain, err := s.keys.state.Load().sealer.Open(token)
 	if errors.Is(err, ErrUnknownSealingKey) && s.reloadKeysForUnknown(ctx) {
@@ -144,34 +157,37 @@ func (s *Service) GetLatestConfiguration(ctx context.Context, token string, opts
 		plain, err = s.keys.state.Load().sealer.Open(token)
 	}
 	if err != nil {
-		return nil, tokenError(ProblemCorrupted, "Token not valid")
+		return nil, PollCorrupted, tokenError(ProblemCorrupted, "Token not valid")
 	}
 	var t SessionToken
 	if err := t.UnmarshalBinary(plain); err != nil {
-		return nil, tokenError(ProblemCorrupted, "Token not valid")
+		return nil, PollCorrupted, tokenError(ProblemCorrupted, "Token not valid")
 	}
 	if err := authorizeRead(ctx, "GetLatestConfiguration", t.ApplicationID, s.catalog.applicationName(t.ApplicationID)); err != nil {
-		return nil, err
+		return nil, PollDenied, err
 	}
 	now := s.now()
 	if now.After(t.ExpiresAt) {
-		return nil, tokenError(ProblemExpired, "Token expired")
+		return nil, PollExpired, tokenError(ProblemExpired, "Token expired")
 	}
 	if s.replay.Used(&t) {
-		return nil, tokenError(ProblemExpired, "Token not valid")
+		return nil, PollReused, tokenError(ProblemExpired, "Token not valid")
 	}
 	if !t.Initial() && t.MinPollInterval > 0 {
 		due := t.IssuedAt.Add(secondsDuration(t.MinPollInterval) - PollIntervalTolerance)
 		if now.Before(due) {
-			return nil, tokenError(ProblemPollIntervalNotSatisfied, "Request too early")
+			return nil, PollTooEarly, tokenError(ProblemPollIntervalNotSatisfied, "Request too early")
 		}
 	}
 	snap, plan, err := s.catalog.plan(&t)
 	if err != nil {
-		return nil, err
+		if IsCode(err, ENotFound) {
+			return nil, PollNotFound, err
+		}
+		return nil, PollFailed, err
 	}
 	if !s.replay.Consume(&t, now) {
-		return nil, tokenError(ProblemExpired, "Token not valid")
+		return nil, PollReused, tokenError(ProblemExpired, "Token not valid")
 	}
 	s.recordPoll(t.ApplicationID, t.EnvironmentID, t.ConfigurationProfileID, now)
 
@@ -195,7 +211,7 @@ func (s *Service) GetLatestConfiguration(ctx context.Context, token string, opts
 	if t.Initial() {
 		chain, err := RandomBytes(s.Rand, len(next.Chain))
 		if err != nil {
-			return nil, err
+			return nil, PollFailed, err
 		}
 		copy(next.Chain[:], chain)
 	}
@@ -206,19 +222,21 @@ func (s *Service) GetLatestConfiguration(ctx context.Context, token string, opts
 		next.IssuedAt = now.Add(-secondsDuration(t.MinPollInterval))
 	}
 	next.ExpiresAt = now.Add(s.TokenTTL)
+	outcome := PollUnchanged
 	if v != nil {
 		out.ContentType = v.ContentType
 		out.VersionNumber = v.VersionNumber
 		if v.VersionNumber != t.LastVersion {
+			outcome = PollFull
 			out.Content = v.Content
 			out.VersionLabel = v.VersionLabel
 			next.LastVersion = v.VersionNumber
 		}
 	}
 	if out.NextPollConfigurationToken, err = s.seal(&next); err != nil {
-		return nil, err
+		return nil, PollFailed, err
 	}
-	return out, nil
+	return out, outcome, nil
 }
 
 func (s *Service) seal(t *SessionToken) (string, error) {

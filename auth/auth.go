@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/time/rate"
 
@@ -86,7 +87,12 @@ type RateLimited struct {
 
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
+	// refused counts the requests refused, for the metrics.
+	refused atomic.Uint64
 }
+
+// Refused returns how many requests l has refused.
+func (l *RateLimited) Refused() uint64 { return l.refused.Load() }
 
 // Authenticate implements Authenticator.
 func (l *RateLimited) Authenticate(r *http.Request) (appconfigd.Principal, error) {
@@ -105,6 +111,7 @@ func (l *RateLimited) Authenticate(r *http.Request) (appconfigd.Principal, error
 	}
 	l.mu.Unlock()
 	if !lim.Allow() {
+		l.refused.Add(1)
 		return appconfigd.Principal{}, appconfigd.Errorf(appconfigd.EThrottling, "Rate exceeded")
 	}
 	return p, nil

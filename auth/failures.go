@@ -89,7 +89,12 @@ type FailureLimiter struct {
 	rotateAt int64
 	addrs    generations[[16]byte]
 	keys     generations[string]
+	// refused counts the requests refused, for the metrics.
+	refused atomic.Uint64
 }
+
+// Refused returns how many requests the limiter has refused unverified.
+func (l *FailureLimiter) Refused() uint64 { return l.refused.Load() }
 
 // FailureLimited refuses requests of addresses and key IDs whose
 // authentications failed too often (see [FailureLimiter]) before handing
@@ -102,6 +107,7 @@ type FailureLimited struct {
 // Authenticate implements Authenticator.
 func (f FailureLimited) Authenticate(r *http.Request) (appconfigd.Principal, error) {
 	if err := f.Limiter.check(r); err != nil {
+		f.Limiter.refused.Add(1)
 		return appconfigd.Principal{}, err
 	}
 	p, err := f.Next.Authenticate(r)

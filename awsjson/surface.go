@@ -48,6 +48,15 @@ type Auditor interface {
 	RecordAudit(ctx context.Context, e *appconfigd.AuditEntry) error
 }
 
+// OperationObserver is a ResponseWriter that wants to know which operation
+// a request calls, such as the server's request metrics, which label
+// requests with it: the name comes from the route table, never from the
+// client, so the labels stay a bounded set. Serve tells it before it
+// authenticates the request, so that refused requests are named too.
+type OperationObserver interface {
+	ObserveOperation(name string)
+}
+
 // Operation is one operation as a Surface runs it.
 type Operation struct {
 	// Operation is what the authenticator must know before it reads the
@@ -111,6 +120,9 @@ const auditTimeout = 10 * time.Second
 func (s *Surface) Serve(w http.ResponseWriter, r *http.Request, op Operation, fn HandlerFunc) {
 	rw := writers.Get().(*responseWriter)
 	rw.ResponseWriter = w
+	if o, ok := w.(OperationObserver); ok {
+		o.ObserveOperation(op.Name)
+	}
 	r = auth.WithOperation(r, op.Operation)
 	p, err := s.Auth.Authenticate(r)
 	authenticated := err == nil

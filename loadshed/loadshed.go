@@ -9,6 +9,7 @@ package loadshed
 import (
 	"net/http"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/appconfigd/appconfigd/awsjson"
@@ -53,7 +54,13 @@ type Limiter struct {
 	slots, bodySlots chan struct{}
 	wait             time.Duration
 	exempt           map[string]bool
+	// refused counts the requests answered with ThrottlingException,
+	// for the metrics.
+	refused atomic.Uint64
 }
+
+// Refused returns how many requests l has refused.
+func (l *Limiter) Refused() uint64 { return l.refused.Load() }
 
 // New returns a Limiter in front of next; maxInFlight below 1 returns next
 // itself, unlimited. exempt lists paths that are never queued or refused.
@@ -88,6 +95,7 @@ func (l *Limiter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case slots <- struct{}{}:
 	default:
 		if !l.queue(r, slots) {
+			l.refused.Add(1)
 			awsjson.WriteError(w, overloaded, map[string]any{"Message": msgOverloaded})
 			return
 		}

@@ -115,6 +115,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs := flag.NewFlagSet("appconfigd serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Listen, "listen", c.Listen, "TCP `address` to serve both APIs on")
+	fs.StringVar(&c.MetricsListen, "metrics-listen", "", "TCP `address` to serve GET /metrics on, alone and in plain HTTP, instead of on --listen")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "`directory` for the SQLite database")
 	fs.StringVar(&c.Auth, "auth", c.Auth, "request authentication: on (verify SigV4 signatures against the access keys) or off (accept any credentials as admin; local development only)")
 	fs.StringVar(&c.KeysFile, "keys-file", "", "JSON `file` of access keys, mode 0600 (default: the key in $APPCONFIGD_ADMIN_ACCESS_KEY_ID and $APPCONFIGD_ADMIN_SECRET_ACCESS_KEY, else an admin key generated in DATA/admin-key.json)")

@@ -32,6 +32,7 @@ import (
 	"github.com/appconfigd/appconfigd/deploy"
 	"github.com/appconfigd/appconfigd/extensionhttp"
 	"github.com/appconfigd/appconfigd/loadshed"
+	"github.com/appconfigd/appconfigd/metrics"
 	"github.com/appconfigd/appconfigd/postgres"
 	"github.com/appconfigd/appconfigd/sigv4"
 	"github.com/appconfigd/appconfigd/sqlite"
@@ -120,6 +121,9 @@ type Config struct {
 	// it once its headers have arrived (0: only the server's 60 s
 	// ReadTimeout).
 	BodyReadTimeout time.Duration
+	// MetricsListen, when set, is the TCP address GET /metrics is served
+	// on instead of Listen (docs/OPERATIONS.md, "Metrics").
+	MetricsListen string
 }
 
 // DefaultConfig returns the defaults of `appconfigd serve`.
@@ -176,6 +180,11 @@ type Daemon struct {
 	dataDirLock *os.File
 	// bodies is the verifier's body budget; nil without one.
 	bodies *sigv4.BodyBudget
+	// metrics are what GET /metrics serves; Handler makes them.
+	metrics *metrics.Metrics
+	// metricsServer serves them on Config.MetricsListen; nil without it.
+	metricsServer *http.Server
+	metricsAddr   net.Addr
 }
 
 // localInstanceID is the engine lease holder's name of a server on SQLite.
@@ -293,6 +302,9 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	// goroutine runs.
 	server, listener := d.server, d.listener
 	go func() { d.serveErr <- server.Serve(listener) }()
+	if d.Config.MetricsListen != "" {
+		return d.serveMetrics()
+	}
 	return nil
 }
 
@@ -350,6 +362,8 @@ func (d *Daemon) openStore(ctx context.Context) (appconfigd.Store, error) {
 // Handler returns the HTTP handler: both AWS surfaces plus the health
 // endpoints, behind request IDs and access logging.
 func (d *Daemon) Handler() http.Handler {
+	d.metrics = metrics.New()
+	d.metrics.WatchDataPlane(d.service.DataPlaneCounts())
 	var authn, adminAuthn auth.Authenticator = auth.AcceptAll{}, auth.AcceptAll{}
 	if d.keys != nil {
 		// The verifier keeps the wall clock even when d.Clock is a test's:
@@ -365,16 +379,18 @@ func (d *Daemon) Handler() http.Handler {
 			v.Budget.Drained = d.returnMemory()
 			d.bodies = v.Budget
 		}
-		authn = v
+		authn = d.metrics.CountAuthFailures(v)
 		// Alertmanager cannot sign; it sends Basic credentials.
-		adminAuthn = auth.BasicOr{Keys: d.keys, Next: v}
+		adminAuthn = d.metrics.CountAuthFailures(auth.BasicOr{Keys: d.keys, Next: v})
 		if d.Config.RateLimit > 0 {
 			burst := d.Config.RateBurst
 			if burst <= 0 {
 				burst = int(max(2*d.Config.RateLimit, 1))
 			}
-			authn = &auth.RateLimited{Next: authn, PerSecond: d.Config.RateLimit, Burst: burst}
-			adminAuthn = &auth.RateLimited{Next: adminAuthn, PerSecond: d.Config.RateLimit, Burst: burst}
+			limited := &auth.RateLimited{Next: authn, PerSecond: d.Config.RateLimit, Burst: burst}
+			adminLimited := &auth.RateLimited{Next: adminAuthn, PerSecond: d.Config.RateLimit, Burst: burst}
+			d.metrics.WatchRefusals(metrics.LimiterRate, func() uint64 { return limited.Refused() + adminLimited.Refused() })
+			authn, adminAuthn = limited, adminLimited
 		}
 		if d.Config.AuthFailureRate > 0 {
 			// One limiter for every surface: an address has one budget.
@@ -389,19 +405,31 @@ func (d *Daemon) Handler() http.Handler {
 			}
 			authn = auth.FailureLimited{Next: authn, Limiter: failures}
 			adminAuthn = auth.FailureLimited{Next: adminAuthn, Limiter: failures}
+			d.metrics.WatchRefusals(metrics.LimiterAuthFailures, failures.Refused)
 		}
 	}
 	control := &controlapi.Server{Service: d.service, Auth: authn, Logger: d.Logger}
 	data := &dataapi.Server{Service: d.service, Auth: authn, Logger: d.Logger}
 	admin := &adminapi.Server{Service: d.service, Auth: adminAuthn, Logger: d.Logger}
-	routes := append(control.Routes(), data.Routes()...)
-	routes = append(routes, admin.Routes()...)
+	routes := labelRoutes(metrics.SurfaceControl, control.Routes())
+	routes = append(routes, labelRoutes(metrics.SurfaceData, data.Routes())...)
+	routes = append(routes, labelRoutes(metrics.SurfaceAdmin, admin.Routes())...)
 	routes = append(routes,
-		awsjson.Route{Method: http.MethodGet, Pattern: "/healthz", Handler: http.HandlerFunc(d.handleHealthz)},
-		awsjson.Route{Method: http.MethodGet, Pattern: "/readyz", Handler: http.HandlerFunc(d.handleReadyz)},
+		awsjson.Route{Method: http.MethodGet, Pattern: "/healthz", Handler: labelled(metrics.SurfaceServer, "healthz", http.HandlerFunc(d.handleHealthz))},
+		awsjson.Route{Method: http.MethodGet, Pattern: "/readyz", Handler: labelled(metrics.SurfaceServer, "readyz", http.HandlerFunc(d.handleReadyz))},
 	)
+	exempt := []string{"/healthz", "/readyz"}
+	if d.Config.MetricsListen == "" {
+		// Scrapes are never held back, as health checks are not: an
+		// overloaded server is when its metrics matter most.
+		routes = append(routes, awsjson.Route{Method: http.MethodGet, Pattern: metricsPath, Handler: labelled(metrics.SurfaceServer, "metrics", d.metrics.Handler())})
+		exempt = append(exempt, metricsPath)
+	}
 	sts := &stsapi.Server{Auth: authn, AccountID: d.Config.AccountID, Logger: d.Logger}
-	router := loadshed.New(sts.Wrap(awsjson.NewRouter(routes)), d.Config.MaxInFlight, d.Config.MaxQueueWait, "/healthz", "/readyz")
+	router := loadshed.New(withSTSLabels(sts.Wrap, awsjson.NewRouter(routes)), d.Config.MaxInFlight, d.Config.MaxQueueWait, exempt...)
+	if shed, ok := router.(*loadshed.Limiter); ok {
+		d.metrics.WatchRefusals(metrics.LimiterLoadShed, shed.Refused)
+	}
 	return limitBodyTime(awsjson.WithRequestID(d.logRequests(router)), d.Config.BodyReadTimeout)
 }
 
@@ -439,6 +467,7 @@ func (d *Daemon) Close() error {
 	} else if d.listener != nil {
 		errs = append(errs, d.listener.Close())
 	}
+	errs = append(errs, d.closeMetrics())
 	if d.stopSync != nil {
 		d.stopSync()
 		d.syncDone.Wait()

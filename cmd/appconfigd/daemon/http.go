@@ -8,6 +8,7 @@ import (
 
 	"github.com/appconfigd/appconfigd"
 	"github.com/appconfigd/appconfigd/awsjson"
+	"github.com/appconfigd/appconfigd/metrics"
 )
 
 // handleHealthz answers as long as the process serves HTTP.
@@ -50,29 +51,27 @@ func notReady(w http.ResponseWriter, reason string) {
 	awsjson.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": reason})
 }
 
-// statusRecorder remembers the status a handler wrote.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
-}
-
-// logRequests logs every request at debug level, and failures at info.
+// logRequests logs every request at debug level, and failures at info,
+// and counts it in the metrics with the labels the router's handlers gave
+// it (requestRecorder). It runs outside load shedding, so that refused
+// requests are logged and counted too.
 func (d *Daemon) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		rec := &requestRecorder{ResponseWriter: w, surface: metrics.Unknown, operation: metrics.Unknown}
 		next.ServeHTTP(rec, r)
-		level := slogLevelFor(rec.status)
+		status := rec.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		elapsed := time.Since(start)
+		d.metrics.Operation(rec.surface, rec.operation).Observe(status, elapsed)
+		level := slogLevelFor(status)
 		if !d.Logger.Enabled(r.Context(), level) {
 			return
 		}
 		d.Logger.Log(r.Context(), level, "request",
-			"method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"duration", time.Since(start), "request_id", awsjson.RequestID(r.Context()))
+			"method", r.Method, "path", r.URL.Path, "status", status,
+			"duration", elapsed, "request_id", awsjson.RequestID(r.Context()))
 	})
 }

@@ -1,0 +1,79 @@
+// Package metrics exposes appconfigd's Prometheus metrics
+// (docs/OPERATIONS.md, "Metrics"): requests by surface, operation and
+// status with their latency, polls by outcome, sessions started,
+// authentication failures by reason, requests refused by each limiter,
+// build information, and the Go runtime's and the process's own.
+//
+// Each Metrics has its own registry rather than the client library's
+// global one, so that servers in one process (tests) do not share
+// counters. Counters on the request path are resolved once per label set
+// and then only added to; what other packages count themselves (the
+// Service's poll outcomes, the limiters' refusals) is read through
+// collectors at scrape time, so that counting stays an atomic add there and
+// those packages need not know about Prometheus.
+package metrics
+
+import (
+	"net/http"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// namespace prefixes every metric of appconfigd's own.
+const namespace = "appconfigd"
+
+// Metrics is one server's metrics. Make it with New.
+type Metrics struct {
+	registry *prometheus.Registry
+	requests requests
+	auth     authFailures
+}
+
+// New returns metrics with the build information and the Go runtime's
+// and the process's collectors registered.
+func New() *Metrics {
+	m := &Metrics{registry: prometheus.NewRegistry()}
+	m.registry.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		buildInfo(),
+	)
+	m.requests.init(m.registry)
+	m.auth.init(m.registry)
+	return m
+}
+
+// Handler serves the metrics in the Prometheus text format (or
+// OpenMetrics, when the scraper asks for it).
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{
+		Registry:          m.registry,
+		EnableOpenMetrics: true,
+	})
+}
+
+// Gatherer returns the registry, for tests that read the metrics
+// without HTTP.
+func (m *Metrics) Gatherer() prometheus.Gatherer { return m.registry }
+
+// buildInfo is appconfigd_build_info, always 1, whose labels say which
+// build runs: the module version (or "(devel)" for a build from a work
+// tree) and the Go version.
+func buildInfo() prometheus.Collector {
+	version := "(unknown)"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		version = bi.Main.Version
+	}
+	g := prometheus.NewGauge(prometheus.GaugeOpts{
+		Namespace:   namespace,
+		Name:        "build_info",
+		Help:        "Always 1; the labels say which build of appconfigd runs.",
+		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
+	})
+	g.Set(1)
+	return g
+}
