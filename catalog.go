@@ -43,6 +43,8 @@ type catalogSnapshot struct {
 	appsNamed map[string][]string
 	plans     map[servingKey]*servingPlan
 	versions  map[versionKey]*ServedVersion
+	// deployments counts the deployments in each state.
+	deployments map[DeploymentState]int
 }
 
 type catalogApp struct {
@@ -104,6 +106,10 @@ func (c *Catalog) Reload(ctx context.Context, store Store, logger *slog.Logger) 
 			return err
 		}
 		snap.plans = planServing(deployments)
+		snap.deployments = make(map[DeploymentState]int)
+		for _, d := range deployments {
+			snap.deployments[d.State]++
+		}
 		for k, p := range snap.plans {
 			if ca := snap.apps[k.ApplicationID]; ca == nil || !ca.profiles[k.ConfigurationProfileID] {
 				// Deployments outlive the profile they deployed
@@ -248,4 +254,73 @@ func (snap *catalogSnapshot) version(t *SessionToken, n int) *ServedVersion {
 		return nil
 	}
 	return snap.versions[versionKey{t.ApplicationID, t.ConfigurationProfileID, n}]
+}
+
+// ServingReport is what the data plane serves and how many deployments
+// are in each state, as the catalog last loaded them, so that the metrics
+// read it at scrape time without a query (docs/OPERATIONS.md, "Metrics").
+type ServingReport struct {
+	// Deployments counts the deployments in each state; every state is
+	// present.
+	Deployments map[DeploymentState]int
+	// Profiles is what each environment serves of each profile something
+	// was deployed to, for the environments and profiles that exist.
+	Profiles []ProfileServing
+}
+
+// ProfileServing is what one environment serves of one configuration
+// profile.
+type ProfileServing struct {
+	ApplicationID, EnvironmentID, ConfigurationProfileID string
+	// Version is the hosted version sessions get outside a rollout, 0
+	// while none was deployed.
+	Version int
+	// Rollout is the deployment in progress (deploying or baking), nil
+	// for none.
+	Rollout *RolloutServing
+}
+
+// RolloutServing is a deployment in progress as the data plane serves it.
+type RolloutServing struct {
+	DeploymentNumber int
+	VersionNumber    int
+	// Percentage is the share of sessions that get VersionNumber, 0 to
+	// 100.
+	Percentage float64
+}
+
+// deploymentStates are every deployment state, which ServingReport
+// always reports.
+var deploymentStates = []DeploymentState{
+	DeploymentValidating, DeploymentDeploying, DeploymentBaking, DeploymentComplete,
+	DeploymentRollingBack, DeploymentRolledBack, DeploymentReverted,
+}
+
+// Serving reports what the data plane serves; empty before Open.
+func (s *Service) Serving() ServingReport {
+	r := ServingReport{Deployments: make(map[DeploymentState]int, len(deploymentStates))}
+	for _, st := range deploymentStates {
+		r.Deployments[st] = 0
+	}
+	snap := s.catalog.snapshot.Load()
+	if snap == nil {
+		return r
+	}
+	for st, n := range snap.deployments {
+		r.Deployments[st] = n
+	}
+	for k, p := range snap.plans {
+		ca := snap.apps[k.ApplicationID]
+		if ca == nil || !ca.envs[k.EnvironmentID] || !ca.profiles[k.ConfigurationProfileID] {
+			// Deployments outlive what they deployed; what is gone
+			// serves nothing.
+			continue
+		}
+		ps := ProfileServing{ApplicationID: k.ApplicationID, EnvironmentID: k.EnvironmentID, ConfigurationProfileID: k.ConfigurationProfileID, Version: p.Baseline}
+		if p.Rollout != 0 {
+			ps.Rollout = &RolloutServing{DeploymentNumber: p.RolloutDeployment, VersionNumber: p.Rollout, Percentage: p.Percentage}
+		}
+		r.Profiles = append(r.Profiles, ps)
+	}
+	return r
 }

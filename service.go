@@ -59,6 +59,10 @@ type Service struct {
 	// ReplayCapacity is how many token chains the replay guard remembers,
 	// at least MinReplayCapacity (see ReplayGuard).
 	ReplayCapacity int
+	// ChangePropagated, when set, is told how long the data plane took
+	// to serve a change this process committed: from the commit to the
+	// end of the reload of its view (docs/OPERATIONS.md, "Metrics").
+	ChangePropagated func(time.Duration)
 
 	catalog Catalog
 	replay  *ReplayGuard
@@ -177,10 +181,15 @@ const refreshTimeout = 30 * time.Second
 // plane"). A failure leaves the previous view in place until the next
 // change or the periodic resync.
 func (s *Service) changed(ctx context.Context) {
+	committed := s.Clock.Now()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
 	defer cancel()
 	if err := s.catalog.Reload(ctx, s.Store, s.Logger); err != nil {
 		s.Logger.Error("refresh data plane view", "err", err)
+		return
+	}
+	if s.ChangePropagated != nil {
+		s.ChangePropagated(s.Clock.Now().Sub(committed))
 	}
 }
 

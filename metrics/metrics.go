@@ -2,7 +2,9 @@
 // (docs/OPERATIONS.md, "Metrics"): requests by surface, operation and
 // status with their latency, polls by outcome, sessions started,
 // authentication failures by reason, requests refused by each limiter,
-// build information, and the Go runtime's and the process's own.
+// deployments and what each environment serves, store transaction
+// latency, the propagation of changes, build information, and the Go
+// runtime's and the process's own.
 //
 // Each Metrics has its own registry rather than the client library's
 // global one, so that servers in one process (tests) do not share
@@ -28,9 +30,11 @@ const namespace = "appconfigd"
 
 // Metrics is one server's metrics. Make it with New.
 type Metrics struct {
-	registry *prometheus.Registry
-	requests requests
-	auth     authFailures
+	registry    *prometheus.Registry
+	requests    requests
+	auth        authFailures
+	store       storeTimes
+	propagation propagation
 }
 
 // New returns metrics with the build information and the Go runtime's
@@ -44,6 +48,8 @@ func New() *Metrics {
 	)
 	m.requests.init(m.registry)
 	m.auth.init(m.registry)
+	m.store.init(m.registry)
+	m.propagation.init(m.registry)
 	return m
 }
 
@@ -76,4 +82,19 @@ func buildInfo() prometheus.Collector {
 	})
 	g.Set(1)
 	return g
+}
+
+// histogramSeries registers the histogram opts names, in appconfigd's
+// namespace, with one label taking each of values, and returns the
+// series of each value in order: made at once, so that observing adds
+// no series, and every value has one from the start.
+func histogramSeries(reg prometheus.Registerer, opts prometheus.HistogramOpts, label string, values ...string) []prometheus.Observer {
+	opts.Namespace = namespace
+	vec := prometheus.NewHistogramVec(opts, []string{label})
+	reg.MustRegister(vec)
+	out := make([]prometheus.Observer, len(values))
+	for i, v := range values {
+		out[i] = vec.WithLabelValues(v)
+	}
+	return out
 }

@@ -180,7 +180,7 @@ type Daemon struct {
 	dataDirLock *os.File
 	// bodies is the verifier's body budget; nil without one.
 	bodies *sigv4.BodyBudget
-	// metrics are what GET /metrics serves; Handler makes them.
+	// metrics are what GET /metrics serves; Open makes them.
 	metrics *metrics.Metrics
 	// metricsServer serves them on Config.MetricsListen; nil without it.
 	metricsServer *http.Server
@@ -227,7 +227,10 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 		return err
 	}
 
-	svc := appconfigd.NewService(d.store)
+	// The service's transactions are timed; d.store stays the store
+	// itself, for its change feed and its concrete type.
+	d.metrics = metrics.New()
+	svc := appconfigd.NewService(d.metrics.TimeStore(d.store))
 	svc.Clock = d.Clock
 	svc.Logger = d.Logger
 	svc.Limits = d.Config.Limits
@@ -255,6 +258,7 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	// Extension actions reach only the networks validators may reach:
 	// both call URLs the server's users chose.
 	svc.Actions = extensionhttp.NewInvoker(validation.NetworkPolicy{Allow: d.Config.ValidatorNetworks})
+	d.watchService(svc)
 	if err := svc.Open(ctx); err != nil {
 		return err
 	}
@@ -362,7 +366,6 @@ func (d *Daemon) openStore(ctx context.Context) (appconfigd.Store, error) {
 // Handler returns the HTTP handler: both AWS surfaces plus the health
 // endpoints, behind request IDs and access logging.
 func (d *Daemon) Handler() http.Handler {
-	d.metrics = metrics.New()
 	d.metrics.WatchDataPlane(d.service.DataPlaneCounts())
 	var authn, adminAuthn auth.Authenticator = auth.AcceptAll{}, auth.AcceptAll{}
 	if d.keys != nil {

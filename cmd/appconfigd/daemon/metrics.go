@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/appconfigd/appconfigd"
 	"github.com/appconfigd/appconfigd/awsjson"
 	"github.com/appconfigd/appconfigd/metrics"
 )
@@ -128,4 +129,11 @@ func (d *Daemon) closeMetrics() error {
 		return fmt.Errorf("shut down metrics listener: %w", err)
 	}
 	return nil
+}
+
+// watchService reports svc's deployments, what it serves and how fast
+// the changes it commits reach its data plane.
+func (d *Daemon) watchService(svc *appconfigd.Service) {
+	d.metrics.WatchServing(svc.Serving)
+	svc.ChangePropagated = d.metrics.ObserveLocalChange
 }

@@ -19,31 +19,40 @@ import (
 	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
-// metricValue returns the value of the series name{labels} of d: a
-// counter's or gauge's value, a histogram's count; 0 while there is no
-// such series.
-func metricValue(t *testing.T, d *Daemon, name string, labels map[string]string) float64 {
+// series returns the series of name d has with labels.
+func series(t *testing.T, d *Daemon, name string, labels map[string]string) []*dto.Metric {
 	t.Helper()
 	families, err := d.metrics.Gatherer().Gather()
 	if err != nil {
 		t.Fatalf("gather metrics: %v", err)
 	}
+	var out []*dto.Metric
 	for _, f := range families {
 		if f.GetName() != name {
 			continue
 		}
 		for _, m := range f.GetMetric() {
-			if !hasLabels(m, labels) {
-				continue
+			if hasLabels(m, labels) {
+				out = append(out, m)
 			}
-			switch {
-			case m.Counter != nil:
-				return m.Counter.GetValue()
-			case m.Gauge != nil:
-				return m.Gauge.GetValue()
-			case m.Histogram != nil:
-				return float64(m.Histogram.GetSampleCount())
-			}
+		}
+	}
+	return out
+}
+
+// metricValue returns the value of the series name{labels} of d: a
+// counter's or gauge's value, a histogram's count; 0 while there is no
+// such series.
+func metricValue(t *testing.T, d *Daemon, name string, labels map[string]string) float64 {
+	t.Helper()
+	for _, m := range series(t, d, name, labels) {
+		switch {
+		case m.Counter != nil:
+			return m.Counter.GetValue()
+		case m.Gauge != nil:
+			return m.Gauge.GetValue()
+		case m.Histogram != nil:
+			return float64(m.Histogram.GetSampleCount())
 		}
 	}
 	return 0
@@ -312,6 +321,7 @@ func TestMetricsPassPromtool(t *testing.T) {
 	t.Parallel()
 	promtool := apptest.NeedCommand(t, "promtool", "install Debian's prometheus package (.ci/deps does)")
 	d := openDaemon(t, func(c *Config) {})
+	deployProfile(t, d)
 	poll(t, d, startSession(t, d))
 	hostileRequests(t, d, 5)
 	status, body := scrape(t, d.URL()+metricsPath)

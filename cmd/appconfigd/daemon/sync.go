@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/appconfigd/appconfigd"
@@ -18,11 +19,15 @@ func (d *Daemon) startSync() {
 	// kick holds at most one pending refresh, so a burst of changes
 	// costs one reload.
 	kick := make(chan struct{}, 1)
+	// heard is when the oldest change not yet refreshed for was heard of,
+	// in Unix nanoseconds; 0 for none.
+	var heard atomic.Int64
 	if feed, ok := d.store.(appconfigd.ChangeFeed); ok {
 		d.syncDone.Add(1)
 		go func() {
 			defer d.syncDone.Done()
 			_ = feed.Listen(ctx, func() {
+				heard.CompareAndSwap(0, d.Clock.Now().UnixNano())
 				select {
 				case kick <- struct{}{}:
 				default:
@@ -43,8 +48,16 @@ func (d *Daemon) startSync() {
 				d.engine.Wake()
 			case <-ticker.C:
 			}
-			if err := d.service.Refresh(ctx); err != nil && ctx.Err() == nil {
-				d.Logger.Error("refresh from the store", "err", err)
+			since := heard.Swap(0)
+			if err := d.service.Refresh(ctx); err != nil {
+				if ctx.Err() == nil {
+					d.Logger.Error("refresh from the store", "err", err)
+				}
+				// The change is still not served: the next refresh
+				// that succeeds measures from when it was heard of.
+				heard.CompareAndSwap(0, since)
+			} else if since != 0 {
+				d.metrics.ObserveNotifiedChange(d.Clock.Now().Sub(time.Unix(0, since)))
 			}
 		}
 	}()
