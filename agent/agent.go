@@ -18,6 +18,7 @@ type Agent struct {
 	clock   Clock
 	backups *backupStore // nil without BACKUP_DIRECTORY
 	local   *localFiles  // nil unless in local development mode
+	stats   stats
 
 	// ctx ends when Run returns; pollers run under it.
 	ctx    context.Context
@@ -209,9 +210,12 @@ func (a *Agent) lookup(ctx context.Context, k Key, entity string) (*snapshot, er
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	s, err := e.pick(entity)
+	s, fromBackup, err := e.pick(entity)
 	if err != nil {
 		return nil, upstreamError(err)
+	}
+	if fromBackup {
+		a.stats.backupsServed.Add(1)
 	}
 	return s, nil
 }

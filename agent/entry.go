@@ -2,6 +2,7 @@ package agent
 
 import (
 	"sync"
+	"time"
 )
 
 // entry is the agent's cache of one configuration. Its poller writes it;
@@ -23,6 +24,12 @@ type entry struct {
 	// err is the last failure to fetch, kept to answer with while there
 	// is no configuration; nil after a success.
 	err error
+	// refreshed is when the service last answered; zero before its
+	// first answer.
+	refreshed time.Time
+	// fromBackup says latest was read from a backup and the service has
+	// not answered since.
+	fromBackup bool
 }
 
 func newEntry(k Key) *entry {
@@ -32,7 +39,7 @@ func newEntry(k Key) *entry {
 // newEntryFrom returns an entry that serves s until the service answers.
 func newEntryFrom(k Key, s *snapshot) *entry {
 	e := newEntry(k)
-	e.latest = s
+	e.latest, e.fromBackup = s, true
 	e.markReady()
 	return e
 }
@@ -58,7 +65,7 @@ func (e *entry) restore(s *snapshot) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.latest == nil {
-		e.latest = s
+		e.latest, e.fromBackup = s, true
 	}
 }
 
@@ -66,15 +73,15 @@ func (e *entry) restore(s *snapshot) {
 // configuration it brought, or nil when it brought none. firstOfSession
 // says the answer is a session's first, which is always complete: an
 // empty body with a content type is then an empty configuration, not
-// "unchanged".
-func (e *entry) apply(l *Latest, firstOfSession bool) *snapshot {
+// "unchanged". at is when the answer came.
+func (e *entry) apply(l *Latest, firstOfSession bool, at time.Time) *snapshot {
 	var fresh *snapshot
 	if len(l.Configuration) > 0 || (firstOfSession && l.ContentType != "") {
 		fresh = newSnapshot(l.Configuration, l.ContentType, l.VersionLabel, l.ConfigurationVersion)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.err = nil
+	e.err, e.refreshed, e.fromBackup = nil, at, false
 	prev := e.latest
 	next := fresh
 	if l.Rollout == nil {
@@ -127,21 +134,32 @@ func (e *entry) awaitingRolloutTarget() bool {
 	return e.rollout != nil && e.rollout.target == nil
 }
 
+// refreshedAt returns when the service last answered for the entry, and
+// whether it ever did.
+func (e *entry) refreshedAt() (time.Time, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.refreshed, !e.refreshed.IsZero()
+}
+
 // pick returns the configuration to serve to entity ("" for a request
-// without Entity-Id), or why there is none.
-func (e *entry) pick(entity string) (*snapshot, error) {
+// without Entity-Id), or why there is none, and whether it comes from a
+// backup.
+func (e *entry) pick(entity string) (s *snapshot, fromBackup bool, err error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	switch {
 	case e.latest == nil && e.err != nil:
-		return nil, e.err
+		return nil, false, e.err
 	case e.latest == nil:
-		return nil, errNothingDeployed
+		return nil, false, errNothingDeployed
+	case e.fromBackup:
+		return e.latest, true, nil
 	case e.rollout == nil || e.rollout.target == nil:
-		return e.latest, nil
+		return e.latest, false, nil
 	case entity != "":
-		return e.rollout.forEntity(entity), nil
+		return e.rollout.forEntity(entity), false, nil
 	default:
-		return e.rollout.forSession(), nil
+		return e.rollout.forSession(), false, nil
 	}
 }

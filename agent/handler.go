@@ -17,15 +17,17 @@ import (
 func (a *Agent) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /applications/{app}/environments/{env}/configurations/{profile}", a.serveConfiguration)
-	if a.cfg.AccessToken == "" {
-		return mux
-	}
-	return a.requireToken(mux)
+	return a.RequireToken(mux)
 }
 
-// requireToken answers 401 unless the request carries
-// "Authorization: Bearer ACCESS_TOKEN" (docs/WIRE.md §4.4).
-func (a *Agent) requireToken(next http.Handler) http.Handler {
+// RequireToken returns next answering 401 unless the request carries
+// "Authorization: Bearer ACCESS_TOKEN" (docs/WIRE.md §4.4), or next
+// itself without ACCESS_TOKEN. Whatever else the agent's listener serves
+// (its metrics) goes through it too, so that one token guards the port.
+func (a *Agent) RequireToken(next http.Handler) http.Handler {
+	if a.cfg.AccessToken == "" {
+		return next
+	}
 	want := []byte(a.cfg.AccessToken)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")

@@ -55,11 +55,13 @@ func (p *poller) run(ctx context.Context) {
 		case first && callerError(err) && e.empty():
 			// Not retried: the next request asks again (below).
 			e.fail(err)
+			a.stats.countPollFailure(err)
 			a.logger.Info("configuration not available", "configuration", e.key.String(), "err", err)
 		default:
 			failures++
 			wait = min(a.cfg.PollInterval, firstRetry<<min(failures-1, 20))
 			e.fail(err)
+			a.stats.countPollFailure(err)
 			a.logger.Warn("poll failed", "configuration", e.key.String(), "err", err, "retry_in", wait, "serving_last_received", !e.empty())
 		}
 		if first {
@@ -124,7 +126,7 @@ func (p *poller) poll(ctx context.Context) (time.Duration, error) {
 // record applies an answer to the entry, logging and backing up a new
 // configuration.
 func (p *poller) record(l *Latest) {
-	if fresh := p.entry.apply(l, p.fresh); fresh != nil {
+	if fresh := p.entry.apply(l, p.fresh, p.agent.clock.Now()); fresh != nil {
 		p.agent.logger.Info("new configuration", "configuration", p.entry.key.String(), "version", fresh.version(), "content_type", fresh.contentType)
 		if fresh.flagErr != nil {
 			p.agent.logger.Warn("feature flags cannot be read; requests get 500", "configuration", p.entry.key.String(), "err", fresh.flagErr)

@@ -216,11 +216,14 @@ func TestFirstFetchFails(t *testing.T) {
 		name   string
 		script func(*fakeService)
 		want   int
+		// failed is the reason the failure is counted by; none for
+		// NothingDeployed.
+		failed []PollFailure
 	}{
-		{"UnknownConfiguration", func(f *fakeService) { delete(f.profiles, testKey) }, http.StatusNotFound},
-		{"Unreachable", func(f *fakeService) { f.down = errors.New("connection refused") }, http.StatusBadGateway},
-		{"Timeout", func(f *fakeService) { f.hang = true }, http.StatusGatewayTimeout},
-		{"NothingDeployed", func(f *fakeService) {}, http.StatusNotFound},
+		{"UnknownConfiguration", func(f *fakeService) { delete(f.profiles, testKey) }, http.StatusNotFound, []PollFailure{PollRejected}},
+		{"Unreachable", func(f *fakeService) { f.down = errors.New("connection refused") }, http.StatusBadGateway, []PollFailure{PollError}},
+		{"Timeout", func(f *fakeService) { f.hang = true }, http.StatusGatewayTimeout, []PollFailure{PollTimeout}},
+		{"NothingDeployed", func(f *fakeService) {}, http.StatusNotFound, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -233,6 +236,15 @@ func TestFirstFetchFails(t *testing.T) {
 				checkStatus(t, w, tt.want)
 				if got := w.Header().Get("Content-Type"); got != "application/text" {
 					t.Errorf("Content-Type = %q; want application/text", got)
+				}
+				for _, r := range PollFailures() {
+					want := uint64(0)
+					if slices.Contains(tt.failed, r) {
+						want = 1
+					}
+					if got := a.PollFailureCount(r); got != want {
+						t.Errorf("poll failures %s = %d; want %d", r, got, want)
+					}
 				}
 				// A later request gets the configuration once there is one.
 				svc.setDown(nil)

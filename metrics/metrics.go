@@ -4,7 +4,8 @@
 // authentication failures by reason, requests refused by each limiter,
 // deployments and what each environment serves, store transaction
 // latency, the propagation of changes, build information, and the Go
-// runtime's and the process's own.
+// runtime's and the process's own; and, for `appconfigd agent`, the age of
+// each cached configuration, poll failures and backups served (NewAgent).
 //
 // Each Metrics has its own registry rather than the client library's
 // global one, so that servers in one process (tests) do not share

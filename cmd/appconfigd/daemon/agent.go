@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/appconfigd/appconfigd/agent"
+	"github.com/appconfigd/appconfigd/metrics"
 )
 
 // agentCommand is the subcommand that runs the agent.
@@ -22,7 +23,8 @@ const agentUsage = `
 appconfigd agent runs an open stand-in for the AWS AppConfig Agent: a local
 HTTP server answering
   GET /applications/APP/environments/ENV/configurations/PROFILE[?flag=KEY]
-from a cache it keeps fresh by polling AppConfigData (appconfigd or AWS).
+from a cache it keeps fresh by polling AppConfigData (appconfigd or AWS),
+and GET /metrics with its Prometheus metrics.
 It takes no flags; it reads the AWS agent's environment variables:
   HTTP_HOST (127.0.0.1), HTTP_PORT (2772), POLL_INTERVAL (45s),
   PREFETCH_LIST (App:Env:Config,...), BACKUP_DIRECTORY, PRELOAD_BACKUPS (true),
@@ -75,7 +77,7 @@ func runAgent(ctx context.Context, args []string, getenv func(string) string, st
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           a.Handler(),
+		Handler:           agentRoutes(a),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
@@ -117,4 +119,14 @@ func runAgent(ctx context.Context, args []string, getenv func(string) string, st
 		code = 1
 	}
 	return code
+}
+
+// agentRoutes serves a's API and, next to it on the same port and behind
+// the same ACCESS_TOKEN, its metrics: the agent runs beside its
+// application, where a second port would be one more thing to open.
+func agentRoutes(a *agent.Agent) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET "+metricsPath, a.RequireToken(metrics.NewAgent(a).Handler()))
+	mux.Handle("/", a.Handler())
+	return mux
 }
