@@ -44,11 +44,7 @@ func (s *Service) runPreCreateActions(ctx context.Context, appIdent, profileIden
 		bindings []ActionBinding
 	)
 	err := s.Store.View(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
-		if err != nil {
-			return err
-		}
-		p, err := findProfile(ctx, tx, a.ID, profileIdent)
+		a, p, err := findApplicationProfile(ctx, tx, appIdent, profileIdent)
 		if err != nil {
 			return err
 		}

@@ -299,6 +299,28 @@ func findProfile(ctx context.Context, tx Tx, appID, ident string) (*Configuratio
 	return nil, err
 }
 
+// findApplicationEnvironment resolves an application ID or name and an
+// environment ID or name within it.
+func findApplicationEnvironment(ctx context.Context, tx Tx, appIdent, envIdent string) (*Application, *Environment, error) {
+	a, err := findApplication(ctx, tx, appIdent)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := findEnvironment(ctx, tx, a.ID, envIdent)
+	return a, e, err
+}
+
+// findApplicationProfile resolves an application ID or name and a
+// configuration profile ID or name within it.
+func findApplicationProfile(ctx context.Context, tx Tx, appIdent, profileIdent string) (*Application, *ConfigurationProfile, error) {
+	a, err := findApplication(ctx, tx, appIdent)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := findProfile(ctx, tx, a.ID, profileIdent)
+	return a, p, err
+}
+
 // findStrategy resolves a deployment strategy ID or name.
 func findStrategy(ctx context.Context, tx Tx, ident string) (*DeploymentStrategy, error) {
 	st, err := tx.FindDeploymentStrategy(ctx, ident)

@@ -140,11 +140,7 @@ func (s *Service) StartDeployment(ctx context.Context, appIdent, envIdent string
 // GetDeployment returns a deployment with its event log.
 func (s *Service) GetDeployment(ctx context.Context, appIdent, envIdent string, number int) (d *Deployment, err error) {
 	err = s.Store.View(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
-		if err != nil {
-			return err
-		}
-		e, err := findEnvironment(ctx, tx, a.ID, envIdent)
+		a, e, err := findApplicationEnvironment(ctx, tx, appIdent, envIdent)
 		if err != nil {
 			return err
 		}
@@ -162,11 +158,7 @@ func (s *Service) ListDeployments(ctx context.Context, appIdent, envIdent string
 	}
 	out := &ListOutput[*Deployment]{}
 	err = s.Store.View(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
-		if err != nil {
-			return err
-		}
-		e, err := findEnvironment(ctx, tx, a.ID, envIdent)
+		a, e, err := findApplicationEnvironment(ctx, tx, appIdent, envIdent)
 		if err != nil {
 			return err
 		}
@@ -184,11 +176,7 @@ func (s *Service) ListDeployments(ctx context.Context, appIdent, envIdent string
 func (s *Service) StopDeployment(ctx context.Context, appIdent, envIdent string, number int, allowRevert bool) (d *Deployment, err error) {
 	var from int
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
-		if err != nil {
-			return err
-		}
-		e, err := findEnvironment(ctx, tx, a.ID, envIdent)
+		a, e, err := findApplicationEnvironment(ctx, tx, appIdent, envIdent)
 		if err != nil {
 			return err
 		}

@@ -42,11 +42,7 @@ func (s *Service) CreateEnvironment(ctx context.Context, appIdent string, e *Env
 // GetEnvironment returns an environment by ID or name.
 func (s *Service) GetEnvironment(ctx context.Context, appIdent, envIdent string) (e *Environment, err error) {
 	err = s.Store.View(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
-		if err != nil {
-			return err
-		}
-		e, err = findEnvironment(ctx, tx, a.ID, envIdent)
+		_, e, err = findApplicationEnvironment(ctx, tx, appIdent, envIdent)
 		return err
 	})
 	return e, err
@@ -74,11 +70,7 @@ func (s *Service) ListEnvironments(ctx context.Context, appIdent string, in List
 // UpdateEnvironment changes an environment's name, description or monitors.
 func (s *Service) UpdateEnvironment(ctx context.Context, appIdent, envIdent string, u EnvironmentUpdate) (e *Environment, err error) {
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
-		if err != nil {
-			return err
-		}
-		if e, err = findEnvironment(ctx, tx, a.ID, envIdent); err != nil {
+		if _, e, err = findApplicationEnvironment(ctx, tx, appIdent, envIdent); err != nil {
 			return err
 		}
 		u.Apply(e)
@@ -102,11 +94,7 @@ func (s *Service) DeleteEnvironment(ctx context.Context, appIdent, envIdent stri
 		return err
 	}
 	err := s.Store.Update(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
-		if err != nil {
-			return err
-		}
-		e, err := findEnvironment(ctx, tx, a.ID, envIdent)
+		a, e, err := findApplicationEnvironment(ctx, tx, appIdent, envIdent)
 		if err != nil {
 			return err
 		}

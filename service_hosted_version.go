@@ -22,11 +22,7 @@ func (s *Service) CreateHostedConfigurationVersion(ctx context.Context, appIdent
 		return nil, err
 	}
 	err := s.Store.Update(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
-		if err != nil {
-			return err
-		}
-		p, err := findProfile(ctx, tx, a.ID, profileIdent)
+		a, p, err := findApplicationProfile(ctx, tx, appIdent, profileIdent)
 		if err != nil {
 			return err
 		}
@@ -106,11 +102,7 @@ func flagsError(err error) error {
 // GetHostedConfigurationVersion returns one version with its content.
 func (s *Service) GetHostedConfigurationVersion(ctx context.Context, appIdent, profileIdent string, number int) (v *HostedConfigurationVersion, err error) {
 	err = s.Store.View(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
-		if err != nil {
-			return err
-		}
-		p, err := findProfile(ctx, tx, a.ID, profileIdent)
+		a, p, err := findApplicationProfile(ctx, tx, appIdent, profileIdent)
 		if err != nil {
 			return err
 		}
@@ -134,11 +126,7 @@ func (s *Service) ListHostedConfigurationVersions(ctx context.Context, appIdent,
 	}
 	out := &ListOutput[*HostedConfigurationVersion]{}
 	err = s.Store.View(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
-		if err != nil {
-			return err
-		}
-		p, err := findProfile(ctx, tx, a.ID, profileIdent)
+		a, p, err := findApplicationProfile(ctx, tx, appIdent, profileIdent)
 		if err != nil {
 			return err
 		}
@@ -159,11 +147,7 @@ func (s *Service) ListHostedConfigurationVersions(ctx context.Context, appIdent,
 // "Deleting a deployed hosted version").
 func (s *Service) DeleteHostedConfigurationVersion(ctx context.Context, appIdent, profileIdent string, number int) error {
 	return s.Store.Update(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
-		if err != nil {
-			return err
-		}
-		p, err := findProfile(ctx, tx, a.ID, profileIdent)
+		a, p, err := findApplicationProfile(ctx, tx, appIdent, profileIdent)
 		if err != nil {
 			return err
 		}

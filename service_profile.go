@@ -48,11 +48,7 @@ func (s *Service) CreateConfigurationProfile(ctx context.Context, appIdent strin
 // GetConfigurationProfile returns a profile by ID or name.
 func (s *Service) GetConfigurationProfile(ctx context.Context, appIdent, profileIdent string) (p *ConfigurationProfile, err error) {
 	err = s.Store.View(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
-		if err != nil {
-			return err
-		}
-		p, err = findProfile(ctx, tx, a.ID, profileIdent)
+		_, p, err = findApplicationProfile(ctx, tx, appIdent, profileIdent)
 		return err
 	})
 	return p, err
@@ -84,11 +80,7 @@ func (s *Service) ListConfigurationProfiles(ctx context.Context, appIdent string
 // UpdateConfigurationProfile changes a profile's mutable members.
 func (s *Service) UpdateConfigurationProfile(ctx context.Context, appIdent, profileIdent string, u ConfigurationProfileUpdate) (p *ConfigurationProfile, err error) {
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
-		if err != nil {
-			return err
-		}
-		if p, err = findProfile(ctx, tx, a.ID, profileIdent); err != nil {
+		if _, p, err = findApplicationProfile(ctx, tx, appIdent, profileIdent); err != nil {
 			return err
 		}
 		u.Apply(p)
@@ -112,11 +104,7 @@ func (s *Service) DeleteConfigurationProfile(ctx context.Context, appIdent, prof
 		return err
 	}
 	err := s.Store.Update(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
-		if err != nil {
-			return err
-		}
-		p, err := findProfile(ctx, tx, a.ID, profileIdent)
+		a, p, err := findApplicationProfile(ctx, tx, appIdent, profileIdent)
 		if err != nil {
 			return err
 		}
@@ -208,14 +196,10 @@ func (s *Service) ValidateConfiguration(ctx context.Context, appIdent, profileId
 // findProfileVersion resolves a profile and one of its hosted versions.
 func (s *Service) findProfileVersion(ctx context.Context, appIdent, profileIdent, version string) (p *ConfigurationProfile, v *HostedConfigurationVersion, err error) {
 	err = s.Store.View(ctx, func(tx Tx) error {
-		a, err := findApplication(ctx, tx, appIdent)
-		if err != nil {
+		if _, p, err = findApplicationProfile(ctx, tx, appIdent, profileIdent); err != nil {
 			return err
 		}
-		if p, err = findProfile(ctx, tx, a.ID, profileIdent); err != nil {
-			return err
-		}
-		v, err = findVersion(ctx, tx, a.ID, p.ID, version)
+		v, err = findVersion(ctx, tx, p.ApplicationID, p.ID, version)
 		return err
 	})
 	return p, v, err
