@@ -48,10 +48,12 @@ type catalogSnapshot struct {
 }
 
 type catalogApp struct {
-	name          string
-	envs          map[string]bool
-	envsNamed     map[string][]string
-	profiles      map[string]bool
+	name      string
+	envs      map[string]bool
+	envsNamed map[string][]string
+	profiles  map[string]bool
+	// flagProfiles holds the profiles of type AWS.AppConfig.FeatureFlags.
+	flagProfiles  map[string]bool
 	profilesNamed map[string][]string
 }
 
@@ -69,7 +71,6 @@ func (c *Catalog) Reload(ctx context.Context, store Store, logger *slog.Logger) 
 	if c.versions == nil {
 		c.versions = make(map[versionKey]*ServedVersion)
 	}
-	flagProfiles := make(map[string]bool)
 	err := store.View(ctx, func(tx Tx) error {
 		apps, _, err := tx.ListApplications(ctx, Page{})
 		if err != nil {
@@ -80,6 +81,7 @@ func (c *Catalog) Reload(ctx context.Context, store Store, logger *slog.Logger) 
 				name: a.Name,
 				envs: make(map[string]bool), envsNamed: make(map[string][]string),
 				profiles: make(map[string]bool), profilesNamed: make(map[string][]string),
+				flagProfiles: make(map[string]bool),
 			}
 			snap.apps[a.ID] = ca
 			snap.appsNamed[a.Name] = append(snap.appsNamed[a.Name], a.ID)
@@ -97,7 +99,9 @@ func (c *Catalog) Reload(ctx context.Context, store Store, logger *slog.Logger) 
 			}
 			for _, p := range profiles {
 				ca.profiles[p.ID] = true
-				flagProfiles[p.ID] = p.Type == ProfileTypeFeatureFlags
+				if p.Type == ProfileTypeFeatureFlags {
+					ca.flagProfiles[p.ID] = true
+				}
 				ca.profilesNamed[p.Name] = append(ca.profilesNamed[p.Name], p.ID)
 			}
 		}
@@ -130,7 +134,7 @@ func (c *Catalog) Reload(ctx context.Context, store Store, logger *slog.Logger) 
 					if err != nil {
 						return fmt.Errorf("load deployed version %d of profile %s: %w", n, k.ConfigurationProfileID, err)
 					}
-					v = servedVersion(hv, flagProfiles[k.ConfigurationProfileID], logger)
+					v = servedVersion(hv, snap.apps[k.ApplicationID].flagProfiles[k.ConfigurationProfileID], logger)
 				}
 				snap.versions[vk] = v
 			}
@@ -171,6 +175,9 @@ func servedVersion(hv *HostedConfigurationVersion, flags bool, logger *slog.Logg
 type resolved struct {
 	ApplicationID, EnvironmentID, ConfigurationProfileID string
 	ApplicationName                                      string
+	// FeatureFlags reports that the profile is of type
+	// AWS.AppConfig.FeatureFlags.
+	FeatureFlags bool
 }
 
 // Resolve turns the application, environment and profile identifiers of
@@ -193,6 +200,7 @@ func (c *Catalog) resolve(app, env, profile string) (resolved, error) {
 	if r.ConfigurationProfileID, err = pick(ca.profiles[profile], profile, ca.profilesNamed[profile], ResourceConfigurationProfile, "ConfigurationProfileIdentifier"); err != nil {
 		return r, err
 	}
+	r.FeatureFlags = ca.flagProfiles[r.ConfigurationProfileID]
 	return r, nil
 }
 

@@ -56,7 +56,7 @@ const featureFlagsViaDataPlane = "Feature flag configurations must be accessed v
 
 // GetConfiguration serves the deprecated GetConfiguration (docs/WIRE.md
 // §3.15): the configuration the environment serves the client, from the
-// data plane's in-memory view, with an empty Content when the client
+// data plane's in-memory view without database work, with an empty Content when the client
 // already has that version. It counts as a poll for deletion protection.
 // Feature-flag profiles are refused, as AWS refuses them. A profile
 // without a deployment in the environment is ResourceNotFound.
@@ -71,17 +71,7 @@ func (s *Service) GetConfiguration(ctx context.Context, in GetConfigurationInput
 	if err := authorizeRead(ctx, "GetConfiguration", r.ApplicationID, r.ApplicationName); err != nil {
 		return nil, err
 	}
-	// The view does not keep profile types, and a profile's type never
-	// changes once created; the deprecated operation may afford the read.
-	var p *ConfigurationProfile
-	err = s.Store.View(ctx, func(tx Tx) error {
-		p, err = tx.FindConfigurationProfile(ctx, r.ApplicationID, r.ConfigurationProfileID)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if p.Type == ProfileTypeFeatureFlags {
+	if r.FeatureFlags {
 		return nil, badRequest(featureFlagsViaDataPlane)
 	}
 	t := SessionToken{ApplicationID: r.ApplicationID, EnvironmentID: r.EnvironmentID, ConfigurationProfileID: r.ConfigurationProfileID}
