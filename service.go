@@ -63,6 +63,9 @@ type Service struct {
 	// to serve a change this process committed: from the commit to the
 	// end of the reload of its view (docs/OPERATIONS.md, "Metrics").
 	ChangePropagated func(time.Duration)
+	// Fleet counts the sessions that poll, for the fleet view
+	// (service_fleet.go); nil turns the fleet view off.
+	Fleet FleetTracker
 
 	catalog Catalog
 	replay  *ReplayGuard
@@ -86,6 +89,8 @@ type Service struct {
 	// dataPlane counts polls by outcome and sessions started, for the
 	// metrics.
 	dataPlane DataPlaneCounts
+	// fleet is the fleet view's pending rows and last merged view.
+	fleet fleetState
 }
 
 // NewService returns a Service on store with AWS's defaults. Set fields,
@@ -157,6 +162,14 @@ func (s *Service) Open(ctx context.Context) error {
 		}
 		s.InstanceID = "appconfigd-" + id
 	}
+	// The fleet's rows name the process, not the lease holder: a process
+	// restarted on SQLite keeps InstanceID, and its first sketch of a
+	// minute would replace the one its predecessor wrote for that minute.
+	id, err := s.newID()
+	if err != nil {
+		return err
+	}
+	s.fleet.replica = s.InstanceID + "/" + id
 	return s.catalog.Reload(ctx, s.Store, s.Logger)
 }
 

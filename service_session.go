@@ -236,6 +236,7 @@ func (s *Service) poll(ctx context.Context, token string, opts PollOptions) (*La
 	if out.NextPollConfigurationToken, err = s.seal(&next); err != nil {
 		return nil, PollFailed, err
 	}
+	s.observeFleet(&t, out.VersionNumber, now)
 	return out, outcome, nil
 }
 

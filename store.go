@@ -41,8 +41,9 @@ type Page struct {
 // there is none. Times round-trip to the nanosecond. A committed Update
 // makes the other processes sharing the store reload (see [ChangeFeed])
 // unless it wrote only what none of them holds in memory: leases
-// (TryLease), poll times (RaiseLastPolled) and the action invocations of
-// event logs (AddActionInvocations).
+// (TryLease), poll times (RaiseLastPolled), the action invocations of
+// event logs (AddActionInvocations) and fleet sketches
+// (PutFleetSketches, DeleteFleetSketchesBefore).
 type Tx interface {
 	CreateApplication(ctx context.Context, a *Application) error
 	FindApplication(ctx context.Context, id string) (*Application, error)
@@ -229,6 +230,18 @@ type Tx interface {
 	// LastPolled returns when r was last polled, or the zero time when it
 	// never was or does not exist.
 	LastPolled(ctx context.Context, r PolledResource) (time.Time, error)
+
+	// PutFleetSketches stores rows, each replacing the row of the same
+	// replica, key, version and minute. Like TryLease it changes nothing
+	// other processes must reload.
+	PutFleetSketches(ctx context.Context, rows []FleetSketch) error
+	// ListFleetSketches returns the rows of every replica whose minute is
+	// at or after since, in no particular order.
+	ListFleetSketches(ctx context.Context, since time.Time) ([]FleetSketch, error)
+	// DeleteFleetSketchesBefore deletes the rows whose minute is before
+	// t. Like PutFleetSketches it changes nothing other processes must
+	// reload.
+	DeleteFleetSketchesBefore(ctx context.Context, t time.Time) error
 }
 
 // ChangeFeed is implemented by stores that several appconfigd processes can

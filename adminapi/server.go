@@ -36,6 +36,7 @@ func (s *Server) Routes() []awsjson.Route {
 		{Method: http.MethodPut, Pattern: "/admin/alarms/{AlarmArn...}", Handler: s.handle("SetAlarmState", s.handlePutAlarm)},
 		{Method: http.MethodPost, Pattern: "/admin/alertmanager", Handler: s.handle("ReceiveAlerts", s.handleAlertmanager)},
 		{Method: http.MethodGet, Pattern: "/admin/audit", Handler: s.handle("ListAudit", s.handleListAudit)},
+		{Method: http.MethodGet, Pattern: "/admin/fleet", Handler: s.handleReaders("GetFleet", s.handleFleet)},
 	}
 }
 

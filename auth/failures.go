@@ -243,6 +243,10 @@ func keyID(r *http.Request) string {
 		user, _, _ := r.BasicAuth()
 		return user
 	}
+	if id := r.PostForm.Get(FormAccessKeyID); id != "" {
+		// The console's sign-in form, parsed before authentication.
+		return id
+	}
 	return accessKeyID(authorization)
 }
 

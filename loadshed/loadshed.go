@@ -7,8 +7,10 @@
 package loadshed
 
 import (
+	"context"
 	"net/http"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -100,8 +102,23 @@ func (l *Limiter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	defer func() { <-slots }()
-	l.next.ServeHTTP(w, r)
+	var once sync.Once
+	release := func() { once.Do(func() { <-slots }) }
+	defer release()
+	l.next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), releaseKey{}, release)))
+}
+
+type releaseKey struct{}
+
+// Release gives back the slot the request of ctx holds, for a handler
+// that will answer for long without working for long, such as a stream
+// of server-sent events: held for the stream's life, slots would run out
+// for polls. Such a handler bounds its streams itself. It does nothing for
+// a request that holds no slot.
+func Release(ctx context.Context) {
+	if release, ok := ctx.Value(releaseKey{}).(func()); ok {
+		release()
+	}
 }
 
 // queue waits for one of slots and reports whether it got one. The Go

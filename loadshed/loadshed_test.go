@@ -66,6 +66,38 @@ func TestLimiter(t *testing.T) {
 		})
 	})
 
+	t.Run("AReleasedSlotServesAnotherRequest", func(t *testing.T) {
+		t.Parallel()
+		synctest.Test(t, func(t *testing.T) {
+			streaming := make(chan struct{})
+			// The first request streams until the end of the test, but
+			// gives its slot back first, as a console event stream does;
+			// a second release does nothing.
+			h := loadshed.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/stream" {
+					loadshed.Release(r.Context())
+					loadshed.Release(r.Context())
+					<-streaming
+				}
+				w.WriteHeader(http.StatusOK)
+			}), 1, 0)
+			_, stream := serve(h, "/stream")
+			synctest.Wait()
+			rec, done := serve(h, "/configuration")
+			<-done
+			if rec.Code != http.StatusOK {
+				t.Errorf("status %d while the stream runs, want 200: its slot was released", rec.Code)
+			}
+			close(streaming)
+			<-stream
+			rec, done = serve(h, "/configuration")
+			<-done
+			if rec.Code != http.StatusOK {
+				t.Errorf("status %d after the stream, want 200: the slot was given back once", rec.Code)
+			}
+		})
+	})
+
 	t.Run("RequestsWithBodiesCannotHoldBackPolls", func(t *testing.T) {
 		t.Parallel()
 		synctest.Test(t, func(t *testing.T) {

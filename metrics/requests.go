@@ -21,6 +21,9 @@ const (
 	SurfaceSTS     = "sts"
 	// SurfaceServer is the server's own endpoints: health and metrics.
 	SurfaceServer = "server"
+	// SurfaceConsole is the web console; its pages are one operation,
+	// "console", so that page paths add no series.
+	SurfaceConsole = "console"
 	// Unknown is the surface and operation of a request no route
 	// matched: whatever path a client sends, it adds no series.
 	Unknown = "unknown"

@@ -14,7 +14,9 @@
 // guards what was polled just before the move), and the token sealing
 // keys, so configuration tokens issued before the move keep working after
 // it. Leases are not copied: they only say which process runs the
-// deployment engine, and the new store's replicas elect their own.
+// deployment engine, and the new store's replicas elect their own. Nor are
+// the fleet view's sketches: they are an hour of estimated counts, which
+// the new store's replicas rebuild from the polls they serve.
 package storecopy
 
 import (

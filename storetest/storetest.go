@@ -81,6 +81,7 @@ func Run(t *testing.T, open func(t *testing.T) appconfigd.Store) {
 		{"Audit", auditSpecs()},
 		{"AccountSettings", accountSettingsSpecs()},
 		{"PollActivity", pollActivitySpecs()},
+		{"Fleet", fleetSpecs()},
 		{"Parents", parentSpecs()},
 		{"Cascades", cascadeSpecs()},
 		{"Times", timeSpecs()},

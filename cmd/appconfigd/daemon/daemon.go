@@ -27,6 +27,7 @@ import (
 	"github.com/appconfigd/appconfigd/adminapi"
 	"github.com/appconfigd/appconfigd/auth"
 	"github.com/appconfigd/appconfigd/awsjson"
+	"github.com/appconfigd/appconfigd/console"
 	"github.com/appconfigd/appconfigd/controlapi"
 	"github.com/appconfigd/appconfigd/dataapi"
 	"github.com/appconfigd/appconfigd/deploy"
@@ -175,6 +176,8 @@ type Daemon struct {
 	replay replayFile
 	// polls writes the poll times deletion protection needs to the store.
 	polls periodic
+	// fleet writes and merges the fleet view's sketches.
+	fleet periodic
 	// dataDirLock holds the SQLite data directory's lock; nil with
 	// PostgreSQL.
 	dataDirLock *os.File
@@ -185,6 +188,8 @@ type Daemon struct {
 	// metricsServer serves them on Config.MetricsListen; nil without it.
 	metricsServer *http.Server
 	metricsAddr   net.Addr
+	// console is the web console Handler serves.
+	console *console.Server
 }
 
 // localInstanceID is the engine lease holder's name of a server on SQLite.
@@ -259,6 +264,7 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	// both call URLs the server's users chose.
 	svc.Actions = extensionhttp.NewInvoker(validation.NetworkPolicy{Allow: d.Config.ValidatorNetworks})
 	d.watchService(svc)
+	d.countFleet(svc)
 	if err := svc.Open(ctx); err != nil {
 		return err
 	}
@@ -279,6 +285,7 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	}
 	d.startSync()
 	d.startPollFlush()
+	d.startFleetFlush()
 
 	if d.listener, err = net.Listen("tcp", d.Config.Listen); err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -293,6 +300,9 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(d.Logger.Handler(), slog.LevelWarn),
 	}
+	// Shutdown waits for handlers, and the console's live pages stream
+	// until told to stop.
+	d.server.RegisterOnShutdown(d.console.Close)
 	if d.Config.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(d.Config.TLSCert, d.Config.TLSKey)
 		if err != nil {
@@ -368,7 +378,11 @@ func (d *Daemon) openStore(ctx context.Context) (appconfigd.Store, error) {
 func (d *Daemon) Handler() http.Handler {
 	d.metrics.WatchDataPlane(d.service.DataPlaneCounts())
 	var authn, adminAuthn auth.Authenticator = auth.AcceptAll{}, auth.AcceptAll{}
+	web := &console.Server{Service: d.service, Secure: d.Config.TLSCert != "", Logger: d.Logger}
+	d.console = web
 	if d.keys != nil {
+		web.Keys = d.keys
+		var signIn auth.Authenticator = d.metrics.CountAuthFailures(auth.FormCredentials{Keys: d.keys})
 		// The verifier keeps the wall clock even when d.Clock is a test's:
 		// signatures are made with the client's real time.
 		v := sigv4.NewVerifier(d.keys)
@@ -408,8 +422,10 @@ func (d *Daemon) Handler() http.Handler {
 			}
 			authn = auth.FailureLimited{Next: authn, Limiter: failures}
 			adminAuthn = auth.FailureLimited{Next: adminAuthn, Limiter: failures}
+			signIn = auth.FailureLimited{Next: signIn, Limiter: failures}
 			d.metrics.WatchRefusals(metrics.LimiterAuthFailures, failures.Refused)
 		}
+		web.SignIn = signIn
 	}
 	control := &controlapi.Server{Service: d.service, Auth: authn, Logger: d.Logger}
 	data := &dataapi.Server{Service: d.service, Auth: authn, Logger: d.Logger}
@@ -420,6 +436,12 @@ func (d *Daemon) Handler() http.Handler {
 	routes = append(routes,
 		awsjson.Route{Method: http.MethodGet, Pattern: "/healthz", Handler: labelled(metrics.SurfaceServer, "healthz", http.HandlerFunc(d.handleHealthz))},
 		awsjson.Route{Method: http.MethodGet, Pattern: "/readyz", Handler: labelled(metrics.SurfaceServer, "readyz", http.HandlerFunc(d.handleReadyz))},
+	)
+	webHandler := labelled(metrics.SurfaceConsole, "console", web.Handler())
+	routes = append(routes,
+		awsjson.Route{Method: http.MethodGet, Pattern: console.Path + "/", Handler: webHandler},
+		awsjson.Route{Method: http.MethodPost, Pattern: console.Path + "/", Handler: webHandler},
+		awsjson.Route{Method: http.MethodGet, Pattern: console.Path, Handler: labelled(metrics.SurfaceConsole, "console", http.RedirectHandler(console.Path+"/applications", http.StatusSeeOther))},
 	)
 	exempt := []string{"/healthz", "/readyz"}
 	if d.Config.MetricsListen == "" {
@@ -489,6 +511,7 @@ func (d *Daemon) Close() error {
 	}
 	errs = append(errs, d.closeReplayGuard())
 	errs = append(errs, d.closePollFlush())
+	errs = append(errs, d.closeFleetFlush())
 	if d.store != nil {
 		errs = append(errs, d.store.Close())
 		d.store = nil

@@ -86,6 +86,10 @@ func TestMonitoringExamplesNameLiveMetrics(t *testing.T) {
 		ConfigurationVersion: aws.String("2"), DeploymentStrategyId: slow.Id,
 	}))
 	poll(t, d, startSession(t, d))
+	// The fleet view is merged every appconfigd.FleetFlushInterval.
+	if err := d.Service().FlushFleet(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	status, body := scrape(t, d.URL()+metricsPath)
 	if status != http.StatusOK {
 		t.Fatalf("GET /metrics: %d\n%s", status, body)

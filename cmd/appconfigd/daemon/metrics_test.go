@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"strings"
 	"testing"
@@ -131,12 +132,12 @@ func scrape(t *testing.T, url string) (int, string) {
 
 // hostileRequestsEach is how many requests hostileRequests sends each
 // time over.
-const hostileRequestsEach = 6
+const hostileRequestsEach = 8
 
 // hostileRequests sends d what a hostile or broken client might, n times
 // over: unsigned requests and requests with unknown keys to made-up
 // paths, sessions for applications that do not exist, polls with garbage
-// tokens. Every request differs, so that any label taken from a request
+// tokens, made-up console pages and console sign-ins with wrong secrets. Every request differs, so that any label taken from a request
 // would add a series.
 func hostileRequests(t *testing.T, d *Daemon, n int) {
 	t.Helper()
@@ -158,6 +159,18 @@ func hostileRequests(t *testing.T, d *Daemon, n int) {
 			}
 			resp.Body.Close()
 		}
+		// Not following the redirect to the sign-in page: one request.
+		noRedirects := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := noRedirects.Get(fmt.Sprintf("%s/console/applications/no-such-app-%d/environments/%x", d.URL(), i, i*7919))
+		if err != nil {
+			t.Fatalf("made-up console page: %v", err)
+		}
+		resp.Body.Close()
+		resp, err = http.PostForm(d.URL()+"/console/signin", url.Values{"access_key_id": {fmt.Sprintf("AKIDGUESS%d", i)}, "secret_access_key": {"guessed-secret-0123456789"}})
+		if err != nil {
+			t.Fatalf("console sign-in: %v", err)
+		}
+		resp.Body.Close()
 		if _, err := dataClient(d.URL()).StartConfigurationSession(t.Context(), &appconfigdata.StartConfigurationSessionInput{
 			ApplicationIdentifier:          aws.String(fmt.Sprintf("no-such-app-%d", i)),
 			EnvironmentIdentifier:          aws.String(fmt.Sprintf("env-%d", i)),
@@ -200,9 +213,9 @@ func TestMetricsCountRealRequests(t *testing.T) {
 		t.Fatal("ListApplications signed with the wrong secret succeeded")
 	}
 	hostileRequests(t, d, 1)
-	// Four to start the session, three polls, two refused requests, six
+	// Four to start the session, three polls, two refused requests, eight
 	// hostile ones.
-	waitForRequests(t, d, 15)
+	waitForRequests(t, d, 17)
 
 	for _, tc := range []struct {
 		name   string
@@ -217,6 +230,8 @@ func TestMetricsCountRealRequests(t *testing.T) {
 		{"appconfigd_http_requests_total", map[string]string{"surface": "data", "operation": "GetLatestConfiguration", "code": "403"}, 1},
 		{"appconfigd_http_requests_total", map[string]string{"surface": "control", "operation": "ListApplications", "code": "403"}, 2},
 		{"appconfigd_http_requests_total", map[string]string{"surface": "unknown", "operation": "unknown", "code": "404"}, 3},
+		{"appconfigd_http_requests_total", map[string]string{"surface": "console", "operation": "console", "code": "303"}, 1},
+		{"appconfigd_http_requests_total", map[string]string{"surface": "console", "operation": "console", "code": "401"}, 1},
 		{"appconfigd_http_request_duration_seconds", map[string]string{"surface": "data", "operation": "GetLatestConfiguration"}, 5},
 		{"appconfigd_polls_total", map[string]string{"outcome": "unchanged"}, 2},
 		{"appconfigd_polls_total", map[string]string{"outcome": "reused"}, 1},
@@ -225,7 +240,8 @@ func TestMetricsCountRealRequests(t *testing.T) {
 		{"appconfigd_sessions_started_total", nil, 1},
 		{"appconfigd_auth_failures_total", map[string]string{"reason": "missing_authentication"}, 1},
 		{"appconfigd_auth_failures_total", map[string]string{"reason": "bad_signature"}, 1},
-		{"appconfigd_auth_failures_total", map[string]string{"reason": "unknown_key"}, 1},
+		// The stranger's poll and the console sign-in with a made-up key.
+		{"appconfigd_auth_failures_total", map[string]string{"reason": "unknown_key"}, 2},
 		{"appconfigd_requests_refused_total", map[string]string{"limiter": "auth_failures"}, 0},
 		{"appconfigd_build_info", nil, 1},
 	} {
@@ -324,7 +340,14 @@ func TestMetricsPassPromtool(t *testing.T) {
 	deployProfile(t, d)
 	poll(t, d, startSession(t, d))
 	hostileRequests(t, d, 5)
+	// The fleet's series appear once the view is merged.
+	if err := d.Service().FlushFleet(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	status, body := scrape(t, d.URL()+metricsPath)
+	if !strings.Contains(body, "appconfigd_fleet_sessions{") || !strings.Contains(body, `surface="console"`) {
+		t.Fatalf("GET /metrics has no fleet or console series:\n%s", body)
+	}
 	if status != http.StatusOK {
 		t.Fatalf("GET /metrics: %d\n%s", status, body)
 	}
