@@ -239,7 +239,7 @@ func (s *Service) rollBackOnTick(ctx context.Context, key deploymentKey, out Act
 		return
 	}
 	if len(ts) > 0 {
-		s.deploymentsChanged(ctx)
+		s.deploymentsChanged(ctx, key.appID)
 		s.runOnActions(ts)
 	}
 }

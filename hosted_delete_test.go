@@ -2,6 +2,8 @@ package appconfigd_test
 
 import (
 	"context"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -157,9 +159,10 @@ func (tx countingTx) ListServingDeployments(ctx context.Context) ([]*appconfigd.
 // TestPurgeCost keeps a deleted version that a revert may return to, as
 // Terraform leaves one after every change of content, and checks that
 // looking for versions to purge stays cheap: a write that changes no
-// deployment loads the deployments once, for the data plane's view, and
-// never inside the write; the deployment engine's passes load none until
-// the purge is due; the version is purged once the revert window passed.
+// deployment never loads every deployment, neither inside the write nor
+// for the data plane's view, which re-reads only the application; the
+// deployment engine's passes load none until the purge is due; the
+// version is purged once the revert window passed.
 func TestPurgeCost(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -178,8 +181,8 @@ func TestPurgeCost(t *testing.T) {
 	if got, want := store.inWrites.Load(), int32(0); got != want {
 		t.Errorf("UpdateApplication loaded every deployment %d times inside writes, want %d", got, want)
 	}
-	if got, want := store.inReads.Load(), int32(1); got != want {
-		t.Errorf("UpdateApplication loaded every deployment %d times in reads, want %d (the data plane's view)", got, want)
+	if got, want := store.inReads.Load(), int32(0); got != want {
+		t.Errorf("UpdateApplication loaded every deployment %d times in reads, want %d", got, want)
 	}
 
 	store.reset()
@@ -195,5 +198,90 @@ func TestPurgeCost(t *testing.T) {
 	must(f.svc.AdvanceDeployments(ctx))
 	if got := deletedVersions(t, f.svc); len(got) != 0 {
 		t.Errorf("versions kept marked deleted after the revert window = %v, want none", got)
+	}
+}
+
+// applicationLoads is a Store that records, for each write, the
+// applications whose deployments it loaded (ListApplicationServingDeployments).
+type applicationLoads struct {
+	appconfigd.Store
+	mu     sync.Mutex
+	writes [][]string
+}
+
+func (s *applicationLoads) Update(ctx context.Context, fn func(tx appconfigd.Tx) error) error {
+	var apps []string
+	err := s.Store.Update(ctx, func(tx appconfigd.Tx) error { return fn(applicationLoadTx{tx, &apps}) })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.writes = append(s.writes, apps)
+	return err
+}
+
+// take returns the applications loaded by each write since the last take.
+func (s *applicationLoads) take() [][]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := s.writes
+	s.writes = nil
+	return w
+}
+
+// applicationLoadTx appends to apps the application of its every call of
+// ListApplicationServingDeployments.
+type applicationLoadTx struct {
+	appconfigd.Tx
+	apps *[]string
+}
+
+func (tx applicationLoadTx) ListApplicationServingDeployments(ctx context.Context, appID string) ([]*appconfigd.Deployment, error) {
+	*tx.apps = append(*tx.apps, appID)
+	return tx.Tx.ListApplicationServingDeployments(ctx, appID)
+}
+
+// TestPurgeDecidesOnlyTheCandidatesApplications keeps two deleted
+// versions, one that an environment serves and one that only a revert
+// could return to, in two applications. When the revert window passes,
+// the purge's write loads the deployments of the application whose
+// version became unneeded, not of every application with a deleted
+// version, and removes that version alone.
+func TestPurgeDecidesOnlyTheCandidatesApplications(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	store := &applicationLoads{Store: newSQLiteStore(t)}
+	f := newRolloutFixtureOn(t, store)
+	must(0, f.svc.DeleteHostedConfigurationVersion(ctx, f.app.ID, f.profile.ID, f.v1.VersionNumber))
+
+	other := must(f.svc.CreateApplication(ctx, &appconfigd.Application{Name: "other"}, nil))
+	env := must(f.svc.CreateEnvironment(ctx, other.ID, &appconfigd.Environment{Name: "env"}, nil))
+	p := must(f.svc.CreateConfigurationProfile(ctx, other.ID, &appconfigd.ConfigurationProfile{Name: "p", LocationURI: "hosted"}, nil))
+	instant := must(f.svc.CreateDeploymentStrategy(ctx, &appconfigd.DeploymentStrategy{Name: "instant", GrowthFactor: 100}, nil))
+	var replaced *appconfigd.HostedConfigurationVersion
+	for _, content := range []string{"w1", "w2"} {
+		v := must(f.svc.CreateHostedConfigurationVersion(ctx, other.ID, p.ID, &appconfigd.HostedConfigurationVersion{Content: []byte(content), ContentType: "text/plain"}, nil))
+		must(f.svc.StartDeployment(ctx, other.ID, env.ID, appconfigd.StartDeploymentInput{
+			DeploymentStrategyID: instant.ID, ConfigurationProfileID: p.ID, ConfigurationVersion: itoa(v.VersionNumber),
+		}))
+		if replaced == nil {
+			replaced = v
+		}
+	}
+	must(0, f.svc.DeleteHostedConfigurationVersion(ctx, other.ID, p.ID, replaced.VersionNumber))
+	if got := deletedVersions(t, f.svc); len(got) != 2 {
+		t.Fatalf("versions kept marked deleted = %v, want the served one and the one a revert returns to", got)
+	}
+
+	store.take()
+	f.clock.Advance(appconfigd.RevertWindow + time.Minute)
+	must(f.svc.AdvanceDeployments(ctx))
+	var loaded []string
+	for _, apps := range store.take() {
+		loaded = append(loaded, apps...)
+	}
+	if want := []string{other.ID}; !slices.Equal(loaded, want) {
+		t.Errorf("the purge's writes loaded the deployments of %v, want only %v (application %s's deleted version is still served)", loaded, want, f.app.ID)
+	}
+	if got, want := deletedVersions(t, f.svc), []int{f.v1.VersionNumber}; !slices.Equal(got, want) {
+		t.Errorf("versions kept marked deleted after the revert window = %v, want %v (the served one)", got, want)
 	}
 }

@@ -104,7 +104,7 @@ func (k servingKey) polledResources() [2]PolledResource {
 // exists reports whether the snapshot still has k's application,
 // environment and profile.
 func (snap *catalogSnapshot) exists(k servingKey) bool {
-	ca := snap.apps[k.ApplicationID]
+	ca := snap.app(k.ApplicationID)
 	return ca != nil && ca.envs[k.EnvironmentID] && ca.profiles[k.ConfigurationProfileID]
 }
 

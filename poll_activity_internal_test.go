@@ -21,9 +21,9 @@ func TestPollActivityIsBoundedByResources(t *testing.T) {
 	s := &Service{}
 	kept := servingKey{"app1", "env1", "prof1"}
 	gone := servingKey{"app1", "env2", "prof1"}
-	s.catalog.snapshot.Store(&catalogSnapshot{apps: map[string]*catalogApp{
+	s.catalog.snapshot.Store(newCatalogSnapshot(map[string]*catalogApp{
 		"app1": {envs: map[string]bool{"env1": true}, profiles: map[string]bool{"prof1": true}},
-	}})
+	}))
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	for i := range 10000 {
 		s.polls.record(kept, start.Add(time.Duration(i)*time.Millisecond))

@@ -183,21 +183,29 @@ func (s *Service) newID() (string, error) {
 	return IDGenerator{Rand: s.Rand}.NewID()
 }
 
-// refreshTimeout bounds the refresh of the data plane's view after a
-// committed change, which no longer stops when the request does.
+// refreshTimeout bounds a load of the data plane's view, which runs on a
+// context of its own: it serves every request joined to its batch, so it
+// does not stop when the request that runs it does (see Catalog.runBatch).
 const refreshTimeout = 30 * time.Second
 
-// changed refreshes the data plane's view after a committed change. The
-// change is committed, so every client must be served it whatever the
-// client that made it does now: the refresh runs on a context of its own,
-// not cancelled when that client hangs up (docs/ARCHITECTURE.md, "The data
-// plane"). A failure leaves the previous view in place until the next
-// change or the periodic resync.
-func (s *Service) changed(ctx context.Context) {
+// fullLoadTimeout bounds a load of the whole data plane's view, at start
+// and on a replica's periodic resync: it takes seconds for 10,000
+// applications (docs/PERFORMANCE.md, "A catalog of 10,000 applications"),
+// so its bound leaves room for catalogs far larger than that.
+const fullLoadTimeout = 10 * time.Minute
+
+// changed refreshes the data plane's view of the applications appIDs after a
+// committed change to it (the application, its environments, profiles or
+// deployments). The change is committed, so every client must be served it
+// whatever the client that made it does now: the catalog's load runs on a
+// context of its own, not cancelled when that client hangs up
+// (docs/ARCHITECTURE.md, "The data plane"). It re-reads that one
+// application, joining writers that commit at the same time in one load
+// (see Catalog). A failure leaves the previous view in place until the
+// next change or the periodic resync.
+func (s *Service) changed(ctx context.Context, appIDs ...string) {
 	committed := s.Clock.Now()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
-	defer cancel()
-	if err := s.catalog.Reload(ctx, s.Store, s.Logger); err != nil {
+	if err := s.catalog.ReloadApplications(ctx, s.Store, s.Logger, appIDs); err != nil {
 		s.Logger.Error("refresh data plane view", "err", err)
 		return
 	}
@@ -207,11 +215,19 @@ func (s *Service) changed(ctx context.Context) {
 }
 
 // Refresh reloads what this process keeps in memory from the store: the
-// data plane's view and the token sealing keys. Replicas sharing a store
-// call it when another one changed something, and periodically as a safety
-// net.
+// whole data plane's view and the token sealing keys. Replicas sharing a
+// store call it when they may have missed changes (at start, after the
+// change feed reconnected, for a change it could not describe) and
+// periodically as a safety net.
 func (s *Service) Refresh(ctx context.Context) error {
 	return errors.Join(s.catalog.Reload(ctx, s.Store, s.Logger), s.reloadKeys(ctx))
+}
+
+// RefreshApplications re-reads the data plane's view of the applications
+// appIDs, which another process sharing the store changed (see
+// StoreChange), keeping the rest of the view as it is.
+func (s *Service) RefreshApplications(ctx context.Context, appIDs []string) error {
+	return s.catalog.ReloadApplications(ctx, s.Store, s.Logger, appIDs)
 }
 
 // ListInput is the pagination of a List operation.

@@ -31,7 +31,7 @@ func (s *Service) CreateApplication(ctx context.Context, a *Application, tags ma
 	if err != nil {
 		return nil, err
 	}
-	s.changed(ctx)
+	s.changed(ctx, a.ID)
 	return a, nil
 }
 
@@ -74,7 +74,7 @@ func (s *Service) UpdateApplication(ctx context.Context, ident string, u Applica
 	if err != nil {
 		return nil, err
 	}
-	s.changed(ctx)
+	s.changed(ctx, a.ID)
 	return a, nil
 }
 
@@ -82,11 +82,13 @@ func (s *Service) UpdateApplication(ctx context.Context, ident string, u Applica
 // application that still has environments or configuration profiles is
 // refused rather than silently emptied (docs/WIRE.md §6 Q9).
 func (s *Service) DeleteApplication(ctx context.Context, ident string) error {
+	var appID string
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		a, err := findApplication(ctx, tx, ident)
 		if err != nil {
 			return err
 		}
+		appID = a.ID
 		envs, err := tx.CountEnvironments(ctx, a.ID)
 		if err != nil {
 			return err
@@ -109,6 +111,6 @@ func (s *Service) DeleteApplication(ctx context.Context, ident string) error {
 	if err != nil {
 		return err
 	}
-	s.changed(ctx)
+	s.changed(ctx, appID)
 	return nil
 }

@@ -132,7 +132,7 @@ func (s *Service) StartDeployment(ctx context.Context, appIdent, envIdent string
 	if err != nil {
 		return nil, err
 	}
-	s.deploymentsChanged(ctx)
+	s.deploymentsChanged(ctx, started.ApplicationID)
 	s.runOnActions(ts)
 	return &started, nil
 }
@@ -205,7 +205,7 @@ func (s *Service) StopDeployment(ctx context.Context, appIdent, envIdent string,
 	if err != nil {
 		return nil, err
 	}
-	s.deploymentsChanged(ctx)
+	s.deploymentsChanged(ctx, d.ApplicationID)
 	s.runOnActions([]transition{{d, from}})
 	return d, nil
 }
@@ -286,7 +286,11 @@ func (s *Service) AdvanceDeployments(ctx context.Context) (time.Time, error) {
 		return time.Time{}, err
 	}
 	if changed {
-		s.servingChanged(ctx)
+		apps := make([]string, 0, len(ts))
+		for _, t := range ts {
+			apps = append(apps, t.d.ApplicationID)
+		}
+		s.servingChanged(ctx, apps...)
 	} else {
 		s.purgeDeletedVersionsWhenDue(ctx)
 	}
@@ -315,8 +319,8 @@ func (s *Service) rollBackOnAlarm(ctx context.Context, tx Tx, d *Deployment, sta
 	return true, d.Stop(now, false, TriggeredByCloudWatchAlarm, "Rollback initiated by alarm "+arn)
 }
 
-func (s *Service) deploymentsChanged(ctx context.Context) {
-	s.servingChanged(ctx)
+func (s *Service) deploymentsChanged(ctx context.Context, appID string) {
+	s.servingChanged(ctx, appID)
 	s.wakeEngine()
 }
 

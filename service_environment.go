@@ -35,7 +35,7 @@ func (s *Service) CreateEnvironment(ctx context.Context, appIdent string, e *Env
 	if err != nil {
 		return nil, err
 	}
-	s.changed(ctx)
+	s.changed(ctx, e.ApplicationID)
 	return e, nil
 }
 
@@ -82,7 +82,7 @@ func (s *Service) UpdateEnvironment(ctx context.Context, appIdent, envIdent stri
 	if err != nil {
 		return nil, err
 	}
-	s.changed(ctx)
+	s.changed(ctx, e.ApplicationID)
 	return e, nil
 }
 
@@ -93,11 +93,13 @@ func (s *Service) DeleteEnvironment(ctx context.Context, appIdent, envIdent stri
 	if err := check.validate(); err != nil {
 		return err
 	}
+	var appID string
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		a, e, err := findApplicationEnvironment(ctx, tx, appIdent, envIdent)
 		if err != nil {
 			return err
 		}
+		appID = a.ID
 		if e.LatestDeploymentState.Active() {
 			return Errorf(EConflict, "Environment %s currently has a deployment in progress; stop it or wait for it to finish before deleting the environment", e.ID)
 		}
@@ -126,6 +128,6 @@ func (s *Service) DeleteEnvironment(ctx context.Context, appIdent, envIdent stri
 	}
 	// Its deployments go with it, and may have been all that kept a
 	// deleted version.
-	s.servingChanged(ctx)
+	s.servingChanged(ctx, appID)
 	return nil
 }

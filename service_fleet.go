@@ -186,7 +186,7 @@ func labelVersions(snap *catalogSnapshot, key FleetKey, windows []FleetWindow) [
 		out[i] = w
 		out[i].Versions = make([]FleetVersion, len(w.Versions))
 		for j, v := range w.Versions {
-			if sv := snap.versions[versionKey{key.ApplicationID, key.ConfigurationProfileID, v.Version}]; sv != nil {
+			if sv := snap.servedVersion(HostedVersionKey{key.ApplicationID, key.ConfigurationProfileID, v.Version}); sv != nil {
 				v.VersionLabel = sv.VersionLabel
 			}
 			out[i].Versions[j] = v

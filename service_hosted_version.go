@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -154,7 +155,7 @@ func (s *Service) DeleteHostedConfigurationVersion(ctx context.Context, appIdent
 		if _, err := tx.FindHostedConfigurationVersion(ctx, a.ID, p.ID, number); err != nil {
 			return err
 		}
-		deployments, err := tx.ListServingDeployments(ctx)
+		deployments, err := tx.ListApplicationServingDeployments(ctx, a.ID)
 		if err != nil {
 			return err
 		}
@@ -175,8 +176,8 @@ const purgeInterval = 10 * time.Minute
 // changed (started, advanced, stopped or deleted with their environment)
 // and purges the deleted versions they no longer need. Other changes
 // cannot make a version unneeded, so they refresh with changed alone.
-func (s *Service) servingChanged(ctx context.Context) {
-	s.changed(ctx)
+func (s *Service) servingChanged(ctx context.Context, appIDs ...string) {
+	s.changed(ctx, appIDs...)
 	s.purgeDeletedVersions(ctx)
 }
 
@@ -194,19 +195,19 @@ func (s *Service) purgeDeletedVersionsWhenDue(ctx context.Context) {
 // environment needs any more: a later deployment replaced them, or the
 // revert window passed. The first look costs one query of the versions
 // marked deleted, judged by the plans the catalog last computed; only when
-// it finds some unneeded are the deployments loaded again, inside the
-// write, to decide for sure. A failure is only logged, as the versions
+// it finds some unneeded are the deployments of their applications loaded
+// again, inside the write, to decide for sure. A failure is only logged, as the versions
 // stay hidden and the next look tries again.
 func (s *Service) purgeDeletedVersions(ctx context.Context) {
 	now := s.now()
 	s.versionsPurged.Store(now.UnixNano())
-	var plans map[servingKey]*servingPlan
-	if snap := s.catalog.snapshot.Load(); snap != nil {
-		plans = snap.plans
-	}
 	var candidates []*HostedConfigurationVersion
 	err := s.Store.View(ctx, func(tx Tx) error {
 		deleted, err := tx.ListDeletedHostedConfigurationVersions(ctx)
+		var plans map[servingKey]*servingPlan
+		if snap := s.catalog.snapshot.Load(); snap != nil {
+			plans = snap.plansOf(applicationsOf(deleted))
+		}
 		candidates = unneededVersions(plans, deleted, now)
 		return err
 	})
@@ -219,9 +220,22 @@ func (s *Service) purgeDeletedVersions(ctx context.Context) {
 			if err != nil || len(deleted) == 0 {
 				return err
 			}
-			deployments, err := tx.ListServingDeployments(ctx)
-			if err != nil {
-				return err
+			// Only the applications of the candidates are decided
+			// again, so the write loads the deployments of those
+			// alone: the others' versions are left for the next look.
+			apps := applicationsOf(candidates)
+			decided := make(map[string]bool, len(apps))
+			for _, id := range apps {
+				decided[id] = true
+			}
+			deleted = slices.DeleteFunc(deleted, func(v *HostedConfigurationVersion) bool { return !decided[v.ApplicationID] })
+			var deployments []*Deployment
+			for _, appID := range apps {
+				ds, err := tx.ListApplicationServingDeployments(ctx, appID)
+				if err != nil {
+					return err
+				}
+				deployments = append(deployments, ds...)
 			}
 			for _, v := range unneededVersions(planServing(deployments), deleted, s.now()) {
 				if err := tx.DeleteHostedConfigurationVersion(ctx, v.ApplicationID, v.ConfigurationProfileID, v.VersionNumber); err != nil {
@@ -234,6 +248,19 @@ func (s *Service) purgeDeletedVersions(ctx context.Context) {
 	if err != nil {
 		s.Logger.Warn("purge deleted hosted configuration versions", "err", err)
 	}
+}
+
+// applicationsOf returns the applications of versions, each once.
+func applicationsOf(versions []*HostedConfigurationVersion) []string {
+	var ids []string
+	seen := make(map[string]bool)
+	for _, v := range versions {
+		if !seen[v.ApplicationID] {
+			seen[v.ApplicationID] = true
+			ids = append(ids, v.ApplicationID)
+		}
+	}
+	return ids
 }
 
 // unneededVersions returns the versions of deleted that no plan needs at

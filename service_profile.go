@@ -41,7 +41,7 @@ func (s *Service) CreateConfigurationProfile(ctx context.Context, appIdent strin
 	if err != nil {
 		return nil, err
 	}
-	s.changed(ctx)
+	s.changed(ctx, p.ApplicationID)
 	return p, nil
 }
 
@@ -92,7 +92,7 @@ func (s *Service) UpdateConfigurationProfile(ctx context.Context, appIdent, prof
 	if err != nil {
 		return nil, err
 	}
-	s.changed(ctx)
+	s.changed(ctx, p.ApplicationID)
 	return p, nil
 }
 
@@ -103,11 +103,13 @@ func (s *Service) DeleteConfigurationProfile(ctx context.Context, appIdent, prof
 	if err := check.validate(); err != nil {
 		return err
 	}
+	var appID string
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		a, p, err := findApplicationProfile(ctx, tx, appIdent, profileIdent)
 		if err != nil {
 			return err
 		}
+		appID = a.ID
 		n, err := tx.CountHostedConfigurationVersions(ctx, a.ID, p.ID)
 		if err != nil {
 			return err
@@ -134,7 +136,7 @@ func (s *Service) DeleteConfigurationProfile(ctx context.Context, appIdent, prof
 	if err != nil {
 		return err
 	}
-	s.changed(ctx)
+	s.changed(ctx, appID)
 	return nil
 }
 

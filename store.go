@@ -154,6 +154,28 @@ type Tx interface {
 	// environment.
 	CountProfileDeployments(ctx context.Context, appID, profileID string) (int, error)
 
+	// The data plane's catalog loads itself through the next four
+	// methods: the whole store in a constant number of queries at start,
+	// one application in a constant number after a change (catalog.go).
+	//
+	// ListCatalogEnvironments returns the environments of application
+	// appID, or of every application when appID is "", ordered by
+	// application and creation, with only what the catalog holds
+	// (Type is empty).
+	ListCatalogEnvironments(ctx context.Context, appID string) ([]CatalogEntry, error)
+	// ListCatalogProfiles returns the configuration profiles of
+	// application appID, or of every application when appID is "",
+	// ordered by application and creation, with only what the catalog
+	// holds.
+	ListCatalogProfiles(ctx context.Context, appID string) ([]CatalogEntry, error)
+	// ListApplicationServingDeployments returns the deployments of one
+	// application as ListServingDeployments returns those of all.
+	ListApplicationServingDeployments(ctx context.Context, appID string) ([]*Deployment, error)
+	// FindServedHostedConfigurationVersions returns the versions keys
+	// name, with their content, marked deleted or not, in no particular
+	// order; a key that names no version is left out.
+	FindServedHostedConfigurationVersions(ctx context.Context, keys []HostedVersionKey) ([]*HostedConfigurationVersion, error)
+
 	// Extensions are custom extensions; the AWS-owned ones are not
 	// stored. Versions of one extension share its ID and name; version 0
 	// means the latest (highest) version.
@@ -246,11 +268,52 @@ type Tx interface {
 
 // ChangeFeed is implemented by stores that several appconfigd processes can
 // share. Listen calls changed whenever some process commits an Update,
-// until ctx is done; it also calls changed once it is listening, at the start
-// and after it had to reconnect, since changes committed before then were
-// not heard. It returns ctx's error.
+// until ctx is done, with what the Update changed; it also calls changed
+// with StoreChange{All: true} once it is listening, at the start and after
+// it had to reconnect, since changes committed before then were not heard.
+// It returns ctx's error.
 type ChangeFeed interface {
-	Listen(ctx context.Context, changed func()) error
+	Listen(ctx context.Context, changed func(StoreChange)) error
+}
+
+// StoreChange is what a committed Update changed of what processes hold in
+// memory, as a [ChangeFeed] reports it.
+type StoreChange struct {
+	// All means anything may have changed: reload everything. It is set
+	// for a change the feed cannot describe (too many applications, a
+	// sealing key, a store that does not say) and for changes that may
+	// have been missed.
+	All bool
+	// Applications are the IDs of the applications whose catalog part
+	// (the application, its environments, profiles and deployments) the
+	// Update changed. None, without All, means the Update changed nothing
+	// the catalog holds (a strategy, an extension, an audit entry), though
+	// it may concern the deployment engine (an alarm).
+	Applications []string
+}
+
+// CatalogEntry is what the data plane's catalog holds of an environment or
+// a configuration profile.
+type CatalogEntry struct {
+	// ApplicationID is the application the environment or profile
+	// belongs to, by which a full load groups the entries.
+	ApplicationID string
+	// ID is the environment's or profile's ID, and Name its name:
+	// sessions name it by either.
+	ID   string
+	Name string
+	// Type is a profile's type; empty for environments.
+	Type string
+}
+
+// HostedVersionKey names one hosted configuration version.
+type HostedVersionKey struct {
+	// ApplicationID and ConfigurationProfileID are the application and
+	// profile the version belongs to.
+	ApplicationID          string
+	ConfigurationProfileID string
+	// VersionNumber is the version's number within its profile, from 1.
+	VersionNumber int
 }
 
 // SealingKey is a secret key that seals data-plane session tokens. Keys live

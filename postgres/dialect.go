@@ -174,10 +174,11 @@ func (t *txn) QueryRow(ctx context.Context, query string, args ...any) sqlstore.
 
 // Commit implements sqlstore.Txn. A transaction that changed something
 // first sends a NOTIFY on the store's channel, which PostgreSQL delivers
-// to the listeners (see DB.Listen) only if the transaction commits.
-func (t *txn) Commit(ctx context.Context, changed bool) error {
-	if changed {
-		if _, err := t.tx.Exec(ctx, `SELECT pg_notify($1, '')`, t.channel); err != nil {
+// to the listeners (see DB.Listen) only if the transaction commits. Its
+// payload says what changed (see notifyPayload).
+func (t *txn) Commit(ctx context.Context, changes sqlstore.Changes) error {
+	if changes.Wrote {
+		if _, err := t.tx.Exec(ctx, `SELECT pg_notify($1, $2)`, t.channel, notifyPayload(changes)); err != nil {
 			return fmt.Errorf("postgres: notify: %w", err)
 		}
 	}
@@ -185,6 +186,49 @@ func (t *txn) Commit(ctx context.Context, changed bool) error {
 		return fmt.Errorf("postgres: commit: %w", err)
 	}
 	return nil
+}
+
+// maxPayload bounds a NOTIFY payload, under PostgreSQL's 8000 bytes.
+const maxPayload = 7000
+
+// noCatalogChange is the payload of a change to nothing the catalog holds.
+const noCatalogChange = "-"
+
+// notifyPayload returns the NOTIFY payload that tells listeners what a
+// transaction changed: the IDs of the applications whose catalog part it
+// changed, comma-separated; noCatalogChange for none; empty for anything
+// (a change it cannot describe, IDs longer than maxPayload, or an ID the
+// payload cannot carry: empty, noCatalogChange, or holding a comma, which
+// would read back as other IDs), which is also what a listener makes of a
+// payload it does not understand (parsePayload).
+func notifyPayload(c sqlstore.Changes) string {
+	if c.All {
+		return ""
+	}
+	if len(c.Applications) == 0 {
+		return noCatalogChange
+	}
+	for _, id := range c.Applications {
+		if id == "" || id == noCatalogChange || strings.Contains(id, ",") {
+			return ""
+		}
+	}
+	p := strings.Join(c.Applications, ",")
+	if len(p) > maxPayload {
+		return ""
+	}
+	return p
+}
+
+// parsePayload reads a payload of notifyPayload.
+func parsePayload(p string) appconfigd.StoreChange {
+	switch p {
+	case "":
+		return appconfigd.StoreChange{All: true}
+	case noCatalogChange:
+		return appconfigd.StoreChange{}
+	}
+	return appconfigd.StoreChange{Applications: strings.Split(p, ",")}
 }
 
 // Rollback implements sqlstore.Txn. It runs even if ctx is done, so the

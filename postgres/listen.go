@@ -32,13 +32,15 @@ func (db *DB) logger() *slog.Logger {
 const reconnectDelay = time.Second
 
 // Listen calls changed after every committed Update of any process sharing
-// the store, until ctx is done. Every Update sends a NOTIFY on the store's
-// channel in its transaction, which PostgreSQL delivers only on commit.
-// Listen holds a connection of its own, outside the pool. It calls changed
-// once as soon as it listens, because whatever was committed before that
-// (since the caller last read the store, or while a failed connection was
-// replaced) sent notifications nobody heard.
-func (db *DB) Listen(ctx context.Context, changed func()) error {
+// the store, with what it changed, until ctx is done. Every Update sends a
+// NOTIFY on the store's channel in its transaction, which PostgreSQL
+// delivers only on commit, with a payload that says what changed
+// (notifyPayload). Listen holds a connection of its own, outside the pool.
+// It calls changed with StoreChange{All: true} as soon as it listens,
+// because whatever was committed before that (since the caller last read
+// the store, or while a failed connection was replaced) sent
+// notifications nobody heard.
+func (db *DB) Listen(ctx context.Context, changed func(appconfigd.StoreChange)) error {
 	for {
 		err := db.listenOnce(ctx, changed)
 		if ctx.Err() != nil {
@@ -54,7 +56,7 @@ func (db *DB) Listen(ctx context.Context, changed func()) error {
 }
 
 // listenOnce listens on one connection until it fails or ctx is done.
-func (db *DB) listenOnce(ctx context.Context, changed func()) error {
+func (db *DB) listenOnce(ctx context.Context, changed func(appconfigd.StoreChange)) error {
 	conn, err := pgx.ConnectConfig(ctx, db.pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return fmt.Errorf("postgres: listen: connect: %w", err)
@@ -63,11 +65,12 @@ func (db *DB) listenOnce(ctx context.Context, changed func()) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{db.channel()}.Sanitize()); err != nil {
 		return fmt.Errorf("postgres: listen: %w", err)
 	}
-	changed()
+	changed(appconfigd.StoreChange{All: true})
 	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
 			return fmt.Errorf("postgres: listen: %w", err)
 		}
-		changed()
+		changed(parsePayload(n.Payload))
 	}
 }

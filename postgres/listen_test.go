@@ -2,10 +2,13 @@ package postgres
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/sqlstore"
 )
 
 // TestListenHearsOtherHandlesCommits shows the change feed replicas use:
@@ -16,10 +19,10 @@ func TestListenHearsOtherHandlesCommits(t *testing.T) {
 	_, otherDSN := newSchema(t)
 	writer, listener, other := mustOpen(t, dsn), mustOpen(t, dsn), mustOpen(t, otherDSN)
 
-	changes := make(chan struct{}, 16)
+	changes := make(chan appconfigd.StoreChange, 16)
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	go func() { done <- listener.Listen(ctx, func() { changes <- struct{}{} }) }()
+	go func() { done <- listener.Listen(ctx, func(c appconfigd.StoreChange) { changes <- c }) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != context.Canceled {
@@ -75,7 +78,10 @@ func TestListenHearsOtherHandlesCommits(t *testing.T) {
 
 	create(writer, "committed", false)
 	select {
-	case <-changes:
+	case got := <-changes:
+		if want := []string{"committed"}; got.All || !slices.Equal(got.Applications, want) {
+			t.Errorf("heard %+v, want the change of applications %v", got, want)
+		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("a committed Update was not heard within 5 s")
 	}
@@ -88,13 +94,13 @@ func TestListenHearsOtherHandlesCommits(t *testing.T) {
 func TestListenReportsOnceListening(t *testing.T) {
 	_, dsn := newSchema(t)
 	listener := mustOpen(t, dsn)
-	changes := make(chan struct{}, 1)
+	changes := make(chan appconfigd.StoreChange, 1)
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
-		done <- listener.Listen(ctx, func() {
+		done <- listener.Listen(ctx, func(c appconfigd.StoreChange) {
 			select {
-			case changes <- struct{}{}:
+			case changes <- c:
 			default:
 			}
 		})
@@ -104,8 +110,52 @@ func TestListenReportsOnceListening(t *testing.T) {
 		<-done
 	})
 	select {
-	case <-changes:
+	case got := <-changes:
+		if !got.All {
+			t.Errorf("first report %+v, want one of everything", got)
+		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Listen did not report within 10 s of starting")
+	}
+}
+
+// TestNotifyPayloadSaysWhatChanged: the NOTIFY payload names the
+// applications a transaction changed, says when it changed nothing the
+// catalog holds, and falls back to everything when it cannot say (a
+// sealing key, more IDs than a payload holds, or an ID that would read
+// back as something else: empty, "-", or with a comma); a listener reads
+// back what was meant, and an empty payload, as older versions send, as
+// everything.
+func TestNotifyPayloadSaysWhatChanged(t *testing.T) {
+	t.Parallel()
+	many := make([]string, 1000)
+	for i := range many {
+		many[i] = "app" + strings.Repeat("x", 5) + string(rune('a'+i%26))
+	}
+	for _, c := range []struct {
+		name    string
+		changes sqlstore.Changes
+		want    appconfigd.StoreChange
+	}{
+		{"Applications", sqlstore.Changes{Wrote: true, Applications: []string{"a1", "b2"}}, appconfigd.StoreChange{Applications: []string{"a1", "b2"}}},
+		{"NothingTheCatalogHolds", sqlstore.Changes{Wrote: true}, appconfigd.StoreChange{}},
+		{"All", sqlstore.Changes{Wrote: true, All: true, Applications: []string{"a1"}}, appconfigd.StoreChange{All: true}},
+		{"TooMany", sqlstore.Changes{Wrote: true, Applications: many}, appconfigd.StoreChange{All: true}},
+		{"EmptyID", sqlstore.Changes{Wrote: true, Applications: []string{"", "a1"}}, appconfigd.StoreChange{All: true}},
+		{"OnlyAnEmptyID", sqlstore.Changes{Wrote: true, Applications: []string{""}}, appconfigd.StoreChange{All: true}},
+		{"IDThatReadsAsNoChange", sqlstore.Changes{Wrote: true, Applications: []string{"-"}}, appconfigd.StoreChange{All: true}},
+		{"IDWithAComma", sqlstore.Changes{Wrote: true, Applications: []string{"a1,b2"}}, appconfigd.StoreChange{All: true}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			p := notifyPayload(c.changes)
+			if len(p) > maxPayload {
+				t.Errorf("payload of %d bytes, want at most %d", len(p), maxPayload)
+			}
+			got := parsePayload(p)
+			if got.All != c.want.All || !slices.Equal(got.Applications, c.want.Applications) {
+				t.Errorf("payload %q reads as %+v, want %+v", p, got, c.want)
+			}
+		})
 	}
 }

@@ -93,7 +93,7 @@ func (t txn) QueryRow(ctx context.Context, query string, args ...any) sqlstore.R
 // Commit implements sqlstore.Txn. One process has nobody to tell about
 // changes: a second process sharing the file (appconfigd serve refuses
 // one) would not hear them.
-func (t txn) Commit(context.Context, bool) error {
+func (t txn) Commit(context.Context, sqlstore.Changes) error {
 	if err := t.tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: commit: %w", err)
 	}

@@ -71,6 +71,7 @@ func Run(t *testing.T, open func(t *testing.T) appconfigd.Store) {
 		{"VersionCounter", versionCounterSpecs()},
 		{"DeploymentStrategies", strategySpecs()},
 		{"Deployments", deploymentSpecs()},
+		{"Catalog", catalogSpecs()},
 		{"ActionInvocations", actionInvocationSpecs()},
 		{"Extensions", extensionSpecs()},
 		{"ExtensionAssociations", associationSpecs()},

@@ -35,6 +35,10 @@ type bareOptions struct {
 	tokenLength  int
 	contentType  string
 	versionLabel string
+	// tlsCert and tlsKey, both set, make it serve HTTPS, as appconfigd
+	// does with the same flags.
+	tlsCert string
+	tlsKey  string
 }
 
 // bareCommand serves the bare baseline until ctx is done. It prints the
@@ -48,6 +52,8 @@ func bareCommand(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.IntVar(&o.tokenLength, "token-length", defaultTokenLength, "length of the configuration tokens it issues")
 	fs.StringVar(&o.contentType, "content-type", defaultContentType, "Content-Type of the configuration")
 	fs.StringVar(&o.versionLabel, "version-label", defaultVersionLabel, "Version-Label of the configuration")
+	fs.StringVar(&o.tlsCert, "tls-cert", "", "PEM certificate `file`; with --tls-key it serves HTTPS")
+	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key `file` for --tls-cert")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -63,6 +69,10 @@ func bareCommand(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stderr, "appconfigd-load bare: --token-length must be 2..8192")
 		return 2
 	}
+	if (o.tlsCert == "") != (o.tlsKey == "") {
+		fmt.Fprintln(stderr, "appconfigd-load bare: --tls-cert and --tls-key go together")
+		return 2
+	}
 	h := newBareHandler(content, o.contentType, o.versionLabel, o.tokenLength)
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
@@ -71,8 +81,14 @@ func bareCommand(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	srv := &http.Server{Handler: h.mux(), ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
-	fmt.Fprintf(stdout, "http://%s\n", ln.Addr())
+	scheme := "http"
+	if o.tlsCert != "" {
+		scheme = "https"
+		go func() { serveErr <- srv.ServeTLS(ln, o.tlsCert, o.tlsKey) }()
+	} else {
+		go func() { serveErr <- srv.Serve(ln) }()
+	}
+	fmt.Fprintf(stdout, "%s://%s\n", scheme, ln.Addr())
 
 	select {
 	case <-ctx.Done():

@@ -18,7 +18,8 @@ import (
 type child struct {
 	name string
 	cmd  *exec.Cmd
-	// URL is the server's base URL, e.g. http://127.0.0.1:41234.
+	// URL is the server's base URL, e.g. http://127.0.0.1:41234, or
+	// https://… when it speaks TLS.
 	URL  string
 	done chan error
 }
@@ -26,7 +27,7 @@ type child struct {
 // startChild starts bin with args and env added to this process's
 // environment, sends its standard error to stderr and waits up to 30
 // seconds for the first stdout line, from which it takes the first word
-// starting with http://.
+// starting with http:// or https://.
 func startChild(ctx context.Context, name string, stderr io.Writer, env []string, bin string, args ...string) (*child, error) {
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
@@ -53,7 +54,7 @@ func startChild(ctx context.Context, name string, stderr io.Writer, env []string
 	select {
 	case line := <-lines:
 		for _, word := range strings.Fields(line) {
-			if strings.HasPrefix(word, "http://") {
+			if strings.HasPrefix(word, "http://") || strings.HasPrefix(word, "https://") {
 				c.URL = strings.TrimRight(word, ".,")
 				return c, nil
 			}

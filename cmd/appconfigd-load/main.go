@@ -5,11 +5,14 @@
 //	appconfigd-load run --server-bin PATH [--concurrency 64] [--duration 10s] [--warmup 2s]
 //	    [--sizes 1024,1048576] [--modes unchanged,changed] [--rounds 1] [--rate 0] [--server-log FILE]
 //	appconfigd-load bare [--listen 127.0.0.1:0] [--size BYTES] [--token-length N]
-//	    [--content-type TYPE] [--version-label LABEL]
+//	    [--content-type TYPE] [--version-label LABEL] [--tls-cert FILE --tls-key FILE]
 //	appconfigd-load stall --server-bin PATH [--conns 300] [--content-length 2097152] [--send BYTES]
 //	    [--key wrong-secret|reader] [--op hosted|create-application|start-session] [--hold 10s] [--settle 20s]
 //	appconfigd-load authfail --server-bin PATH [--concurrency 16] [--duration 5s]
 //	    [--guess-from 127.0.0.1] [--legit-from 127.0.0.2]
+//	appconfigd-load fleet --server-bin PATH [--clients 1000000] [--connections 5000]
+//	    [--interval 60s] [--jitter 0.1] [--duration 5m] [--ramp 60s] [--sample 5s]
+//	    [--charts DIR] [--tls] [--server-arg ARG] [--targets appconfigd,bare]
 //
 // run starts appconfigd and the bare baseline as child processes, sets
 // appconfigd up through the AWS SDK, and for each size and each mode
@@ -35,6 +38,14 @@
 // ID and a wrong secret as fast as it can from one loopback address, while
 // correctly signed requests come from another; it reports how many wrong
 // signatures the server checked per second and how the others fared.
+//
+// fleet simulates a fleet: many virtual clients, each with its own session
+// signed with one shared reader key, spread over a set of keep-alive
+// connections and polling open loop at their interval with jitter, first
+// against appconfigd and then against the bare handler. It reports the
+// rate achieved against the target, latency percentiles corrected for
+// coordinated omission, errors by type and the server's CPU per poll and
+// RSS, and with --charts draws them over time as PNG charts.
 // See docs/PERFORMANCE.md.
 package main
 
@@ -54,6 +65,7 @@ Usage:
   appconfigd-load bare [flags]                     serve the bare baseline (appconfigd-load bare -h)
   appconfigd-load stall --server-bin PATH [flags]  measure stalled bodies' memory (appconfigd-load stall -h)
   appconfigd-load authfail --server-bin PATH [flags]  measure wrong-secret requests answered (appconfigd-load authfail -h)
+  appconfigd-load fleet --server-bin PATH [flags]  simulate a fleet of clients polling open loop (appconfigd-load fleet -h)
   appconfigd-load help                             show this help
 `
 
@@ -79,6 +91,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return stallCommand(ctx, args[1:], stdout, stderr)
 	case "authfail":
 		return authfailCommand(ctx, args[1:], stdout, stderr)
+	case "fleet":
+		return fleetCommand(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
@@ -67,19 +68,9 @@ type pollResult struct {
 // body and returns the response. Any status but 200 is an error. With
 // keepBody it keeps the body; otherwise it only counts it.
 func (p *poller) poll(ctx context.Context, baseURL, token string, keepBody bool) (pollResult, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/configuration?configuration_token="+url.QueryEscape(token), nil)
+	req, err := p.signedRequest(ctx, http.MethodGet, baseURL+"/configuration?configuration_token="+url.QueryEscape(token), nil, emptyPayloadHash)
 	if err != nil {
 		return pollResult{}, err
-	}
-	invocationID, err := smithyrand.NewUUID(rand.Reader).GetUUID()
-	if err != nil {
-		return pollResult{}, err
-	}
-	req.Header["Amz-Sdk-Invocation-Id"] = []string{invocationID}
-	req.Header["Amz-Sdk-Request"] = []string{"attempt=1; max=3"}
-	req.Header["User-Agent"] = []string{p.userAgent}
-	if err := p.signer.SignHTTP(ctx, p.creds, req, emptyPayloadHash, signingService, signingRegion, time.Now().UTC()); err != nil {
-		return pollResult{}, fmt.Errorf("sign: %w", err)
 	}
 	resp, err := p.client.Do(req)
 	if err != nil {
@@ -107,6 +98,33 @@ func (p *poller) poll(ctx context.Context, baseURL, token string, keepBody bool)
 		return pollResult{}, fmt.Errorf("GET /configuration: no Next-Poll-Configuration-Token")
 	}
 	return r, nil
+}
+
+// signedRequest returns a request with the headers the SDK sends, signed
+// as the SDK signs it; payloadHash is the hex SHA-256 of body.
+func (p *poller) signedRequest(ctx context.Context, method, target string, body []byte, payloadHash string) (*http.Request, error) {
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, r)
+	if err != nil {
+		return nil, err
+	}
+	invocationID, err := smithyrand.NewUUID(rand.Reader).GetUUID()
+	if err != nil {
+		return nil, err
+	}
+	req.Header["Amz-Sdk-Invocation-Id"] = []string{invocationID}
+	req.Header["Amz-Sdk-Request"] = []string{"attempt=1; max=3"}
+	req.Header["User-Agent"] = []string{p.userAgent}
+	if body != nil {
+		req.Header["Content-Type"] = []string{"application/json"}
+	}
+	if err := p.signer.SignHTTP(ctx, p.creds, req, payloadHash, signingService, signingRegion, time.Now().UTC()); err != nil {
+		return nil, fmt.Errorf("sign: %w", err)
+	}
+	return req, nil
 }
 
 // newHTTPClient returns the one client every request of a run shares, with

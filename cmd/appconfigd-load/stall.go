@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,8 +13,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -179,7 +176,7 @@ func (rep *stallReport) write(w io.Writer, o *stallOptions) {
 // runStall starts the server and runs the measurement.
 func runStall(ctx context.Context, o *stallOptions, stderr io.Writer) (rep *stallReport, err error) {
 	server, err := o.server.startServer(ctx, stderr, nil, "error", func(dir string) ([]string, error) {
-		keysFile, err := writeStallKeys(dir)
+		keysFile, err := writeKeysFile(dir, keyPair{"admin", stallAdminKeyID, stallAdminSecret}, keyPair{"reader", stallReaderKeyID, stallReaderKey})
 		return []string{"--keys-file", keysFile}, err
 	})
 	if err != nil {
@@ -252,25 +249,6 @@ func runStall(ctx context.Context, o *stallOptions, stderr io.Writer) (rep *stal
 	}
 	rep.SettledRSS = settled.RSS
 	return rep, nil
-}
-
-// writeStallKeys writes a key file with the admin and the reader key.
-func writeStallKeys(dir string) (string, error) {
-	type key struct {
-		Name            string `json:"name"`
-		AccessKeyID     string `json:"accessKeyId"`
-		SecretAccessKey string `json:"secretAccessKey"`
-		Role            string `json:"role"`
-	}
-	b, err := json.Marshal(map[string][]key{"keys": {
-		{"admin", stallAdminKeyID, stallAdminSecret, "admin"},
-		{"reader", stallReaderKeyID, stallReaderKey, "reader"},
-	}})
-	if err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, "keys.json")
-	return path, os.WriteFile(path, b, 0o600)
 }
 
 // stallHeader returns the request head every stalling connection sends:

@@ -30,6 +30,12 @@
 // machines of their own. It prints markdown on standard output, progress on
 // standard error, and drops its schemas when done. It exits non-zero when
 // a request fails or a replica never serves a deployment.
+//
+//	appconfigd-replicas-bench catalog [--apps 100,10000] [--writes 200]
+//	    [--iterations 50] [--replicas 3] [--database-url URL]
+//
+// measures instead the control plane as the catalog grows, in this process
+// (catalog.go; docs/PERFORMANCE.md, "A catalog of 10,000 applications").
 package main
 
 import (
@@ -140,6 +146,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "catalog" {
+		return runCatalog(ctx, args[1:], stdout, stderr)
+	}
 	o, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0

@@ -25,6 +25,7 @@ func (t *tx) FindAccountSettings(ctx context.Context) (*appconfigd.AccountSettin
 
 // PutAccountSettings stores the one row of account_settings.
 func (t *tx) PutAccountSettings(ctx context.Context, s *appconfigd.AccountSettings) error {
+	defer t.touching("")()
 	const q = `INSERT INTO account_settings (id, deletion_protection_enabled, protection_period_in_minutes) VALUES (1, $1, $2)
 		ON CONFLICT (id) DO UPDATE SET deletion_protection_enabled = excluded.deletion_protection_enabled,
 		protection_period_in_minutes = excluded.protection_period_in_minutes`

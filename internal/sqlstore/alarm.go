@@ -8,6 +8,7 @@ import (
 
 // PutAlarm creates or replaces the alarm with a.ARN.
 func (t *tx) PutAlarm(ctx context.Context, a *appconfigd.Alarm) error {
+	defer t.touching("")()
 	const q = `INSERT INTO alarms (arn, state, reason, updated_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (arn) DO UPDATE SET state = excluded.state, reason = excluded.reason, updated_at = excluded.updated_at`
 	_, err := t.exec(ctx, q, a.ARN, string(a.State), a.Reason, nanos(a.UpdatedAt))

@@ -20,6 +20,7 @@ func scanApplication(s Row) (*appconfigd.Application, int64, error) {
 
 // CreateApplication stores a; EConflict when its ID exists.
 func (t *tx) CreateApplication(ctx context.Context, a *appconfigd.Application) error {
+	defer t.touching(a.ID)()
 	const q = `INSERT INTO applications (id, name, description, created_at) VALUES ($1, $2, $3, $4)`
 	if err := t.insert(ctx, q, a.ID, a.Name, a.Description, nanos(a.CreatedAt)); err != nil {
 		return t.createError(err, "create application", func() error {
@@ -59,6 +60,7 @@ func (t *tx) CountApplications(ctx context.Context) (int, error) {
 
 // UpdateApplication saves every field of a but its ID.
 func (t *tx) UpdateApplication(ctx context.Context, a *appconfigd.Application) error {
+	defer t.touching(a.ID)()
 	const q = `UPDATE applications SET name = $1, description = $2, created_at = $3 WHERE id = $4`
 	err := t.execOne(ctx, func() error { return applicationNotFound(a.ID) },
 		q, a.Name, a.Description, nanos(a.CreatedAt), a.ID)
@@ -69,6 +71,7 @@ func (t *tx) UpdateApplication(ctx context.Context, a *appconfigd.Application) e
 // its environments, deployments, configuration profiles and hosted
 // configuration versions.
 func (t *tx) DeleteApplication(ctx context.Context, id string) error {
+	defer t.touching(id)()
 	err := t.execOne(ctx, func() error { return applicationNotFound(id) },
 		`DELETE FROM applications WHERE id = $1`, id)
 	return t.wrap(err, "delete application")

@@ -24,6 +24,7 @@ func scanAudit(s Row) (*appconfigd.AuditEntry, int64, error) {
 // invalid UTF-8) is refused there with EBadRequest; the Service cleans it
 // up before it gets here.
 func (t *tx) AppendAudit(ctx context.Context, e *appconfigd.AuditEntry) error {
+	defer t.touching("")()
 	const q = `INSERT INTO audit_log (at, request_id, access_key_id, key_name, operation, resource, status, error_code, message)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 	_, err := t.exec(ctx, q, nanos(e.Time), e.RequestID, e.AccessKeyID, e.KeyName, e.Operation, e.Resource, e.Status, string(e.ErrorCode), e.Message)
@@ -53,6 +54,7 @@ func (t *tx) ListAudit(ctx context.Context, filter appconfigd.AuditFilter, page 
 
 // DeleteAuditBefore deletes the entries older than before.
 func (t *tx) DeleteAuditBefore(ctx context.Context, before time.Time) (int64, error) {
+	defer t.touching("")()
 	n, err := t.exec(ctx, `DELETE FROM audit_log WHERE at < $1`, before.UnixNano())
 	return n, t.wrap(err, "delete audit entries")
 }

@@ -36,6 +36,7 @@ func scanDeployment(s Row) (*appconfigd.Deployment, int64, error) {
 // environment already has a deployment with d's number, ENotFound when the
 // environment is missing.
 func (t *tx) CreateDeployment(ctx context.Context, d *appconfigd.Deployment) error {
+	defer t.touching(d.ApplicationID)()
 	const q = `INSERT INTO deployments (application_id, environment_id, deployment_number,
 		deployment_strategy_id, configuration_profile_id, configuration_name, configuration_location_uri,
 		version_number, version_label, description, deployment_duration_in_minutes, growth_type,
@@ -193,6 +194,7 @@ func (t *tx) ListDeployments(ctx context.Context, appID, envID string, page appc
 // appends the events of d.EventLog beyond those stored. It fails when
 // d.EventLog is shorter than the stored log, which is append-only.
 func (t *tx) UpdateDeployment(ctx context.Context, d *appconfigd.Deployment) error {
+	defer t.touching(d.ApplicationID)()
 	const q = `UPDATE deployments SET state = $1, percentage_complete = $2, completed_at = $3
 		WHERE application_id = $4 AND environment_id = $5 AND deployment_number = $6`
 	err := t.execOne(ctx, func() error { return deploymentNotFound(d.ApplicationID, d.EnvironmentID, d.DeploymentNumber) },
@@ -215,6 +217,7 @@ func (t *tx) UpdateDeployment(ctx context.Context, d *appconfigd.Deployment) err
 
 // AddActionInvocations appends invocations to those of one stored event.
 func (t *tx) AddActionInvocations(ctx context.Context, appID, envID string, number, position int, invocations []appconfigd.ActionInvocation) error {
+	defer t.touching("")()
 	const find = `SELECT action_invocations FROM deployment_events
 		WHERE application_id = $1 AND environment_id = $2 AND deployment_number = $3 AND position = $4`
 	// The deployment is named: its events are not resources of their own.

@@ -36,6 +36,7 @@ func scanEnvironment(s Row) (*appconfigd.Environment, int64, error) {
 // CreateEnvironment stores e; EConflict when the application already has
 // an environment with its ID, ENotFound when the application is missing.
 func (t *tx) CreateEnvironment(ctx context.Context, e *appconfigd.Environment) error {
+	defer t.touching(e.ApplicationID)()
 	monitors, err := encodeMonitors(e.Monitors)
 	if err != nil {
 		return t.wrap(err, "create environment")
@@ -85,6 +86,7 @@ func (t *tx) CountEnvironments(ctx context.Context, appID string) (int, error) {
 // UpdateEnvironment saves every field of e but its keys and
 // LatestDeploymentState, which is derived.
 func (t *tx) UpdateEnvironment(ctx context.Context, e *appconfigd.Environment) error {
+	defer t.touching(e.ApplicationID)()
 	monitors, err := encodeMonitors(e.Monitors)
 	if err != nil {
 		return t.wrap(err, "update environment")
@@ -99,6 +101,7 @@ func (t *tx) UpdateEnvironment(ctx context.Context, e *appconfigd.Environment) e
 // DeleteEnvironment deletes the environment and, through foreign keys, its
 // deployments and their event logs.
 func (t *tx) DeleteEnvironment(ctx context.Context, appID, id string) error {
+	defer t.touching(appID)()
 	err := t.execOne(ctx, func() error { return environmentNotFound(appID, id) },
 		`DELETE FROM environments WHERE application_id = $1 AND id = $2`, appID, id)
 	return t.wrap(err, "delete environment")

@@ -170,6 +170,7 @@ func encodeExtension(e *appconfigd.Extension) (actions, parameters string, err e
 // CreateExtension stores one version of an extension; EConflict when the
 // extension already has that version.
 func (t *tx) CreateExtension(ctx context.Context, e *appconfigd.Extension) error {
+	defer t.touching("")()
 	actions, parameters, err := encodeExtension(e)
 	if err != nil {
 		return err
@@ -218,6 +219,7 @@ func (t *tx) ListExtensions(ctx context.Context, name string) ([]*appconfigd.Ext
 
 // UpdateExtension saves Description, Actions and Parameters of one version.
 func (t *tx) UpdateExtension(ctx context.Context, e *appconfigd.Extension) error {
+	defer t.touching("")()
 	actions, parameters, err := encodeExtension(e)
 	if err != nil {
 		return err
@@ -230,6 +232,7 @@ func (t *tx) UpdateExtension(ctx context.Context, e *appconfigd.Extension) error
 
 // DeleteExtension deletes one version of an extension.
 func (t *tx) DeleteExtension(ctx context.Context, id string, version int) error {
+	defer t.touching("")()
 	err := t.execOne(ctx, func() error { return extensionNotFound(id, version) },
 		`DELETE FROM extensions WHERE id = $1 AND version_number = $2`, id, version)
 	return t.wrap(err, "delete extension")

@@ -61,6 +61,7 @@ func resourceNotFound(r appconfigd.AssociatedResource) *appconfigd.Error {
 // CreateExtensionAssociation stores a; EConflict when its ID exists,
 // ENotFound when its resource is missing.
 func (t *tx) CreateExtensionAssociation(ctx context.Context, a *appconfigd.ExtensionAssociation) error {
+	defer t.touching("")()
 	parameters, err := encodeJSON("association parameters", a.Parameters)
 	if err != nil {
 		return err
@@ -112,6 +113,7 @@ func (t *tx) ListExtensionAssociations(ctx context.Context, filter appconfigd.Ex
 
 // UpdateExtensionAssociation saves Parameters.
 func (t *tx) UpdateExtensionAssociation(ctx context.Context, a *appconfigd.ExtensionAssociation) error {
+	defer t.touching("")()
 	parameters, err := encodeJSON("association parameters", a.Parameters)
 	if err != nil {
 		return err
@@ -123,6 +125,7 @@ func (t *tx) UpdateExtensionAssociation(ctx context.Context, a *appconfigd.Exten
 
 // DeleteExtensionAssociation deletes the association.
 func (t *tx) DeleteExtensionAssociation(ctx context.Context, id string) error {
+	defer t.touching("")()
 	err := t.execOne(ctx, func() error { return associationNotFound(id) },
 		`DELETE FROM extension_associations WHERE id = $1`, id)
 	return t.wrap(err, "delete extension association")

@@ -11,6 +11,7 @@ import (
 // row holds the whole sketch of its minute, so the newer replaces the
 // older.
 func (t *tx) PutFleetSketches(ctx context.Context, rows []appconfigd.FleetSketch) error {
+	defer t.touching("")()
 	if len(rows) == 0 {
 		return nil
 	}
@@ -55,6 +56,7 @@ func (t *tx) ListFleetSketches(ctx context.Context, since time.Time) ([]appconfi
 // DeleteFleetSketchesBefore deletes the rows whose minute is before
 // before.
 func (t *tx) DeleteFleetSketchesBefore(ctx context.Context, before time.Time) error {
+	defer t.touching("")()
 	wrote := t.wrote
 	_, err := t.exec(ctx, `DELETE FROM fleet_sketches WHERE minute < $1`, before.Unix())
 	t.wrote = wrote

@@ -40,6 +40,7 @@ func scanVersionContent(s Row) (*appconfigd.HostedConfigurationVersion, int64, e
 // latest version number to v's; EConflict when the number exists, ENotFound
 // when the profile is missing.
 func (t *tx) CreateHostedConfigurationVersion(ctx context.Context, v *appconfigd.HostedConfigurationVersion) error {
+	defer t.touching("")()
 	content := v.Content
 	if content == nil {
 		content = []byte{}
@@ -135,8 +136,11 @@ func (t *tx) CountHostedConfigurationVersions(ctx context.Context, appID, profil
 }
 
 // MarkHostedConfigurationVersionDeleted marks a version deleted, keeping
-// its row for the data plane.
+// its row for the data plane. It changes nothing the catalog holds: the
+// catalog serves a version marked deleted as it served it before, with the
+// same content, until a deployment replaces it.
 func (t *tx) MarkHostedConfigurationVersionDeleted(ctx context.Context, appID, profileID string, number int, at time.Time) error {
+	defer t.touching("")()
 	const q = `UPDATE hosted_configuration_versions SET deleted_at = $1
 		WHERE application_id = $2 AND configuration_profile_id = $3 AND version_number = $4 AND ` + notDeleted
 	err := t.execOne(ctx, func() error { return versionNotFound(appID, profileID, strconv.Itoa(number)) },
@@ -155,8 +159,11 @@ func (t *tx) ListDeletedHostedConfigurationVersions(ctx context.Context) ([]*app
 }
 
 // DeleteHostedConfigurationVersion removes a version, marked deleted or
-// not; its number is not reused.
+// not; its number is not reused. It changes nothing the catalog holds: the
+// Service removes only a version no environment's plan serves, and the
+// catalog holds only the versions plans serve.
 func (t *tx) DeleteHostedConfigurationVersion(ctx context.Context, appID, profileID string, number int) error {
+	defer t.touching("")()
 	const q = `DELETE FROM hosted_configuration_versions
 		WHERE application_id = $1 AND configuration_profile_id = $2 AND version_number = $3`
 	err := t.execOne(ctx, func() error { return versionNotFound(appID, profileID, strconv.Itoa(number)) },

@@ -8,6 +8,7 @@ import (
 // TryLease acquires or renews the named lease for holder until until; it
 // succeeds when the lease is free, has ended before now, or is holder's.
 func (t *tx) TryLease(ctx context.Context, name, holder string, now, until time.Time) (bool, error) {
+	defer t.touching("")()
 	const q = `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
 		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
 		WHERE leases.holder = excluded.holder OR leases.expires_at < $4`

@@ -88,7 +88,7 @@ func apply(ctx context.Context, m Migrations, mig Migration, known int) error {
 	if _, err := txn.Exec(ctx, record, mig.Version, mig.Name, time.Now().UnixNano()); err != nil {
 		return fmt.Errorf("migration %s: record: %w", mig.Name, err)
 	}
-	if err := txn.Commit(ctx, false); err != nil {
+	if err := txn.Commit(ctx, Changes{}); err != nil {
 		return fmt.Errorf("migration %s: %w", mig.Name, err)
 	}
 	return nil

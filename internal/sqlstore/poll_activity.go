@@ -23,6 +23,7 @@ func polledTable(r appconfigd.PolledResource) (string, error) {
 
 // RaiseLastPolled raises r's last_polled_at to at; it never lowers it.
 func (t *tx) RaiseLastPolled(ctx context.Context, r appconfigd.PolledResource, at time.Time) error {
+	defer t.touching("")()
 	table, err := polledTable(r)
 	if err != nil {
 		return err

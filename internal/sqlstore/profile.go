@@ -31,6 +31,7 @@ func scanProfile(s Row) (*appconfigd.ConfigurationProfile, int64, error) {
 // already has a profile with its ID, ENotFound when the application is
 // missing.
 func (t *tx) CreateConfigurationProfile(ctx context.Context, p *appconfigd.ConfigurationProfile) error {
+	defer t.touching(p.ApplicationID)()
 	validators, err := encodeValidators(p.Validators)
 	if err != nil {
 		return t.wrap(err, "create configuration profile")
@@ -87,6 +88,7 @@ func (t *tx) CountConfigurationProfiles(ctx context.Context, appID string) (int,
 
 // UpdateConfigurationProfile saves every field of p but its keys.
 func (t *tx) UpdateConfigurationProfile(ctx context.Context, p *appconfigd.ConfigurationProfile) error {
+	defer t.touching(p.ApplicationID)()
 	validators, err := encodeValidators(p.Validators)
 	if err != nil {
 		return t.wrap(err, "update configuration profile")
@@ -103,6 +105,7 @@ func (t *tx) UpdateConfigurationProfile(ctx context.Context, p *appconfigd.Confi
 // DeleteConfigurationProfile deletes the profile and, through foreign
 // keys, its hosted configuration versions. Deployments of the profile stay.
 func (t *tx) DeleteConfigurationProfile(ctx context.Context, appID, id string) error {
+	defer t.touching(appID)()
 	err := t.execOne(ctx, func() error { return profileNotFound(appID, id) },
 		`DELETE FROM configuration_profiles WHERE application_id = $1 AND id = $2`, appID, id)
 	return t.wrap(err, "delete configuration profile")

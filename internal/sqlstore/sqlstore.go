@@ -94,11 +94,10 @@ type Conn interface {
 // Txn is a transaction of the driver.
 type Txn interface {
 	Conn
-	// Commit commits. changed says whether the transaction wrote
-	// something that other processes sharing the store must reload
-	// (everything but leases, poll times and action invocations); the
-	// error says what failed, with the dialect's name.
-	Commit(ctx context.Context, changed bool) error
+	// Commit commits. changes says what the transaction wrote that
+	// other processes sharing the store must reload; the error says what
+	// failed, with the dialect's name.
+	Commit(ctx context.Context, changes Changes) error
 	// Rollback ends the transaction without keeping what it wrote. It
 	// must work even when ctx is done, so the connection goes back to
 	// its pool clean.
@@ -157,11 +156,27 @@ func (s *Store) run(ctx context.Context, write bool, fn func(tx appconfigd.Tx) e
 	if err := fn(t); err != nil {
 		return err
 	}
-	if err := txn.Commit(ctx, t.wrote); err != nil {
+	if err := txn.Commit(ctx, t.changes()); err != nil {
 		return err
 	}
 	committed = true
 	return nil
+}
+
+// Changes is what a transaction wrote that other processes sharing the
+// store must reload.
+type Changes struct {
+	// Wrote is set when the transaction wrote anything but leases, poll
+	// times, action invocations and fleet sketches; without it the
+	// others need not hear of the transaction at all.
+	Wrote bool
+	// All is set when it wrote something other than the catalog parts
+	// of Applications and what the catalog does not hold (a sealing key,
+	// or a write that does not say what it changes).
+	All bool
+	// Applications are the IDs, sorted, of the applications whose
+	// catalog part it changed (see appconfigd.StoreChange).
+	Applications []string
 }
 
 // Args collects the arguments of a query built piece by piece.

@@ -22,6 +22,7 @@ func scanStrategy(s Row) (*appconfigd.DeploymentStrategy, int64, error) {
 
 // CreateDeploymentStrategy stores s; EConflict when its ID exists.
 func (t *tx) CreateDeploymentStrategy(ctx context.Context, s *appconfigd.DeploymentStrategy) error {
+	defer t.touching("")()
 	const q = `INSERT INTO deployment_strategies (id, name, description, deployment_duration_in_minutes,
 		growth_type, growth_factor, final_bake_time_in_minutes, replicate_to, predefined, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
@@ -65,6 +66,7 @@ func (t *tx) CountDeploymentStrategies(ctx context.Context) (int, error) {
 
 // UpdateDeploymentStrategy saves every field of s but its ID.
 func (t *tx) UpdateDeploymentStrategy(ctx context.Context, s *appconfigd.DeploymentStrategy) error {
+	defer t.touching("")()
 	const q = `UPDATE deployment_strategies SET name = $1, description = $2, deployment_duration_in_minutes = $3,
 		growth_type = $4, growth_factor = $5, final_bake_time_in_minutes = $6, replicate_to = $7,
 		predefined = $8, created_at = $9
@@ -78,6 +80,7 @@ func (t *tx) UpdateDeploymentStrategy(ctx context.Context, s *appconfigd.Deploym
 // DeleteDeploymentStrategy deletes the strategy. Deployments keep the
 // numbers they copied from it.
 func (t *tx) DeleteDeploymentStrategy(ctx context.Context, id string) error {
+	defer t.touching("")()
 	err := t.execOne(ctx, func() error { return strategyNotFound(id) },
 		`DELETE FROM deployment_strategies WHERE id = $1`, id)
 	return t.wrap(err, "delete deployment strategy")

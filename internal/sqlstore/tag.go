@@ -27,6 +27,7 @@ func (t *tx) FindTags(ctx context.Context, arn string) (map[string]string, error
 // ReplaceTags replaces all tags of arn; an empty map removes them. The
 // statements run as one batch (one round trip on PostgreSQL).
 func (t *tx) ReplaceTags(ctx context.Context, arn string, tags map[string]string) error {
+	defer t.touching("")()
 	batch := make([]Statement, 0, 1+len(tags))
 	batch = append(batch, Statement{`DELETE FROM tags WHERE arn = $1`, []any{arn}})
 	for k, v := range tags {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/appconfigd/appconfigd"
 )
@@ -20,6 +21,13 @@ type tx struct {
 	// action invocations: only then must other processes sharing the
 	// store reload (see Txn.Commit).
 	wrote bool
+	// touched holds the applications whose catalog part the writes
+	// changed, and all is set by a write that did not say what it
+	// changed (see touching): together what Changes reports.
+	touched map[string]struct{}
+	all     bool
+	// scoped is set while a write method that said what it changes runs.
+	scoped bool
 }
 
 var _ appconfigd.Tx = (*tx)(nil)
@@ -31,7 +39,37 @@ func (t *tx) checkWrite() error {
 		return errReadOnly
 	}
 	t.wrote = true
+	if !t.scoped {
+		t.all = true
+	}
 	return nil
+}
+
+// touching declares that the write method that calls it changes, of what
+// other processes hold in memory, only the catalog part of application
+// appID (see appconfigd.StoreChange), or with "" nothing of the catalog.
+// A write method that does not call it counts as changing anything, so a
+// new one is safe until it says more. Call it as defer t.touching(id)().
+func (t *tx) touching(appID string) func() {
+	if appID != "" {
+		if t.touched == nil {
+			t.touched = make(map[string]struct{})
+		}
+		t.touched[appID] = struct{}{}
+	}
+	was := t.scoped
+	t.scoped = true
+	return func() { t.scoped = was }
+}
+
+// changes returns what the transaction's writes changed.
+func (t *tx) changes() Changes {
+	c := Changes{Wrote: t.wrote, All: t.all}
+	for id := range t.touched {
+		c.Applications = append(c.Applications, id)
+	}
+	slices.Sort(c.Applications)
+	return c
 }
 
 // exec runs a statement that writes and returns how many rows it changed.

@@ -9,6 +9,7 @@ import (
 // store goes on numbering after the highest version the original ever
 // created, deleted ones included. ENotFound when the profile is missing.
 func (t *tx) RaiseHostedConfigurationVersionNumber(ctx context.Context, appID, profileID string, n int) error {
+	defer t.touching("")()
 	// Both databases count every row the WHERE clause matched as
 	// changed, even when the CASE keeps its value, so no affected row
 	// means no profile. (The two-argument maximum is MAX in SQLite and
