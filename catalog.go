@@ -21,10 +21,11 @@ import (
 // content of every hosted version some environment serves.
 //
 // The cost of a change does not grow with the number of applications
-// (docs/PERFORMANCE.md, "A catalog of 10,000 applications"): a snapshot maps each application ID to an immutable part of its own
-// (catalogApp), so a change re-reads one application in a constant number
-// of queries and publishes a snapshot that shares every other part; only
-// the top-level maps are copied. Reload loads everything in a constant
+// (docs/PERFORMANCE.md, "A catalog of 10,000 applications"): a snapshot
+// maps each application ID to an immutable part of its own (catalogApp),
+// so a change re-reads one application in a constant number of queries
+// and publishes a snapshot that shares every other part; only the
+// top-level maps are copied. Reload loads everything in a constant
 // number of queries (plus one per thousand served versions). Loads run
 // one at a time, in batches: a request that arrives while a load runs
 // joins the next batch, and that batch re-reads the union of the
