@@ -281,3 +281,33 @@ func TestParseFleetFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestFleetConnSpeaksHTTP1OverTLS checks that a connection of the fleet
+// asks for HTTP/1.1 in the TLS handshake, even when its config is shared
+// with an http.Transport that added "h2": a Go server offered h2 answers
+// in HTTP/2 frames, which the connection cannot read.
+func TestFleetConnSpeaksHTTP1OverTLS(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Proto", r.Proto)
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	cfg := srv.Client().Transport.(*http.Transport).TLSClientConfig.Clone()
+	cfg.NextProtos = []string{"h2", "http/1.1"}
+	cfg.ServerName = "example.com"
+	c := &fleetConn{addr: srv.Listener.Addr().String(), tls: cfg, timeout: 5 * time.Second, open: new(atomic.Int64)}
+	t.Cleanup(c.close)
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := c.do(t.Context(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ex.header.Get("X-Proto"); ex.status != http.StatusOK || got != "HTTP/1.1" {
+		t.Fatalf("got %d over %q, want 200 over HTTP/1.1", ex.status, got)
+	}
+}

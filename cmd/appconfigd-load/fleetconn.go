@@ -41,7 +41,13 @@ func (c *fleetConn) dial(ctx context.Context) error {
 		return err
 	}
 	if c.tls != nil {
-		tc := tls.Client(conn, c.tls)
+		// This connection speaks HTTP/1.1 itself. The config is
+		// shared with the http.Transport that starts sessions, which
+		// adds "h2" to its NextProtos; a server offered h2 would answer
+		// in HTTP/2 frames.
+		cfg := c.tls.Clone()
+		cfg.NextProtos = []string{"http/1.1"}
+		tc := tls.Client(conn, cfg)
 		hctx, cancel := context.WithTimeout(ctx, c.timeout)
 		err := tc.HandshakeContext(hctx)
 		cancel()
