@@ -560,8 +560,9 @@ func (c *Catalog) applicationName(appID string) string {
 // plan returns the serving plan of a session's environment and profile,
 // nil when nothing was ever deployed, or an ENotFound error when the
 // session's application, environment or profile has been deleted. The
-// returned snapshot holds the plan's versions.
-func (c *Catalog) plan(t *SessionToken) (*catalogSnapshot, *servingPlan, error) {
+// returned part of the session's application holds the plan's versions,
+// so that the poll looks the application up once.
+func (c *Catalog) plan(t *SessionToken) (*catalogApp, *servingPlan, error) {
 	snap := c.snapshot.Load()
 	if snap == nil {
 		return nil, nil, Errorf(EInternal, "catalog not loaded")
@@ -575,13 +576,16 @@ func (c *Catalog) plan(t *SessionToken) (*catalogSnapshot, *servingPlan, error) 
 	case !ca.profiles[t.ConfigurationProfileID]:
 		return nil, nil, &Error{Code: ENotFound, Message: "Configuration profile " + t.ConfigurationProfileID + " of this session no longer exists", ResourceType: ResourceConfigurationProfile, ResourceName: t.ConfigurationProfileID}
 	}
-	return snap, ca.plans[servingKey{t.ApplicationID, t.EnvironmentID, t.ConfigurationProfileID}], nil
+	return ca, ca.plans[servingKey{t.ApplicationID, t.EnvironmentID, t.ConfigurationProfileID}], nil
 }
 
 // version returns hosted version n of the session's profile as served, nil
 // for 0.
-func (snap *catalogSnapshot) version(t *SessionToken, n int) *ServedVersion {
-	return snap.servedVersion(HostedVersionKey{t.ApplicationID, t.ConfigurationProfileID, n})
+func (ca *catalogApp) version(t *SessionToken, n int) *ServedVersion {
+	if n == 0 {
+		return nil
+	}
+	return ca.versions[HostedVersionKey{t.ApplicationID, t.ConfigurationProfileID, n}]
 }
 
 // servedVersion returns the served version k, nil when the catalog holds

@@ -76,13 +76,13 @@ func (s *Service) GetConfiguration(ctx context.Context, in GetConfigurationInput
 	}
 	t := SessionToken{ApplicationID: r.ApplicationID, EnvironmentID: r.EnvironmentID, ConfigurationProfileID: r.ConfigurationProfileID}
 	t.SessionID = clientIdentity(r.ApplicationID, r.EnvironmentID, in.ClientID)
-	snap, plan, err := s.catalog.plan(&t)
+	app, plan, err := s.catalog.plan(&t)
 	if err != nil {
 		return nil, err
 	}
 	var v *ServedVersion
 	if plan != nil {
-		v = snap.version(&t, plan.versionFor(t.SessionID, t.EnvironmentID))
+		v = app.version(&t, plan.versionFor(t.SessionID, t.EnvironmentID))
 	}
 	if v == nil {
 		return nil, &Error{

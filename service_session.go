@@ -179,7 +179,7 @@ func (s *Service) poll(ctx context.Context, token string, opts PollOptions) (*La
 			return nil, PollTooEarly, tokenError(ProblemPollIntervalNotSatisfied, "Request too early")
 		}
 	}
-	snap, plan, err := s.catalog.plan(&t)
+	app, plan, err := s.catalog.plan(&t)
 	if err != nil {
 		if IsCode(err, ENotFound) {
 			return nil, PollNotFound, err
@@ -205,7 +205,7 @@ func (s *Service) poll(ctx context.Context, token string, opts PollOptions) (*La
 			}
 			n = plan.entityRolloutVersion(t.LastVersion)
 		}
-		v = snap.version(&t, n)
+		v = app.version(&t, n)
 	}
 	next := t
 	if t.Initial() {
