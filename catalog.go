@@ -41,6 +41,10 @@ type Catalog struct {
 	// running reports that a load runs.
 	next    *catalogBatch
 	running bool
+	// published, when set, is told of every snapshot once it is
+	// published, with the applications it re-read (all: every one), so
+	// that polls waiting for a change wake (push.go).
+	published func(snap *catalogSnapshot, all bool, appIDs []string)
 }
 
 // catalogBatch is the requests one load serves.
@@ -183,6 +187,7 @@ func (c *Catalog) run(ctx context.Context, store Store, logger *slog.Logger, b *
 			return fmt.Errorf("reload catalog: %w", err)
 		}
 		c.snapshot.Store(snap)
+		c.publish(snap, true, nil)
 		return nil
 	}
 	ids := make([]string, 0, len(b.apps))
@@ -194,8 +199,17 @@ func (c *Catalog) run(ctx context.Context, store Store, logger *slog.Logger, b *
 	if err != nil {
 		return fmt.Errorf("reload catalog of applications %s: %w", strings.Join(ids, ", "), err)
 	}
-	c.snapshot.Store(old.with(ids, parts))
+	snap := old.with(ids, parts)
+	c.snapshot.Store(snap)
+	c.publish(snap, false, ids)
 	return nil
+}
+
+// publish tells published, if set, of a snapshot just published.
+func (c *Catalog) publish(snap *catalogSnapshot, all bool, appIDs []string) {
+	if c.published != nil {
+		c.published(snap, all, appIDs)
+	}
 }
 
 // loadCatalog reads the whole catalog: the applications, every

@@ -32,6 +32,12 @@ const (
 	PollUnchanged
 	// PollFailed: the server failed (an internal error).
 	PollFailed
+	// PollAbandoned: the client went away while its poll waited for a
+	// change (docs/WIRE.md §2.5).
+	PollAbandoned
+	// PollWaitRefused: a stream's poll could not wait, as many polls as
+	// the server allows waiting already (docs/WIRE.md §2.5).
+	PollWaitRefused
 
 	numPollOutcomes
 )
@@ -39,15 +45,17 @@ const (
 // pollOutcomeNames are the outcomes' names, in snake case as metric
 // label values are.
 var pollOutcomeNames = [numPollOutcomes]string{
-	PollCorrupted: "corrupted",
-	PollDenied:    "denied",
-	PollExpired:   "expired",
-	PollReused:    "reused",
-	PollTooEarly:  "too_early",
-	PollNotFound:  "not_found",
-	PollFull:      "full",
-	PollUnchanged: "unchanged",
-	PollFailed:    "failed",
+	PollCorrupted:   "corrupted",
+	PollDenied:      "denied",
+	PollExpired:     "expired",
+	PollReused:      "reused",
+	PollTooEarly:    "too_early",
+	PollNotFound:    "not_found",
+	PollFull:        "full",
+	PollUnchanged:   "unchanged",
+	PollFailed:      "failed",
+	PollAbandoned:   "abandoned",
+	PollWaitRefused: "wait_refused",
 }
 
 // String returns the outcome's name, such as "too_early".

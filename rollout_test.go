@@ -135,17 +135,23 @@ type rolloutFixture struct {
 	v1, v2  *appconfigd.HostedConfigurationVersion
 }
 
-func newRolloutFixture(t *testing.T) *rolloutFixture {
+func newRolloutFixture(t testing.TB) *rolloutFixture {
 	t.Helper()
-	return newRolloutFixtureOn(t, newSQLiteStore(t))
+	store, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return newRolloutFixtureOn(t, store)
 }
 
 // newRolloutFixtureOn is newRolloutFixture on the given store.
-func newRolloutFixtureOn(t *testing.T, store appconfigd.Store) *rolloutFixture {
+func newRolloutFixtureOn(t testing.TB, store appconfigd.Store) *rolloutFixture {
 	t.Helper()
 	ctx := t.Context()
 	f := &rolloutFixture{}
-	f.svc, f.clock = newServiceOn(t, store)
+	f.clock = apptest.NewClock(time.Time{})
+	f.svc = apptest.NewService(t, store, f.clock, nil, nil)
 	f.app = must(f.svc.CreateApplication(ctx, &appconfigd.Application{Name: "app"}, nil))
 	f.env = must(f.svc.CreateEnvironment(ctx, f.app.ID, &appconfigd.Environment{Name: "env"}, nil))
 	f.profile = must(f.svc.CreateConfigurationProfile(ctx, f.app.ID, &appconfigd.ConfigurationProfile{Name: "p", LocationURI: "hosted"}, nil))
@@ -158,7 +164,7 @@ func newRolloutFixtureOn(t *testing.T, store appconfigd.Store) *rolloutFixture {
 }
 
 // deploy starts deploying v with a new strategy shaped like st.
-func (f *rolloutFixture) deploy(t *testing.T, st appconfigd.DeploymentStrategy, v *appconfigd.HostedConfigurationVersion) *appconfigd.Deployment {
+func (f *rolloutFixture) deploy(t testing.TB, st appconfigd.DeploymentStrategy, v *appconfigd.HostedConfigurationVersion) *appconfigd.Deployment {
 	t.Helper()
 	ctx := t.Context()
 	strategy := must(f.svc.CreateDeploymentStrategy(ctx, &st, nil))

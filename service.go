@@ -66,6 +66,9 @@ type Service struct {
 	// Fleet counts the sessions that poll, for the fleet view
 	// (service_fleet.go); nil turns the fleet view off.
 	Fleet FleetTracker
+	// MaxWaiters is how many polls may wait for a change at once
+	// (docs/WIRE.md §2.5); 0 lets none wait.
+	MaxWaiters int
 
 	catalog Catalog
 	replay  *ReplayGuard
@@ -91,6 +94,8 @@ type Service struct {
 	dataPlane DataPlaneCounts
 	// fleet is the fleet view's pending rows and last merged view.
 	fleet fleetState
+	// waiters are the polls that wait for a change.
+	waiters changeWaiters
 }
 
 // NewService returns a Service on store with AWS's defaults. Set fields,
@@ -108,6 +113,7 @@ func NewService(store Store) *Service {
 		KeyRotation:    24 * time.Hour,
 		AuditRetention: DefaultAuditRetention,
 		ReplayCapacity: DefaultReplayCapacity,
+		MaxWaiters:     DefaultMaxWaiters,
 	}
 }
 
@@ -170,6 +176,7 @@ func (s *Service) Open(ctx context.Context) error {
 		return err
 	}
 	s.fleet.replica = s.InstanceID + "/" + id
+	s.catalog.published = s.waiters.published
 	return s.catalog.Reload(ctx, s.Store, s.Logger)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // StartSessionInput is what StartConfigurationSession takes (docs/WIRE.md §1.2).
@@ -91,6 +92,9 @@ type LatestConfiguration struct {
 	// Rollout describes the deployment in progress, when the poll asked for
 	// entity rollout and one is.
 	Rollout *RolloutState
+	// Waited says whether the poll asked to wait for a change and was
+	// allowed to (docs/WIRE.md §2.5).
+	Waited WaitOutcome
 }
 
 // PollOptions are the choices of a poller beyond the token.
@@ -100,6 +104,18 @@ type PollOptions struct {
 	// deployment the poll answers with the version being deployed and
 	// reports the deployment's progress in Rollout.
 	EntityRollout bool
+	// Wait, when positive, asks the poll to wait up to that long for the
+	// session's answer to change (docs/WIRE.md §2.5); MaxWaitForChange
+	// bounds it.
+	Wait time.Duration
+	// MustWait refuses the poll with EThrottling, its token unused, when
+	// it may not wait because too many polls wait already, rather than
+	// answer it at once: a stream of changes cannot fall back to polling.
+	MustWait bool
+	// Waiting, when set, is called once the poll's checks have passed
+	// and it starts to wait, so that the caller can release what a
+	// working request holds (or begin a stream).
+	Waiting func()
 }
 
 // RolloutState is the progress of a deployment as an entity-rollout agent
@@ -173,7 +189,18 @@ func (s *Service) poll(ctx context.Context, token string, opts PollOptions) (*La
 	if s.replay.Used(&t) {
 		return nil, PollReused, tokenError(ProblemExpired, "Token not valid")
 	}
-	if !t.Initial() && t.MinPollInterval > 0 {
+	waited := WaitNotAsked
+	if opts.Wait > 0 {
+		// A waiting poll is never too early: it answers no sooner than
+		// the interval allows unless its answer changes.
+		if waited, err = s.waitForChange(ctx, &t, opts, now); err != nil {
+			if waited == WaitRefused {
+				return nil, PollWaitRefused, err
+			}
+			return nil, PollAbandoned, err
+		}
+		now = s.now()
+	} else if !t.Initial() && t.MinPollInterval > 0 {
 		due := t.IssuedAt.Add(secondsDuration(t.MinPollInterval) - PollIntervalTolerance)
 		if now.Before(due) {
 			return nil, PollTooEarly, tokenError(ProblemPollIntervalNotSatisfied, "Request too early")
@@ -191,21 +218,19 @@ func (s *Service) poll(ctx context.Context, token string, opts PollOptions) (*La
 	}
 	s.recordPoll(t.ApplicationID, t.EnvironmentID, t.ConfigurationProfileID, now)
 
-	out := &LatestConfiguration{NextPollIntervalInSeconds: t.PollInterval()}
+	out := &LatestConfiguration{NextPollIntervalInSeconds: t.PollInterval(), Waited: waited}
 	var v *ServedVersion
 	if plan != nil {
-		n := plan.versionFor(t.SessionID, t.EnvironmentID)
 		if opts.EntityRollout && plan.Rollout != 0 {
 			out.Rollout = &RolloutState{
 				ID:              fmt.Sprintf("%s/%d", t.EnvironmentID, plan.RolloutDeployment),
 				Percentage:      plan.Percentage,
 				TargetVersion:   plan.Rollout,
 				BaselineVersion: plan.Baseline,
-				SessionVersion:  n,
+				SessionVersion:  plan.servedTo(&t, false),
 			}
-			n = plan.entityRolloutVersion(t.LastVersion)
 		}
-		v = app.version(&t, n)
+		v = app.version(&t, plan.servedTo(&t, opts.EntityRollout))
 	}
 	next := t
 	if t.Initial() {

@@ -24,8 +24,13 @@ type DataClient interface {
 	// StartSession calls StartConfigurationSession and returns the
 	// initial token. minPollIntervalSeconds 0 requests no minimum.
 	StartSession(ctx context.Context, key Key, minPollIntervalSeconds int32) (token string, err error)
-	// GetLatest calls GetLatestConfiguration with token.
-	GetLatest(ctx context.Context, token string) (*Latest, error)
+	// GetLatest calls GetLatestConfiguration with token. A wait above
+	// zero asks the service to hold the poll until the session's
+	// configuration changes or wait has passed (docs/WIRE.md §2.5), in
+	// whole seconds, at least one; 0 asks for an ordinary poll. ctx must
+	// allow for the wait. Latest.WaitAnswered says whether the service
+	// took the request up.
+	GetLatest(ctx context.Context, token string, wait time.Duration) (*Latest, error)
 }
 
 // Latest is one GetLatestConfiguration answer (docs/WIRE.md §1.3) with
@@ -45,6 +50,19 @@ type Latest struct {
 	// Rollout describes the gradual deployment in progress, when
 	// appconfigd reports one; nil otherwise and always against real AWS.
 	Rollout *Rollout
+	// WaitAnswered says the answer carried Appconfigd-Wait-For-Change
+	// (docs/WIRE.md §2.5), so the service waits for changes when asked.
+	// It is false against real AWS and older appconfigd servers, for a
+	// poll that did not ask to wait, and for a value that is not a whole
+	// number of seconds: the poller then polls at its interval.
+	WaitAnswered bool
+	// WaitOffered is how long the service was willing to hold the poll,
+	// from that header. 0 with WaitAnswered means the service answered at
+	// once because as many polls as it allows already wait, and the
+	// poller falls back to its interval; above 0, the answer came when the
+	// session's configuration changed or the wait ended, and the next
+	// poll may wait again at once.
+	WaitOffered time.Duration
 }
 
 // Rollout is a gradual deployment in progress as appconfigd reports it to
@@ -67,9 +85,11 @@ type Rollout struct {
 }
 
 // appconfigd's extension headers on GetLatestConfiguration. The request
-// header asks for rollout state; the others answer.
+// headers ask for rollout state and for a wait (the answer echoes the
+// latter); the others answer.
 const (
 	headerEntityRollout        = "Appconfigd-Entity-Rollout"
+	headerWaitForChange        = "Appconfigd-Wait-For-Change"
 	headerConfigurationVersion = "Appconfigd-Configuration-Version"
 	headerRolloutID            = "Appconfigd-Rollout-Id"
 	headerRolloutPercentage    = "Appconfigd-Rollout-Percentage"
@@ -101,19 +121,34 @@ func LoadAWSConfig(ctx context.Context, cfg Config) (aws.Config, error) {
 // NewDataClient returns an AppConfigData client for awsCfg that holds at
 // most cfg.MaxConnections connections and does not retry on its own: the
 // poller retries with its own backoff, within REQUEST_TIMEOUT per call.
+// At most cfg.MaxConnections-1 polls wait for a change at once; the others
+// go out as ordinary polls (sdkClient.waitSlots says why).
 func NewDataClient(awsCfg aws.Config, cfg Config) DataClient {
 	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
 		tr.MaxConnsPerHost = cfg.MaxConnections
 	})
-	return &sdkClient{client: appconfigdata.NewFromConfig(awsCfg, func(o *appconfigdata.Options) {
+	s := &sdkClient{client: appconfigdata.NewFromConfig(awsCfg, func(o *appconfigdata.Options) {
 		o.HTTPClient = httpClient
 		o.Retryer = aws.NopRetryer{}
 	})}
+	if cfg.MaxConnections > 0 {
+		s.waitSlots = make(chan struct{}, cfg.MaxConnections-1)
+	}
+	return s
 }
 
 // sdkClient is DataClient over aws-sdk-go-v2.
 type sdkClient struct {
 	client *appconfigdata.Client
+	// waitSlots holds one token per poll waiting for a change; nil for no
+	// bound. Over HTTP/1.1 a waiting poll occupies one of the
+	// MAX_CONNECTIONS connections for up to a minute, and calls beyond
+	// the cap queue for a connection within their own timeout; so one
+	// connection is kept for ordinary calls (first fetches, session
+	// starts) and a poll that finds no slot does not ask to wait. Its
+	// answer then carries no wait header, and the poller polls that
+	// configuration at its interval.
+	waitSlots chan struct{}
 }
 
 func (s *sdkClient) StartSession(ctx context.Context, key Key, minPollIntervalSeconds int32) (string, error) {
@@ -135,13 +170,24 @@ func (s *sdkClient) StartSession(ctx context.Context, key Key, minPollIntervalSe
 	return *out.InitialConfigurationToken, nil
 }
 
-func (s *sdkClient) GetLatest(ctx context.Context, token string) (*Latest, error) {
+func (s *sdkClient) GetLatest(ctx context.Context, token string, wait time.Duration) (*Latest, error) {
+	if wait > 0 && s.waitSlots != nil {
+		select {
+		case s.waitSlots <- struct{}{}:
+			defer func() { <-s.waitSlots }()
+		default:
+			wait = 0
+		}
+	}
 	out, err := s.client.GetLatestConfiguration(ctx,
 		&appconfigdata.GetLatestConfigurationInput{ConfigurationToken: aws.String(token)},
 		func(o *appconfigdata.Options) {
-			// The server does not require the header signed; adding it
-			// in the build step signs it anyway.
+			// The server does not require the headers signed; adding
+			// them in the build step signs them anyway.
 			o.APIOptions = append(o.APIOptions, smithyhttp.AddHeaderValue(headerEntityRollout, "1"))
+			if wait > 0 {
+				o.APIOptions = append(o.APIOptions, smithyhttp.AddHeaderValue(headerWaitForChange, waitSeconds(wait)))
+			}
 		})
 	if err != nil {
 		return nil, err
@@ -156,8 +202,30 @@ func (s *sdkClient) GetLatest(ctx context.Context, token string) (*Latest, error
 	if resp, ok := awsmiddleware.GetRawResponse(out.ResultMetadata).(*smithyhttp.Response); ok {
 		l.ConfigurationVersion = resp.Header.Get(headerConfigurationVersion)
 		l.Rollout = rolloutFromHeader(resp.Header)
+		l.WaitOffered, l.WaitAnswered = waitFromHeader(resp.Header)
 	}
 	return l, nil
+}
+
+// waitSeconds is the Appconfigd-Wait-For-Change value asking for wait:
+// whole seconds, rounded down, at least one (docs/WIRE.md §2.5).
+func waitSeconds(wait time.Duration) string {
+	return strconv.FormatInt(max(int64(wait/time.Second), 1), 10)
+}
+
+// waitFromHeader reads the Appconfigd-Wait-For-Change echo. ok is false
+// when there is none or it is not a whole number of seconds: a value the
+// agent cannot read gives no reason to poll sooner than its interval.
+func waitFromHeader(h http.Header) (offered time.Duration, ok bool) {
+	v := h.Values(headerWaitForChange)
+	if len(v) != 1 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(v[0], 10, 16)
+	if err != nil {
+		return 0, false
+	}
+	return time.Duration(n) * time.Second, true
 }
 
 // rolloutFromHeader reads the rollout headers; it returns nil when there

@@ -1,10 +1,13 @@
 package agent
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -45,6 +48,12 @@ func (s *recordingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // with respond.
 func newTestClient(t *testing.T, respond func(w http.ResponseWriter, r *http.Request)) (DataClient, *recordingServer) {
 	t.Helper()
+	return newTestClientFor(t, DefaultConfig(), respond)
+}
+
+// newTestClientFor is newTestClient with the agent configured as cfg.
+func newTestClientFor(t *testing.T, cfg Config, respond func(w http.ResponseWriter, r *http.Request)) (DataClient, *recordingServer) {
+	t.Helper()
 	rec := &recordingServer{respond: respond}
 	srv := httptest.NewServer(rec)
 	t.Cleanup(srv.Close)
@@ -53,7 +62,7 @@ func newTestClient(t *testing.T, respond func(w http.ResponseWriter, r *http.Req
 		Credentials:  credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
 		BaseEndpoint: aws.String(srv.URL),
 	}
-	return NewDataClient(awsCfg, DefaultConfig()), rec
+	return NewDataClient(awsCfg, cfg), rec
 }
 
 func TestClientStartSession(t *testing.T) {
@@ -128,7 +137,7 @@ func TestClientGetLatest(t *testing.T) {
 				h.Set("Version-Label", "v3")
 				w.Write([]byte(`{"a":1}`))
 			})
-			got, err := c.GetLatest(t.Context(), "tok")
+			got, err := c.GetLatest(t.Context(), "tok", 0)
 			if err != nil {
 				t.Fatalf("GetLatest: %v", err)
 			}
@@ -145,6 +154,153 @@ func TestClientGetLatest(t *testing.T) {
 			}
 			if got := r.URL.Query().Get("configuration_token"); got != "tok" {
 				t.Errorf("configuration_token = %q; want tok", got)
+			}
+		})
+	}
+}
+
+// unchanged answers a poll with no new configuration and, when echo is
+// not nil, the wait header set to *echo.
+func unchanged(echo *string) func(http.ResponseWriter, *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		if echo != nil {
+			h.Set("Appconfigd-Wait-For-Change", *echo)
+		}
+		h.Set("Next-Poll-Configuration-Token", "next")
+		h.Set("Next-Poll-Interval-In-Seconds", "45")
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// TestClientWaitForChange: the client asks for a wait with
+// Appconfigd-Wait-For-Change in whole seconds (docs/WIRE.md §2.5) and
+// reads the service's echo: none, 0 (busy) or the seconds offered.
+func TestClientWaitForChange(t *testing.T) {
+	t.Parallel()
+	t.Run("Asks", func(t *testing.T) {
+		t.Parallel()
+		tests := []struct {
+			name string
+			wait time.Duration
+			want []string
+		}{
+			{"NoWait", 0, nil},
+			{"Seconds", 45 * time.Second, []string{"45"}},
+			{"RoundedDown", 2*time.Second + 900*time.Millisecond, []string{"2"}},
+			{"AtLeastOneSecond", 300 * time.Millisecond, []string{"1"}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				c, rec := newTestClient(t, unchanged(nil))
+				if _, err := c.GetLatest(t.Context(), "tok", tt.wait); err != nil {
+					t.Fatalf("GetLatest: %v", err)
+				}
+				requests, _ := rec.recorded()
+				if got := requests[0].Header.Values("Appconfigd-Wait-For-Change"); !slices.Equal(got, tt.want) {
+					t.Errorf("Appconfigd-Wait-For-Change = %q; want %q", got, tt.want)
+				}
+				if got := requests[0].Header.Get("Appconfigd-Entity-Rollout"); got != "1" {
+					t.Errorf("Appconfigd-Entity-Rollout = %q; want 1", got)
+				}
+			})
+		}
+	})
+	t.Run("ReadsTheEcho", func(t *testing.T) {
+		t.Parallel()
+		tests := []struct {
+			name         string
+			echo         *string
+			wantAnswered bool
+			wantOffered  time.Duration
+		}{
+			{"Absent", nil, false, 0},
+			{"Busy", aws.String("0"), true, 0},
+			{"Waited", aws.String("45"), true, 45 * time.Second},
+			{"NotANumber", aws.String("soon"), false, 0},
+			{"Negative", aws.String("-1"), false, 0},
+			{"Fraction", aws.String("4.5"), false, 0},
+			{"Empty", aws.String(""), false, 0},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				c, _ := newTestClient(t, unchanged(tt.echo))
+				got, err := c.GetLatest(t.Context(), "tok", 45*time.Second)
+				if err != nil {
+					t.Fatalf("GetLatest: %v", err)
+				}
+				if got.WaitAnswered != tt.wantAnswered || got.WaitOffered != tt.wantOffered {
+					t.Errorf("WaitAnswered, WaitOffered = %v, %v; want %v, %v", got.WaitAnswered, got.WaitOffered, tt.wantAnswered, tt.wantOffered)
+				}
+			})
+		}
+	})
+}
+
+// TestClientWaitKeepsAConnection: with MAX_CONNECTIONS connections, at
+// most MAX_CONNECTIONS-1 polls wait at once, so that one connection is
+// left for the calls that must not queue behind them; a poll beyond that
+// goes out without asking to wait.
+func TestClientWaitKeepsAConnection(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		maxConnections int
+		// want is whether each of three polls, sent while the earlier
+		// ones wait, asks to wait.
+		want []bool
+	}{
+		{1, []bool{false, false, false}},
+		{2, []bool{true, false, false}},
+		{3, []bool{true, true, false}},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("MaxConnections%d", tt.maxConnections), func(t *testing.T) {
+			t.Parallel()
+			release := make(chan struct{})
+			arrived := make(chan bool)
+			cfg := DefaultConfig()
+			cfg.MaxConnections = tt.maxConnections
+			c, _ := newTestClientFor(t, cfg, func(w http.ResponseWriter, r *http.Request) {
+				waits := r.Header.Get("Appconfigd-Wait-For-Change") != ""
+				arrived <- waits
+				if waits {
+					<-release
+				}
+				unchanged(aws.String("45"))(w, r)
+			})
+			// A poll queued behind the waits for a connection fails
+			// when its context ends, instead of hanging the test.
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			failed := make(chan error, len(tt.want))
+			var done sync.WaitGroup
+			var got []bool
+			for range tt.want {
+				done.Go(func() {
+					if _, err := c.GetLatest(ctx, "tok", 45*time.Second); err != nil {
+						failed <- err
+					}
+				})
+				select {
+				case waits := <-arrived:
+					got = append(got, waits)
+				case err := <-failed:
+					t.Errorf("GetLatest: %v", err)
+				}
+			}
+			close(release)
+			done.Wait()
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("polls asking to wait = %v; want %v", got, tt.want)
+			}
+			// Once the waits are over, a poll may wait again.
+			if tt.maxConnections > 1 {
+				go c.GetLatest(t.Context(), "tok", 45*time.Second)
+				if !<-arrived {
+					t.Error("a poll after the waits ended did not ask to wait")
+				}
 			}
 		})
 	}
@@ -167,7 +323,7 @@ func TestClientErrors(t *testing.T) {
 		t.Parallel()
 		c, _ := newTestClient(t, awsError(http.StatusBadRequest, "BadRequestException",
 			`{"Message":"Token not valid","Reason":"InvalidParameters","Details":{"InvalidParameters":{"ConfigurationToken":{"Problem":"Expired"}}}}`))
-		_, err := c.GetLatest(t.Context(), "tok")
+		_, err := c.GetLatest(t.Context(), "tok", 0)
 		var br *types.BadRequestException
 		if !errors.As(err, &br) {
 			t.Fatalf("GetLatest error = %v; want BadRequestException", err)
@@ -188,7 +344,7 @@ func TestClientErrors(t *testing.T) {
 	t.Run("ServerErrorNotRetried", func(t *testing.T) {
 		t.Parallel()
 		c, rec := newTestClient(t, awsError(http.StatusInternalServerError, "InternalServerException", `{"Message":"boom"}`))
-		_, err := c.GetLatest(t.Context(), "tok")
+		_, err := c.GetLatest(t.Context(), "tok", 0)
 		if got := upstreamError(err); got.status != http.StatusBadGateway {
 			t.Errorf("upstreamError = %d; want 502", got.status)
 		}

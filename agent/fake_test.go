@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -38,9 +39,39 @@ type fakeService struct {
 	// rejectProblem is the Problem of the BadRequestException for a token
 	// the service does not know.
 	rejectProblem types.InvalidParameterProblem
-	tokens        int
-	starts        []fakeStart
-	polls         []time.Time
+	// push makes the service wait for changes as appconfigd does
+	// (docs/WIRE.md §2.5): a poll that asks to wait is held until what
+	// its session gets changes or the wait ends, is never refused as too
+	// early, and its answer echoes the wait. Without push the service
+	// ignores the wait and echoes nothing, as AWS does. With push, busy
+	// answers every waiting poll at once with the echo 0, and instant
+	// answers it at once with the echo of the wait, as a faulty server
+	// would.
+	push, busy, instant bool
+	// latency is how long every GetLatest call takes before it is
+	// answered (on top of any wait).
+	latency time.Duration
+	// changed is closed, and replaced, whenever what sessions get may
+	// have changed or waits are broken, to wake waiting polls; breaks
+	// counts breakWaits calls.
+	changed chan struct{}
+	breaks  int
+	tokens  int
+	starts  []fakeStart
+	polls   []fakePoll
+}
+
+// maxFakePolls bounds the polls the service answers: a poller caught in
+// a loop keeps a synctest bubble's clock from moving, so past this the
+// service fails every poll, the poller backs off, and the test can see
+// the count.
+const maxFakePolls = 1000
+
+// fakePoll is one GetLatest call: when it came and the wait it asked
+// for.
+type fakePoll struct {
+	at   time.Time
+	wait time.Duration
 }
 
 // fakeDeployment is what a profile serves: current to plain sessions,
@@ -60,10 +91,11 @@ type fakeVersion struct {
 }
 
 type fakeSession struct {
-	key      Key
-	sent     string    // version last sent
-	sentAny  bool      // whether anything was sent
-	lastPoll time.Time // when the session last polled
+	key         Key
+	sent        string    // version last sent
+	sentAny     bool      // whether anything was sent
+	sentRollout *Rollout  // rollout state last sent
+	lastPoll    time.Time // when the session last polled
 }
 
 type fakeStart struct {
@@ -78,6 +110,7 @@ func newFakeService(keys ...Key) *fakeService {
 		sessions:      make(map[string]*fakeSession),
 		nextInterval:  DefaultPollInterval,
 		rejectProblem: types.InvalidParameterProblemCorrupted,
+		changed:       make(chan struct{}),
 	}
 	for _, k := range keys {
 		f.profiles[k] = nil
@@ -90,7 +123,26 @@ func (f *fakeService) deploy(key Key, v fakeVersion) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.profiles[key] = &fakeDeployment{current: v}
+	f.wake()
 }
+
+// wake wakes every waiting poll to look again. f.mu must be held.
+func (f *fakeService) wake() {
+	close(f.changed)
+	f.changed = make(chan struct{})
+}
+
+// breakWaits ends the polls waiting now with err, as a connection that
+// breaks when a replica shuts down.
+func (f *fakeService) breakWaits() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.breaks++
+	f.wake()
+}
+
+// errBrokenWait is what a poll broken by breakWaits returns.
+var errBrokenWait = errors.New("connection reset by peer")
 
 // roll reports a gradual deployment of target to the agent.
 func (f *fakeService) roll(key Key, r Rollout, target fakeVersion) {
@@ -102,6 +154,7 @@ func (f *fakeService) roll(key Key, r Rollout, target fakeVersion) {
 		f.profiles[key] = d
 	}
 	d.rollout, d.target = &r, target
+	f.wake()
 }
 
 func (f *fakeService) setDown(err error) {
@@ -134,7 +187,22 @@ func (f *fakeService) startCalls() []fakeStart {
 func (f *fakeService) pollTimes() []time.Time {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]time.Time(nil), f.polls...)
+	var times []time.Time
+	for _, p := range f.polls {
+		times = append(times, p.at)
+	}
+	return times
+}
+
+// pollWaits returns the wait each GetLatest call asked for.
+func (f *fakeService) pollWaits() []time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var waits []time.Duration
+	for _, p := range f.polls {
+		waits = append(waits, p.wait)
+	}
+	return waits
 }
 
 // fail returns the error every call fails with now, waiting for ctx when
@@ -172,10 +240,21 @@ func (f *fakeService) newToken(s *fakeSession) string {
 	return token
 }
 
-func (f *fakeService) GetLatest(ctx context.Context, token string) (*Latest, error) {
+func (f *fakeService) GetLatest(ctx context.Context, token string, wait time.Duration) (*Latest, error) {
 	f.mu.Lock()
-	f.polls = append(f.polls, time.Now())
+	f.polls = append(f.polls, fakePoll{at: time.Now(), wait: wait})
+	n, latency := len(f.polls), f.latency
 	f.mu.Unlock()
+	if n > maxFakePolls {
+		return nil, errors.New("too many polls")
+	}
+	if latency > 0 {
+		select {
+		case <-time.After(latency):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	if err := f.fail(ctx); err != nil {
 		return nil, err
 	}
@@ -191,7 +270,8 @@ func (f *fakeService) GetLatest(ctx context.Context, token string) (*Latest, err
 			}},
 		}
 	}
-	if f.refuseEarly && !s.lastPoll.IsZero() && time.Since(s.lastPoll) < f.nextInterval {
+	waits := f.push && wait > 0
+	if f.refuseEarly && !waits && !s.lastPoll.IsZero() && time.Since(s.lastPoll) < f.nextInterval {
 		return nil, &types.BadRequestException{
 			Message: aws.String("Request too early"),
 			Reason:  types.BadRequestReasonInvalidParameters,
@@ -200,21 +280,21 @@ func (f *fakeService) GetLatest(ctx context.Context, token string) (*Latest, err
 			}},
 		}
 	}
-	s.lastPoll = time.Now()
-	delete(f.sessions, token)
-	l := &Latest{NextToken: f.newToken(s), NextPollInterval: f.nextInterval}
-	d := f.profiles[s.key]
-	if d == nil {
-		return l, nil
-	}
-	v := d.current
-	if d.rollout != nil {
-		l.Rollout = d.rollout
-		hasBaseline := d.current.version != ""
-		if !hasBaseline || (s.sentAny && (s.sent == d.current.version || s.sent == d.target.version)) {
-			v = d.target
+	var offered time.Duration
+	if waits {
+		offered = min(wait, maxWaitForChange)
+		if f.busy {
+			offered = 0
+		}
+		if err := f.awaitChange(ctx, s, offered); err != nil {
+			return nil, err
 		}
 	}
+	s.lastPoll = time.Now()
+	delete(f.sessions, token)
+	l := &Latest{NextToken: f.newToken(s), NextPollInterval: f.nextInterval, WaitAnswered: waits, WaitOffered: offered}
+	v, rollout := f.view(s)
+	l.Rollout, s.sentRollout = rollout, rollout
 	if v == (fakeVersion{}) {
 		return l, nil
 	}
@@ -224,6 +304,56 @@ func (f *fakeService) GetLatest(ctx context.Context, token string) (*Latest, err
 		l.Configuration, l.VersionLabel = []byte(v.content), v.label
 	}
 	return l, nil
+}
+
+// view returns what session s gets now: the version, and the rollout in
+// progress. f.mu must be held.
+func (f *fakeService) view(s *fakeSession) (fakeVersion, *Rollout) {
+	d := f.profiles[s.key]
+	if d == nil {
+		return fakeVersion{}, nil
+	}
+	if d.rollout == nil {
+		return d.current, nil
+	}
+	hasBaseline := d.current.version != ""
+	if !hasBaseline || (s.sentAny && (s.sent == d.current.version || s.sent == d.target.version)) {
+		return d.target, d.rollout
+	}
+	return d.current, d.rollout
+}
+
+// awaitChange holds a waiting poll of s until what s gets differs from
+// what it was last sent, or wait has passed (at once for 0, or when the
+// service answers instantly), or ctx ends. A broken wait returns
+// errBrokenWait. f.mu must be held; it is released while waiting.
+func (f *fakeService) awaitChange(ctx context.Context, s *fakeSession, wait time.Duration) error {
+	if wait == 0 || f.instant {
+		return nil
+	}
+	timeout := time.After(wait)
+	breaks := f.breaks
+	for {
+		v, rollout := f.view(s)
+		if v != (fakeVersion{}) && (!s.sentAny || s.sent != v.version) || !sameRollout(rollout, s.sentRollout) {
+			return nil
+		}
+		changed := f.changed
+		f.mu.Unlock()
+		select {
+		case <-changed:
+		case <-timeout:
+			f.mu.Lock()
+			return nil
+		case <-ctx.Done():
+			f.mu.Lock()
+			return ctx.Err()
+		}
+		f.mu.Lock()
+		if f.breaks != breaks {
+			return errBrokenWait
+		}
+	}
 }
 
 // testAgent is an agent running on a fake service, inside a synctest

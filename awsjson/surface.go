@@ -57,6 +57,25 @@ type OperationObserver interface {
 	ObserveOperation(name string)
 }
 
+// ObserveOperation tells the first OperationObserver among w and the
+// writers it wraps (their Unwrap methods) that the request calls
+// operation name, for a handler that learns only from the request which
+// of two kinds of one operation it serves, such as a poll that waits for
+// a change, whose latency would otherwise hide that of the others.
+func ObserveOperation(w http.ResponseWriter, name string) {
+	for w != nil {
+		if o, ok := w.(OperationObserver); ok {
+			o.ObserveOperation(name)
+			return
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return
+		}
+		w = u.Unwrap()
+	}
+}
+
 // Operation is one operation as a Surface runs it.
 type Operation struct {
 	// Operation is what the authenticator must know before it reads the

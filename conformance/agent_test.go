@@ -381,7 +381,7 @@ func TestAgentMultiVariantFlags(t *testing.T) {
 // agent's clock, not before.
 func TestAgentFollowsDeployments(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t)
+	ts := startServer(t, withoutPush())
 	fx := newFixture(t, ts.control)
 	strategy := immediateStrategy(t, ts.control)
 	createVersion(t, ts.control, fx.app, fx.profile, []byte("one"), "text/plain", "release-1")
@@ -402,6 +402,46 @@ func TestAgentFollowsDeployments(t *testing.T) {
 	checkAnswer(t, ra.get(t, path), "two", "text/plain", "2")
 }
 
+// TestAgentPush: against appconfigd, the agent's polls wait for a change
+// (docs/WIRE.md §2.5), so a deployment reaches its local API without any
+// time passing on the agent's clock, that is without waiting for its
+// poll interval.
+func TestAgentPush(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	fx := newFixture(t, ts.control)
+	strategy := immediateStrategy(t, ts.control)
+	deployNow(t, ts.control, fx, strategy, "one", "text/plain")
+	ra := startAgent(t, ts.url, ts.clock, ts.advance, agent.DefaultConfig())
+	path := configurationPath("app", "env", "profile")
+	checkAnswer(t, ra.get(t, path), "one", "text/plain", "1")
+	// The first fetch does not wait; the polls after it do.
+	ra.clock.waitTimers(t, 1)
+	ra.advance(t, ra.clock.untilNext())
+	ra.clock.fire()
+	svc := ts.daemon.Service()
+	deadline := time.Now().Add(10 * time.Second)
+	for svc.WaitingPolls() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d polls wait on the server; want the agent's one", svc.WaitingPolls())
+		}
+		time.Sleep(time.Millisecond)
+	}
+
+	deployNow(t, ts.control, fx, strategy, "two", "text/plain")
+	for {
+		got := ra.get(t, path)
+		if got.body == "two" {
+			checkAnswer(t, got, "two", "text/plain", "2")
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the agent serves %q 10 s after the deployment, with no time passing on its clock; want two", got.body)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // restartableServer is an in-process appconfigd that a test can stop and
 // start again on the same address and data directory.
 type restartableServer struct {
@@ -417,6 +457,8 @@ func startRestartableServer(t *testing.T) *restartableServer {
 	cfg.Listen = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
 	cfg.Keys = testKeys(t)
+	// The agent is stepped poll by poll on a fake clock (withoutPush).
+	cfg.MaxWaiters = 0
 	s := &restartableServer{cfg: cfg, clock: apptest.NewClock(apptest.Start)}
 	s.start(t)
 	s.cfg.Listen = s.ts.daemon.Addr()
@@ -535,7 +577,7 @@ func checkLateAgent(t *testing.T, ts *testServer, path string, ids []string, ser
 // deployment completes (AWS's entity-based gradual deployments).
 func TestAgentEntityRollout(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t)
+	ts := startServer(t, withoutPush())
 	fx := newFixture(t, ts.control)
 	deployNow(t, ts.control, fx, immediateStrategy(t, ts.control), "one", "text/plain")
 	strategy, err := ts.control.CreateDeploymentStrategy(ctx(t), &appconfig.CreateDeploymentStrategyInput{

@@ -82,6 +82,13 @@ func withTokenTTL(d time.Duration) serverOption {
 	return func(o *serverOptions) { o.config.TokenTTL = d }
 }
 
+// withoutPush lets no poll wait for a change (docs/WIRE.md §2.5), for
+// tests that step an agent through its polls on a fake clock: waiting
+// polls would run on the real one.
+func withoutPush() serverOption {
+	return func(o *serverOptions) { o.config.MaxWaiters = 0 }
+}
+
 // withRealClock runs the server on the system clock with deployment time
 // running scale times faster, for tests that need the deployment engine
 // to act on its own (waiters).

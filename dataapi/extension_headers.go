@@ -1,8 +1,11 @@
 package dataapi
 
 import (
+	"math"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/appconfigd/appconfigd"
 )
@@ -32,10 +35,15 @@ const (
 	// HeaderSessionVersion is the version the session would get without
 	// entity rollout.
 	HeaderSessionVersion = "Appconfigd-Session-Version"
+	// HeaderWaitForChange asks a poll to wait up to that many seconds for
+	// a change, and answers how long the server was willing to wait, 0
+	// when it would not (docs/WIRE.md §2.5).
+	HeaderWaitForChange = "Appconfigd-Wait-For-Change"
 )
 
-// setExtensionHeaders adds the extension headers for a poll's result.
-func setExtensionHeaders(h http.Header, out *appconfigd.LatestConfiguration) {
+// setExtensionHeaders adds the extension headers for a poll's result;
+// wait is the wait it asked for.
+func setExtensionHeaders(h http.Header, out *appconfigd.LatestConfiguration, wait time.Duration) {
 	if out.VersionNumber != 0 {
 		h.Set(HeaderConfigurationVersion, strconv.Itoa(out.VersionNumber))
 	}
@@ -46,4 +54,32 @@ func setExtensionHeaders(h http.Header, out *appconfigd.LatestConfiguration) {
 		h.Set(HeaderRolloutBaselineVersion, strconv.Itoa(r.BaselineVersion))
 		h.Set(HeaderSessionVersion, strconv.Itoa(r.SessionVersion))
 	}
+	switch out.Waited {
+	case appconfigd.WaitOffered:
+		h.Set(HeaderWaitForChange, strconv.Itoa(int(wait/time.Second)))
+	case appconfigd.WaitRefused:
+		h.Set(HeaderWaitForChange, "0")
+	}
+}
+
+// waitForChange reads HeaderWaitForChange: 0 when the request does not
+// ask to wait, at most appconfigd.MaxWaitForChange (docs/WIRE.md §2.5).
+func waitForChange(h http.Header) (time.Duration, error) {
+	v := h.Values(HeaderWaitForChange)
+	switch {
+	case len(v) == 0:
+		return 0, nil
+	case len(v) > 1:
+		return 0, appconfigd.Errorf(appconfigd.EBadRequest, "%s must be given once, got %d", HeaderWaitForChange, len(v))
+	}
+	digits := strings.TrimSpace(v[0])
+	if digits == "" || strings.Trim(digits, "0123456789") != "" || strings.Trim(digits, "0") == "" {
+		return 0, appconfigd.Errorf(appconfigd.EBadRequest, "%s must be a whole number of seconds, at least 1, got %q", HeaderWaitForChange, v[0])
+	}
+	n, err := strconv.Atoi(digits)
+	if err != nil {
+		// Digits only, so too large for an int: more than the cap.
+		return appconfigd.MaxWaitForChange, nil
+	}
+	return min(time.Duration(min(n, math.MaxInt32))*time.Second, appconfigd.MaxWaitForChange), nil
 }

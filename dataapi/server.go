@@ -28,6 +28,7 @@ func (s *Server) Routes() []awsjson.Route {
 	return []awsjson.Route{
 		{Method: http.MethodPost, Pattern: "/configurationsessions", Handler: s.handle(startSessionOperation, s.handleStartConfigurationSession)},
 		{Method: http.MethodGet, Pattern: "/configuration", Handler: s.handle(pollOperation, s.handleGetLatestConfiguration)},
+		{Method: http.MethodGet, Pattern: "/configuration/stream", Handler: s.handle(streamOperation, s.handleConfigurationStream)},
 	}
 }
 
@@ -39,6 +40,9 @@ func (s *Server) Routes() []awsjson.Route {
 var (
 	startSessionOperation = awsjson.Operation{Operation: auth.Operation{Name: "StartConfigurationSession", MaxBodyBytes: maxSessionBody}}
 	pollOperation         = awsjson.Operation{Operation: auth.Operation{Name: "GetLatestConfiguration", MaxBodyBytes: 0}}
+	// streamOperation is appconfigd's stream of changes (docs/WIRE.md
+	// §2.5), polls that wait one after another.
+	streamOperation = awsjson.Operation{Operation: auth.Operation{Name: "StreamConfiguration", MaxBodyBytes: 0}}
 )
 
 // handle adapts an operation handler to HTTP through the wire surface all

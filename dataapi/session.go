@@ -6,9 +6,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/appconfigd/appconfigd"
 	"github.com/appconfigd/appconfigd/awsjson"
+	"github.com/appconfigd/appconfigd/loadshed"
 )
 
 // maxSessionBody bounds StartConfigurationSession bodies: three identifiers
@@ -57,14 +59,21 @@ func (s *Server) handleStartConfigurationSession(ctx context.Context, w http.Res
 // configuration bytes as the body, metadata in headers, and a fresh token
 // on every success.
 func (s *Server) handleGetLatestConfiguration(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
-	token, n := configurationToken(r.URL)
-	switch {
-	case n == 0 || token == "":
-		return appconfigd.Errorf(appconfigd.EBadRequest, "ConfigurationToken is required (query parameter configuration_token)")
-	case n > 1:
-		return appconfigd.Errorf(appconfigd.EBadRequest, "ConfigurationToken must be given once, got %d configuration_token parameters", n)
+	token, err := requiredToken(r.URL)
+	if err != nil {
+		return err
 	}
 	opts := appconfigd.PollOptions{EntityRollout: r.Header.Get(HeaderEntityRollout) == "1"}
+	if _, asked := r.Header[HeaderWaitForChange]; asked {
+		var err error
+		if opts.Wait, err = waitForChange(r.Header); err != nil {
+			return err
+		}
+		awsjson.ObserveOperation(w, waitingPollOperation)
+		// The poll may wait longer than it asked, for the rest of its
+		// session's interval, but never past the cap.
+		opts.Waiting = func() { holdForWait(ctx, w, appconfigd.MaxWaitForChange) }
+	}
 	out, err := s.Service.GetLatestConfiguration(ctx, token, opts)
 	if err != nil {
 		return err
@@ -90,7 +99,7 @@ func (s *Server) handleGetLatestConfiguration(ctx context.Context, w http.Respon
 	if out.VersionLabel != "" {
 		set("Version-Label", out.VersionLabel)
 	}
-	setExtensionHeaders(h, out)
+	setExtensionHeaders(h, out, opts.Wait)
 	set("Content-Length", strconv.Itoa(len(out.Content)))
 	w.WriteHeader(http.StatusOK)
 	_, err = w.Write(out.Content)
@@ -99,6 +108,40 @@ func (s *Server) handleGetLatestConfiguration(ctx context.Context, w http.Respon
 		s.logger().Debug("write configuration", "request_id", awsjson.RequestID(ctx), "err", err)
 	}
 	return nil
+}
+
+// holdForWait prepares a request that may wait up to wait for a change:
+// it gives back its load-shedding slot, since it will wait without
+// working (waiting polls are bounded by Service.MaxWaiters instead), and
+// moves its write deadline past the wait.
+func holdForWait(ctx context.Context, w http.ResponseWriter, wait time.Duration) {
+	loadshed.Release(ctx)
+	// Fails only for a writer without a deadline (a test's recorder) or
+	// a connection already gone, which the poll finds out when it writes.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(wait + waitWriteMargin))
+}
+
+// waitingPollOperation names polls that wait for a change in the request
+// metrics, so that their latency, up to a minute by design, is told apart
+// from that of polls answered at once.
+const waitingPollOperation = "GetLatestConfigurationWaiting"
+
+// waitWriteMargin is the time a waiting poll keeps, beyond its wait, to
+// answer: the server's write timeout would otherwise cut a 60-second wait
+// short.
+const waitWriteMargin = 30 * time.Second
+
+// requiredToken returns the one configuration_token parameter of u, or
+// the BadRequest that a missing or repeated one gets.
+func requiredToken(u *url.URL) (string, error) {
+	token, n := configurationToken(u)
+	switch {
+	case n == 0 || token == "":
+		return "", appconfigd.Errorf(appconfigd.EBadRequest, "ConfigurationToken is required (query parameter configuration_token)")
+	case n > 1:
+		return "", appconfigd.Errorf(appconfigd.EBadRequest, "ConfigurationToken must be given once, got %d configuration_token parameters", n)
+	}
+	return token, nil
 }
 
 // configurationToken returns the first configuration_token parameter of u

@@ -37,7 +37,7 @@ func (s *agentService) StartSession(_ context.Context, k agent.Key, _ int32) (st
 	return "token", nil
 }
 
-func (s *agentService) GetLatest(context.Context, string) (*agent.Latest, error) {
+func (s *agentService) GetLatest(context.Context, string, time.Duration) (*agent.Latest, error) {
 	if s.down.Load() {
 		return nil, errRefused
 	}

@@ -45,3 +45,13 @@ func (c *dataPlaneCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.polls, prometheus.CounterValue, float64(c.throttled()), PollThrottled)
 	ch <- prometheus.MustNewConstMetric(c.sessions, prometheus.CounterValue, float64(c.counts.SessionsStarted()))
 }
+
+// WatchWaiting reports, at each scrape, how many polls and streams wait
+// for a change (docs/WIRE.md §2.5), against the limit the operator set.
+func (m *Metrics) WatchWaiting(waiting func() int) {
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Namespace: namespace,
+		Name:      "waiting_polls",
+		Help:      "Polls and streams of changes waiting for a change now.",
+	}, func() float64 { return float64(waiting()) }))
+}

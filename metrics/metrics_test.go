@@ -54,6 +54,7 @@ appconfigd_http_requests_total{code="403",operation="ListApplications",surface="
 		want := `
 # HELP appconfigd_polls_total GetLatestConfiguration requests, by outcome.
 # TYPE appconfigd_polls_total counter
+appconfigd_polls_total{outcome="abandoned"} 0
 appconfigd_polls_total{outcome="corrupted"} 0
 appconfigd_polls_total{outcome="denied"} 0
 appconfigd_polls_total{outcome="expired"} 0
@@ -64,6 +65,7 @@ appconfigd_polls_total{outcome="reused"} 0
 appconfigd_polls_total{outcome="throttled"} 1
 appconfigd_polls_total{outcome="too_early"} 0
 appconfigd_polls_total{outcome="unchanged"} 0
+appconfigd_polls_total{outcome="wait_refused"} 0
 `
 		if err := testutil.GatherAndCompare(m.Gatherer(), strings.NewReader(want), "appconfigd_polls_total"); err != nil {
 			t.Error(err)

@@ -133,6 +133,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.StringVar(&c.DatabaseURL, "database-url", "", "PostgreSQL `URL` (postgres://…) to use instead of SQLite; replicas sharing one serve as one service (default $APPCONFIGD_DATABASE_URL)")
 	fs.DurationVar(&c.KeyRotation, "key-rotation", c.KeyRotation, "how often to make a new token sealing key (0 never)")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", c.TokenTTL, "how long a configuration token stays valid")
+	fs.IntVar(&c.MaxWaiters, "push-max-waiters", c.MaxWaiters, "polls and streams that may wait for a change at once (Appconfigd-Wait-For-Change); beyond it polls answer at once; 0 lets none wait")
 	fs.IntVar(&c.ReplayCapacity, "replay-capacity", c.ReplayCapacity, "token chains remembered to refuse reused next tokens, 16 bytes each; beyond it the one closest to expiry is forgotten")
 	fs.Float64Var(&c.DeploymentTimeScale, "deployment-time-scale", c.DeploymentTimeScale, "run deployment and bake time this many times faster (for demos and tests)")
 	fs.StringVar(&c.Region, "region", c.Region, "AWS `region` shown in ARNs")

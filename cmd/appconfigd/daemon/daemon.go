@@ -106,6 +106,9 @@ type Config struct {
 	// ReplayCapacity is how many token chains the replay guard remembers
 	// (appconfigd.ReplayGuard).
 	ReplayCapacity int
+	// MaxWaiters is how many polls may wait for a change at once
+	// (appconfigd.Service.MaxWaiters); 0 lets none wait.
+	MaxWaiters int
 	// ReplaySaveInterval is how often the replay guard is saved to the
 	// data directory besides at shutdown, with SQLite; 0 saves only at
 	// shutdown.
@@ -141,6 +144,7 @@ func DefaultConfig() Config {
 		Limits:              appconfigd.DefaultLimits(),
 		Auth:                "on",
 		ReplayCapacity:      appconfigd.DefaultReplayCapacity,
+		MaxWaiters:          appconfigd.DefaultMaxWaiters,
 		ReplaySaveInterval:  5 * time.Minute,
 		MaxInFlight:         loadshed.DefaultMaxInFlight(),
 		MaxQueueWait:        loadshed.DefaultMaxQueueWait,
@@ -222,6 +226,9 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	if !(d.Config.DeploymentTimeScale >= 1) {
 		return errors.New("deployment time scale must be at least 1")
 	}
+	if d.Config.MaxWaiters < 0 {
+		return fmt.Errorf("push-max-waiters must be 0 or more, got %d", d.Config.MaxWaiters)
+	}
 	if err := d.Config.checkBodyLimits(); err != nil {
 		return err
 	}
@@ -246,6 +253,7 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 	svc.TimeScale = d.Config.DeploymentTimeScale
 	svc.KeyRotation = d.Config.KeyRotation
 	svc.ReplayCapacity = d.Config.ReplayCapacity
+	svc.MaxWaiters = d.Config.MaxWaiters
 	if d.Config.DatabaseURL == "" {
 		// One process at a time serves a SQLite database (lockDataDir),
 		// so its engine lease can name the data directory rather than
@@ -300,9 +308,11 @@ func (d *Daemon) Open(ctx context.Context) (err error) {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(d.Logger.Handler(), slog.LevelWarn),
 	}
-	// Shutdown waits for handlers, and the console's live pages stream
-	// until told to stop.
+	// Shutdown waits for handlers, and the console's live pages stream,
+	// polls wait for a change and streams of changes run until told to
+	// stop.
 	d.server.RegisterOnShutdown(d.console.Close)
+	d.server.RegisterOnShutdown(d.service.StopWaiting)
 	if d.Config.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(d.Config.TLSCert, d.Config.TLSKey)
 		if err != nil {
@@ -377,6 +387,7 @@ func (d *Daemon) openStore(ctx context.Context) (appconfigd.Store, error) {
 // endpoints, behind request IDs and access logging.
 func (d *Daemon) Handler() http.Handler {
 	d.metrics.WatchDataPlane(d.service.DataPlaneCounts())
+	d.metrics.WatchWaiting(d.service.WaitingPolls)
 	var authn, adminAuthn auth.Authenticator = auth.AcceptAll{}, auth.AcceptAll{}
 	web := &console.Server{Service: d.service, Secure: d.Config.TLSCert != "", Logger: d.Logger}
 	d.console = web
