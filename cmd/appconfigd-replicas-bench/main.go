@@ -36,6 +36,23 @@
 //
 // measures instead the control plane as the catalog grows, in this process
 // (catalog.go; docs/PERFORMANCE.md, "A catalog of 10,000 applications").
+//
+//	appconfigd-replicas-bench agents --server-bin PATH --database-url URL
+//	    [--replicas 3] [--agents 1000] [--processes 3] [--deployments 20]
+//	    [--poll-interval 45s] [--waiters 10000] [--server-flag FLAG]...
+//
+// measures how soon a fleet of agents learns of a deployment through
+// waiting polls (docs/WIRE.md §2.5; agents.go): it starts the replicas,
+// --agents agents in this process (package agent, each with its own SDK
+// client, agent k on replica k mod N) and --processes `appconfigd agent`
+// processes, then --deployments times deploys a new version through
+// replica A all at once and reports how long after StartDeployment was
+// sent each agent's local API served it, with each replica's waiting polls
+// and CPU. Then, with the agents stopped, it holds --waiters waiting polls
+// on replica A over raw keep-alive connections and reports the resident
+// memory each costs, and the time and CPU the replica takes to answer them
+// all when a version is deployed. --server-flag=--push-max-waiters=0
+// measures the same fleet polling at its interval instead.
 package main
 
 import (
@@ -148,6 +165,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "catalog" {
 		return runCatalog(ctx, args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "agents" {
+		return runAgents(ctx, args[1:], stdout, stderr)
 	}
 	o, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
