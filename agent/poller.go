@@ -28,6 +28,11 @@ const firstRetry = time.Second
 // a waiting poll no longer (docs/WIRE.md §2.5).
 const maxWaitForChange = 60 * time.Second
 
+// firstFetchWait is the wait the first fetch of a configuration asks
+// for: the shortest there is, what requests for a configuration with
+// nothing deployed wait for their 404.
+const firstFetchWait = time.Second
+
 // quickAnswer is how soon an answer to a waiting poll that brought
 // nothing new must come for the poller to distrust the wait (pushed).
 const quickAnswer = time.Second
@@ -105,11 +110,13 @@ func (p *poller) run(ctx context.Context) {
 // long to wait before the next poll: 0 when the service waited for a
 // change (pushed). first says this is the poller's first poll.
 //
-// The poll asks the service to wait for a change (docs/WIRE.md §2.5),
-// except the first when the entry is empty: requests wait for that one,
-// and with nothing deployed yet the service would hold it, and them, for
-// the whole wait instead of letting them hear at once that there is
-// nothing (docs/WIRE.md §4.4).
+// The poll asks the service to wait for a change (docs/WIRE.md §2.5). The
+// first, when the entry is empty, asks for firstFetchWait only: requests
+// wait for that one, and with nothing deployed yet the service would hold
+// it, and them, for the whole wait instead of letting them hear soon that
+// there is nothing (docs/WIRE.md §4.4). Asking at all lets the answer say
+// whether the service waits, so that the next poll can wait at once
+// rather than an interval later.
 func (p *poller) poll(ctx context.Context, first bool) (time.Duration, error) {
 	if p.token == "" || p.agent.clock.Now().Sub(p.started) >= maxSessionAge {
 		if err := p.startSession(ctx); err != nil {
@@ -118,7 +125,7 @@ func (p *poller) poll(ctx context.Context, first bool) (time.Duration, error) {
 	}
 	wait := p.waitForChange()
 	if first && p.entry.empty() {
-		wait = 0
+		wait = min(wait, firstFetchWait)
 	}
 	sent := p.agent.clock.Now()
 	l, err := p.getLatest(ctx, wait)

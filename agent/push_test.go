@@ -76,8 +76,8 @@ func TestPush(t *testing.T) {
 			svc := pushService(v1, true)
 			a := startAgent(t, DefaultConfig(), svc)
 			checkBody(t, a.get(t, testPath), v1.content)
-			// The first fetch did not wait; the second poll, at the
-			// interval, waits.
+			// The first fetch asked for a short wait and was answered at
+			// once, with the echo; the next poll waits at once.
 			time.Sleep(DefaultPollInterval + 10*time.Second)
 			deployed := time.Now()
 			svc.deploy(testKey, v2)
@@ -91,7 +91,7 @@ func TestPush(t *testing.T) {
 				t.Errorf("Configuration-Version = %q; want 2", got)
 			}
 			// The poll after the change went out at once, and waits.
-			checkPolls(t, svc, seconds(0, 45, 55), seconds(0, 45, 45))
+			checkPolls(t, svc, seconds(0, 0, 45, 55), seconds(1, 45, 45, 45))
 			if n := len(svc.startCalls()); n != 1 {
 				t.Errorf("%d sessions; want 1: a waiting poll is never too early", n)
 			}
@@ -107,7 +107,7 @@ func TestPush(t *testing.T) {
 			a := startAgent(t, DefaultConfig(), svc)
 			checkBody(t, a.get(t, testPath), v1.content)
 			time.Sleep(4*DefaultPollInterval - time.Second)
-			checkPolls(t, svc, seconds(0, 45, 90, 135), seconds(0, 45, 45, 45))
+			checkPolls(t, svc, seconds(0, 0, 45, 90, 135), seconds(1, 45, 45, 45, 45))
 			checkNoFailures(t, a)
 		})
 	})
@@ -123,7 +123,7 @@ func TestPush(t *testing.T) {
 			svc.deploy(testKey, v2)
 			time.Sleep(2*DefaultPollInterval - 10*time.Second)
 			checkBody(t, a.get(t, testPath), v2.content)
-			checkPolls(t, svc, seconds(0, 47, 94), seconds(0, 45, 45))
+			checkPolls(t, svc, seconds(0, 47, 94), seconds(1, 45, 45))
 			if n := len(svc.startCalls()); n != 1 {
 				t.Errorf("%d sessions; want 1: no poll too early", n)
 			}
@@ -140,7 +140,7 @@ func TestPush(t *testing.T) {
 			a := startAgent(t, DefaultConfig(), svc)
 			checkBody(t, a.get(t, testPath), v1.content)
 			time.Sleep(4*47*time.Second - 3*time.Second) // the first fetch took 2 s
-			checkPolls(t, svc, seconds(0, 47, 94, 141), seconds(0, 45, 45, 45))
+			checkPolls(t, svc, seconds(0, 47, 94, 141), seconds(1, 45, 45, 45))
 			checkNoFailures(t, a)
 		})
 	})
@@ -152,15 +152,18 @@ func TestPush(t *testing.T) {
 			a := startAgent(t, DefaultConfig(), svc)
 			checkBody(t, a.get(t, testPath), v1.content)
 			time.Sleep(4*DefaultPollInterval - time.Second)
-			checkPolls(t, svc, seconds(0, 45, 90, 135), seconds(0, 45, 45, 45))
+			// The first answer brought the configuration, so the poll
+			// after it went out at once; that one's instant unchanged
+			// answer counts as no wait.
+			checkPolls(t, svc, seconds(0, 0, 45, 90, 135), seconds(1, 45, 45, 45, 45))
 			checkNoFailures(t, a)
 		})
 	})
 	t.Run("InstantAnswerWithAChangeIsFollowedAtOnce", func(t *testing.T) {
 		t.Parallel()
 		synctest.Test(t, func(t *testing.T) {
-			// A change that was already there when the poll went out
-			// comes at once; the poll after it waits again at once.
+			// A change while the agent waits comes at once; the poll
+			// after it waits again at once.
 			svc := pushService(v1, true)
 			a := startAgent(t, DefaultConfig(), svc)
 			checkBody(t, a.get(t, testPath), v1.content)
@@ -169,7 +172,7 @@ func TestPush(t *testing.T) {
 			time.Sleep(DefaultPollInterval - 10*time.Second)
 			synctest.Wait()
 			checkBody(t, a.get(t, testPath), v2.content)
-			checkPolls(t, svc, seconds(0, 45, 45), seconds(0, 45, 45))
+			checkPolls(t, svc, seconds(0, 0, 10), seconds(1, 45, 45))
 		})
 	})
 	t.Run("RolloutProgressIsNews", func(t *testing.T) {
@@ -191,10 +194,10 @@ func TestPush(t *testing.T) {
 			checkShare(t, "at 60%", a.rolloutOf(t, ids), "2", 50, 70)
 			// The baseline and the target at start, the waiting poll
 			// that brought 60%, and the next one.
-			checkPolls(t, svc, seconds(0, 0, 45, 45), seconds(0, 0, 45, 45))
+			checkPolls(t, svc, seconds(0, 0, 0, 10), seconds(1, 0, 45, 45))
 		})
 	})
-	t.Run("NothingDeployedAnswersAtOnce", func(t *testing.T) {
+	t.Run("NothingDeployedAnswersWithinASecond", func(t *testing.T) {
 		t.Parallel()
 		synctest.Test(t, func(t *testing.T) {
 			svc := newFakeService(testKey)
@@ -202,15 +205,15 @@ func TestPush(t *testing.T) {
 			a := startAgent(t, DefaultConfig(), svc)
 			start := time.Now()
 			checkStatus(t, a.get(t, testPath), http.StatusNotFound)
-			if took := time.Since(start); took != 0 {
-				t.Errorf("first request answered after %v; want at once", took)
+			if took := time.Since(start); took != firstFetchWait {
+				t.Errorf("first request answered after %v; want %v, the first fetch's wait", took, firstFetchWait)
 			}
 			// Later polls wait, and bring the first deployment at once.
 			time.Sleep(DefaultPollInterval + 5*time.Second)
 			svc.deploy(testKey, v1)
 			synctest.Wait()
 			checkBody(t, a.get(t, testPath), v1.content)
-			checkPolls(t, svc, seconds(0, 45, 50), seconds(0, 45, 45))
+			checkPolls(t, svc, seconds(0, 1, 46, 51), seconds(1, 45, 45, 45))
 		})
 	})
 	t.Run("BrokenWaitIsRetriedAfterASecond", func(t *testing.T) {
@@ -222,7 +225,7 @@ func TestPush(t *testing.T) {
 			time.Sleep(DefaultPollInterval + 10*time.Second)
 			svc.breakWaits()
 			time.Sleep(2 * time.Second)
-			checkPolls(t, svc, seconds(0, 45, 56), seconds(0, 45, 45))
+			checkPolls(t, svc, seconds(0, 0, 45, 56), seconds(1, 45, 45, 45))
 			if n := a.PollFailureCount(PollError); n != 1 {
 				t.Errorf("poll failures %s = %d; want 1", PollError, n)
 			}
@@ -237,16 +240,18 @@ func TestPush(t *testing.T) {
 			svc.refuseEarly = false
 			a := startAgent(t, DefaultConfig(), svc)
 			checkBody(t, a.get(t, testPath), v1.content)
-			// The next poll's token is rejected; the new session gets
-			// the baseline first, then the target.
+			// The waiting poll breaks and its retry's token is rejected;
+			// the new session gets the baseline first, then the target.
 			time.Sleep(10 * time.Second)
 			svc.expireTokens(types.InvalidParameterProblemExpired)
+			svc.breakWaits()
 			svc.roll(testKey, Rollout{ID: "d1", Percentage: 50, TargetVersion: "2", BaselineVersion: "1", SessionVersion: "1"}, v2)
 			time.Sleep(DefaultPollInterval)
 			checkShare(t, "at 50%", a.rolloutOf(t, entities(400)), "2", 40, 60)
-			// The rejected poll, the new session's first poll, the
-			// target, and a poll that waits at once after the news.
-			checkPolls(t, svc, seconds(0, 45, 45, 45, 45), seconds(0, 45, 45, 0, 45))
+			// The retry a second after the broken wait, rejected; the
+			// new session's first poll; the target, without a wait; and
+			// a poll that waits at once after the news.
+			checkPolls(t, svc, seconds(0, 0, 11, 11, 11, 11), seconds(1, 45, 45, 45, 0, 45))
 		})
 	})
 }
@@ -277,8 +282,8 @@ func TestWaitForChange(t *testing.T) {
 				a := startAgent(t, cfg, svc)
 				checkBody(t, a.get(t, testPath), v1.content)
 				time.Sleep(tt.pollInterval + tt.want/2)
-				if got := svc.pollWaits(); len(got) != 2 || got[1] != tt.want {
-					t.Errorf("polls asked to wait %v; want 0, then %v", got, tt.want)
+				if got := svc.pollWaits(); len(got) < 2 || got[0] != firstFetchWait || got[1] != tt.want {
+					t.Errorf("polls asked to wait %v; want %v, then %v", got, firstFetchWait, tt.want)
 				}
 			})
 		})

@@ -415,10 +415,8 @@ func TestAgentPush(t *testing.T) {
 	ra := startAgent(t, ts.url, ts.clock, ts.advance, agent.DefaultConfig())
 	path := configurationPath("app", "env", "profile")
 	checkAnswer(t, ra.get(t, path), "one", "text/plain", "1")
-	// The first fetch does not wait; the polls after it do.
-	ra.clock.waitTimers(t, 1)
-	ra.advance(t, ra.clock.untilNext())
-	ra.clock.fire()
+	// The first fetch's answer said the server waits; the next poll
+	// waits at once.
 	svc := ts.daemon.Service()
 	deadline := time.Now().Add(10 * time.Second)
 	for svc.WaitingPolls() != 1 {

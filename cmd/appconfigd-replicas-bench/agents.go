@@ -331,9 +331,9 @@ func measureAgents(ctx context.Context, o *agentsOptions, flags []string, logs i
 		return res, fmt.Errorf("the fleet never held the first version: %s", missing)
 	}
 	res.rampUp = time.Since(started)
-	// An agent's first fetch does not wait, and its next poll comes a
-	// poll interval later (agent/poller.go, poll): only then is the fleet
-	// as it runs, every agent with a poll waiting or due on its interval.
+	// One more poll interval, so that the fleet is as it runs: every
+	// agent past its first fetch, with a poll waiting or, polling, on
+	// its interval (the agents started spread over one interval).
 	fmt.Fprintf(logs, "fleet holds version %d after %s; waiting %s for every agent to poll again\n", first, res.rampUp.Round(time.Millisecond), o.pollInterval+steadyMargin)
 	select {
 	case <-ctx.Done():
@@ -1408,7 +1408,7 @@ const agentsTarget = 250 * time.Millisecond
 // report writes the results as markdown.
 func (r *agentsResult) report(w io.Writer, o *agentsOptions) {
 	fmt.Fprintf(w, "## Agents: StartDeployment sent to replica A until each agent's local API serves the version\n\n")
-	fmt.Fprintf(w, "%d agents in this process (agent.New with the SDK client, logs captured) and %d `appconfigd agent` processes; agent k polls replica k mod %d with POLL_INTERVAL=%s. The in-process agents started spread over one poll interval; the fleet held the first version %s after the first started, and the measurement began one poll interval and %s later, once every agent had polled again (its first fetch does not wait; its second poll is the first that may). Times from just before StartDeployment was sent: for an in-process agent until it logged the version as new (then confirmed by a GET through its handler), for a process until its local API, asked every %s, answered it. Zero-duration, zero-bake strategy; 1 s between deployments.\n\n",
+	fmt.Fprintf(w, "%d agents in this process (agent.New with the SDK client, logs captured) and %d `appconfigd agent` processes; agent k polls replica k mod %d with POLL_INTERVAL=%s. The in-process agents started spread over one poll interval; the fleet held the first version %s after the first started, and the measurement began one poll interval and %s later, once every agent had polled again and the fleet ran as it does in steady state. Times from just before StartDeployment was sent: for an in-process agent until it logged the version as new (then confirmed by a GET through its handler), for a process until its local API, asked every %s, answered it. Zero-duration, zero-bake strategy; 1 s between deployments.\n\n",
 		o.agents, o.processes, len(r.replicas), o.pollInterval, r.rampUp.Round(time.Millisecond), steadyMargin, processPollGap)
 	fmt.Fprintf(w, "| deployment | version | waiting polls before (%s) | StartDeployment call | in-process n | p50 | p90 | p99 | max | processes n | p50 | p90 | p99 | max | failures |\n",
 		strings.Join(r.replicas, " / "))
