@@ -10,6 +10,7 @@ import (
 	"maps"
 	"net/netip"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -73,6 +74,18 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		opts.config.DatabaseURL = os.Getenv("APPCONFIGD_DATABASE_URL")
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: opts.logLevel}))
+	if opts.cpuProfile != "" {
+		stop, err := startCPUProfile(opts.cpuProfile)
+		if err != nil {
+			logger.Error("start", "err", err)
+			return 1
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				logger.Error("write CPU profile", "err", err)
+			}
+		}()
+	}
 	d := New(opts.config)
 	d.Logger = logger
 	if err := d.Open(ctx); err != nil {
@@ -107,6 +120,26 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 type serveOptions struct {
 	config   Config
 	logLevel slog.Level
+	// cpuProfile is where to write a CPU profile of the whole run, for
+	// docs/PERFORMANCE.md; "" for none.
+	cpuProfile string
+}
+
+// startCPUProfile profiles the process's CPU into the file path until the
+// returned function is called, which writes the profile out.
+func startCPUProfile(path string) (stop func() error, err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
 }
 
 func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
@@ -115,6 +148,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs := flag.NewFlagSet("appconfigd serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Listen, "listen", c.Listen, "TCP `address` to serve both APIs on")
+	fs.StringVar(&opts.cpuProfile, "cpu-profile", "", "`file` to write a CPU profile of the whole run to, for go tool pprof (measurements only)")
 	fs.StringVar(&c.MetricsListen, "metrics-listen", "", "TCP `address` to serve GET /metrics on, alone and in plain HTTP, instead of on --listen")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "`directory` for the SQLite database")
 	fs.StringVar(&c.Auth, "auth", c.Auth, "request authentication: on (verify SigV4 signatures against the access keys) or off (accept any credentials as admin; local development only)")

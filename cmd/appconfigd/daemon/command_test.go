@@ -24,10 +24,11 @@ func TestRun(t *testing.T) {
 		t.Parallel()
 		ctx, cancel := context.WithCancel(context.Background())
 		dataDir := t.TempDir()
+		profile := filepath.Join(t.TempDir(), "cpu.prof")
 		var stdout, stderr apptest.Buffer
 		done := make(chan int)
 		go func() {
-			done <- Run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--data", dataDir, "--quota", "applications=3"}, &stdout, &stderr)
+			done <- Run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--data", dataDir, "--quota", "applications=3", "--cpu-profile", profile}, &stdout, &stderr)
 		}()
 		endpoint := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
 		var url string
@@ -75,6 +76,9 @@ func TestRun(t *testing.T) {
 		case <-time.After(15 * time.Second):
 			t.Fatal("server did not shut down")
 		}
+		if fi, err := os.Stat(profile); err != nil || fi.Size() == 0 {
+			t.Errorf("CPU profile after shutdown: %v, %v; want a written profile", fi, err)
+		}
 	})
 
 	for _, tt := range []struct {
@@ -92,6 +96,8 @@ func TestRun(t *testing.T) {
 		{"ExtraArgument", []string{"serve", "extra"}, 2, "unexpected argument"},
 		{"TimeScaleBelowOne", []string{"--listen", "127.0.0.1:0", "--deployment-time-scale", "0.5"}, 1, "time scale"},
 		{"ZeroTokenTTL", []string{"--listen", "127.0.0.1:0", "--token-ttl", "0s"}, 1, "token TTL"},
+		{"NegativePushMaxWaiters", []string{"--listen", "127.0.0.1:0", "--push-max-waiters", "-1"}, 1, "push-max-waiters must be 0 or more"},
+		{"CPUProfileNotWritable", []string{"--listen", "127.0.0.1:0", "--cpu-profile", "/nonexistent/dir/cpu.prof"}, 1, "cpu profile"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
