@@ -147,7 +147,9 @@ func tokenError(problem TokenProblem, message string) *Error {
 // valid"), and respect the poll interval the session requested
 // (PollIntervalNotSatisfied, "Request too early"; without a requested
 // interval early polls are allowed, docs/WIRE.md §7.7). A rejected poll does not
-// use up its token.
+// use up its token. A poll with opts.Wait is never too early: after the
+// first checks it waits for its answer to change (docs/WIRE.md §2.5;
+// waitForChange in push.go).
 //
 // With opts.EntityRollout, a session first gets the deployment's baseline
 // (so the agent holds both versions) and then the version being deployed,

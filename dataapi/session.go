@@ -70,9 +70,7 @@ func (s *Server) handleGetLatestConfiguration(ctx context.Context, w http.Respon
 			return err
 		}
 		awsjson.ObserveOperation(w, waitingPollOperation)
-		// The poll may wait longer than it asked, for the rest of its
-		// session's interval, but never past the cap.
-		opts.Waiting = func() { holdForWait(ctx, w, appconfigd.MaxWaitForChange) }
+		opts.Waiting = func() { holdForWait(ctx, w) }
 	}
 	out, err := s.Service.GetLatestConfiguration(ctx, token, opts)
 	if err != nil {
@@ -110,15 +108,24 @@ func (s *Server) handleGetLatestConfiguration(ctx context.Context, w http.Respon
 	return nil
 }
 
-// holdForWait prepares a request that may wait up to wait for a change:
-// it gives back its load-shedding slot, since it will wait without
-// working (waiting polls are bounded by Service.MaxWaiters instead), and
-// moves its write deadline past the wait.
-func holdForWait(ctx context.Context, w http.ResponseWriter, wait time.Duration) {
+// holdForWait prepares a request that starts to wait for a change: it
+// gives back its load-shedding slot, since it will wait without working
+// (waiting polls are bounded by Service.MaxWaiters instead), and moves its
+// write deadline past the longest wait. That is MaxWaitForChange, not the
+// wait asked for: the rest of the session's interval may be longer.
+func holdForWait(ctx context.Context, w http.ResponseWriter) {
 	loadshed.Release(ctx)
-	// Fails only for a writer without a deadline (a test's recorder) or
-	// a connection already gone, which the poll finds out when it writes.
-	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(wait + waitWriteMargin))
+	extendDeadlines(http.NewResponseController(w))
+}
+
+// extendDeadlines moves the connection's write deadline past the longest
+// wait, which the server's write timeout would otherwise cut short. (Its
+// read timeout does not apply: net/http clears the read deadline while a
+// handler runs.)
+func extendDeadlines(rc *http.ResponseController) {
+	// Fails only for a writer without deadlines (a test's recorder) or a
+	// connection already gone, which the poll finds out when it writes.
+	_ = rc.SetWriteDeadline(time.Now().Add(appconfigd.MaxWaitForChange + waitWriteMargin))
 }
 
 // waitingPollOperation names polls that wait for a change in the request
@@ -127,8 +134,7 @@ func holdForWait(ctx context.Context, w http.ResponseWriter, wait time.Duration)
 const waitingPollOperation = "GetLatestConfigurationWaiting"
 
 // waitWriteMargin is the time a waiting poll keeps, beyond its wait, to
-// answer: the server's write timeout would otherwise cut a 60-second wait
-// short.
+// answer.
 const waitWriteMargin = 30 * time.Second
 
 // requiredToken returns the one configuration_token parameter of u, or

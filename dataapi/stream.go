@@ -67,7 +67,7 @@ func (s *Server) handleConfigurationStream(ctx context.Context, w http.ResponseW
 	end := time.Now().Add(streamLife)
 	stopped := s.Service.StoppedWaiting()
 	for {
-		_ = rc.SetWriteDeadline(time.Now().Add(appconfigd.MaxWaitForChange + waitWriteMargin))
+		extendDeadlines(rc)
 		out, err := s.Service.GetLatestConfiguration(ctx, token, appconfigd.PollOptions{
 			Wait: appconfigd.MaxWaitForChange, MustWait: true, Waiting: start,
 		})
