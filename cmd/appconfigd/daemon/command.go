@@ -25,6 +25,7 @@ Usage:
   appconfigd copy-to-postgres [flags]   copy a SQLite data directory into PostgreSQL
   appconfigd audit [flags]              print the audit trail of changes
   appconfigd agent                      run a local AWS AppConfig Agent (set up by environment variables)
+  appconfigd export --to DIR [flags]    write an AppConfig endpoint's configuration into files
   appconfigd help                       show this help
 
 Flags of serve:
@@ -43,6 +44,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return runAudit(ctx, args[1:], stdout, stderr)
 		case agentCommand:
 			return runAgent(ctx, args[1:], os.Getenv, stdout, stderr)
+		case exportCommand:
+			return RunExport(ctx, args[1:], os.Getenv, stdout, stderr)
 		case "help":
 			fs, _ := serveFlags(stderr)
 			fmt.Fprint(stdout, usage)
@@ -51,6 +54,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			printCopyHelp(stdout)
 			printAuditHelp(stdout)
 			printAgentHelp(stdout)
+			printExportHelp(stdout)
 			return 0
 		default:
 			fmt.Fprintf(stderr, "appconfigd: unknown command %q; try appconfigd help\n", args[0])

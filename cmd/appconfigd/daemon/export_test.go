@@ -1,0 +1,140 @@
+package daemon
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/appconfigd/appconfigd/internal/apptest"
+)
+
+// exportVars are the variables of an export against a local server.
+var exportVars = map[string]string{
+	"AWS_REGION":            "eu-west-1",
+	"AWS_ACCESS_KEY_ID":     "AKIDEXPORT",
+	"AWS_SECRET_ACCESS_KEY": "secret",
+}
+
+func TestRunExportFails(t *testing.T) {
+	t.Parallel()
+	full := t.TempDir()
+	if err := os.WriteFile(filepath.Join(full, "README.md"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"NoDirectory", []string{"--endpoint-url", "http://127.0.0.1:1"}, 2, "set --to"},
+		{"UnexpectedArgument", []string{"--to", t.TempDir(), "extra"}, 2, `unexpected argument "extra"`},
+		{"UnknownFlag", []string{"--to", t.TempDir(), "--bogus"}, 2, "-bogus"},
+		// Refused before any call: nothing listens on port 1.
+		{"NonEmptyDirectoryWithoutForce", []string{"--to", full, "--endpoint-url", "http://127.0.0.1:1"}, 1, "directory is not empty; --force replaces its applications/ and strategies/"},
+		{"UnreachableEndpoint", []string{"--to", filepath.Join(t.TempDir(), "out"), "--endpoint-url", "http://127.0.0.1:1"}, 1, "appconfigd export: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr apptest.Buffer
+			if code := RunExport(context.Background(), tt.args, getenv(exportVars), &stdout, &stderr); code != tt.wantCode {
+				t.Errorf("exit code = %d; want %d (stderr %q)", code, tt.wantCode, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.wantErr) {
+				t.Errorf("stderr = %q; want it to mention %q", stderr.String(), tt.wantErr)
+			}
+			if stdout.String() != "" {
+				t.Errorf("stdout = %q; want nothing", stdout.String())
+			}
+		})
+	}
+	t.Run("NonEmptyDirectoryIsLeftAlone", func(t *testing.T) {
+		entries, err := os.ReadDir(full)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 1 {
+			t.Errorf("entries = %v; want README.md only", entries)
+		}
+	})
+}
+
+func TestRunExportHelp(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr apptest.Buffer
+	if code := RunExport(context.Background(), []string{"-h"}, getenv(nil), &stdout, &stderr); code != 0 {
+		t.Errorf("exit code = %d; want 0", code)
+	}
+	for _, want := range []string{"appconfigd export writes", "-to directory", "-endpoint-url URL", "-force", "-region", "-account-id"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("help does not mention %q:\n%s", want, stderr.String())
+		}
+	}
+	var help apptest.Buffer
+	if code := Run(context.Background(), []string{"help"}, &help, &stderr); code != 0 {
+		t.Errorf("appconfigd help: exit code = %d; want 0", code)
+	}
+	for _, want := range []string{"appconfigd export --to DIR", "Flags of export:"} {
+		if !strings.Contains(help.String(), want) {
+			t.Errorf("appconfigd help does not mention %q", want)
+		}
+	}
+}
+
+// TestExportClient checks where the client's settings come from: flags
+// before the variables getenv reads, AWS_ENDPOINT_URL_APPCONFIG before
+// AWS_ENDPOINT_URL, none with AWS_IGNORE_CONFIGURED_ENDPOINT_URLS.
+func TestExportClient(t *testing.T) {
+	t.Parallel()
+	with := func(extra map[string]string) map[string]string {
+		vars := map[string]string{}
+		for k, v := range exportVars {
+			vars[k] = v
+		}
+		for k, v := range extra {
+			vars[k] = v
+		}
+		return vars
+	}
+	tests := []struct {
+		name         string
+		opts         exportOptions
+		vars         map[string]string
+		wantEndpoint string
+		wantRegion   string
+	}{
+		{"FlagsWin", exportOptions{endpointURL: "http://flag", region: "us-west-2"}, with(map[string]string{"AWS_ENDPOINT_URL_APPCONFIG": "http://service", "AWS_ENDPOINT_URL": "http://all"}), "http://flag", "us-west-2"},
+		{"ServiceVariable", exportOptions{}, with(map[string]string{"AWS_ENDPOINT_URL_APPCONFIG": "http://service", "AWS_ENDPOINT_URL": "http://all"}), "http://service", "eu-west-1"},
+		{"GeneralVariable", exportOptions{}, with(map[string]string{"AWS_ENDPOINT_URL": "http://all"}), "http://all", "eu-west-1"},
+		{"IgnoredVariables", exportOptions{}, with(map[string]string{"AWS_ENDPOINT_URL": "http://all", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}), "", "eu-west-1"},
+		{"DefaultRegionVariable", exportOptions{}, map[string]string{"AWS_DEFAULT_REGION": "ap-south-1", "AWS_ACCESS_KEY_ID": "AKIDEXPORT", "AWS_SECRET_ACCESS_KEY": "secret"}, "", "ap-south-1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			client, region, err := exportClient(t.Context(), &tt.opts, getenv(tt.vars))
+			if err != nil {
+				t.Fatalf("exportClient: %v", err)
+			}
+			o := client.Options()
+			if got := aws.ToString(o.BaseEndpoint); got != tt.wantEndpoint {
+				t.Errorf("BaseEndpoint = %q; want %q", got, tt.wantEndpoint)
+			}
+			if region != tt.wantRegion || o.Region != tt.wantRegion {
+				t.Errorf("region = %q, client's %q; want %q", region, o.Region, tt.wantRegion)
+			}
+			creds, err := o.Credentials.Retrieve(t.Context())
+			if err != nil {
+				t.Fatalf("Retrieve credentials: %v", err)
+			}
+			if creds.AccessKeyID != "AKIDEXPORT" {
+				t.Errorf("AccessKeyID = %q; want the one getenv gave", creds.AccessKeyID)
+			}
+		})
+	}
+}
