@@ -63,8 +63,13 @@ type VersionFile struct {
 
 // Load reads the directory dir of the file system fsys. Every problem is
 // an error naming the file (relative to dir) and, for a manifest that
-// does not fit the format, the field.
+// does not fit the format, the field. A dir that is missing is an error,
+// not an empty tree: applied with pruning, an empty tree deletes
+// everything.
 func Load(fsys fs.FS, dir string) (*Tree, error) {
+	if err := isDir(fs.Stat(fsys, dir)); err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
 	l := loader{fsys: fsys, dir: dir}
 	t := &Tree{}
 	for _, name := range l.entries("strategies", false) {
@@ -252,4 +257,23 @@ func checkUnique[T any](l *loader, dir string, items []T, key func(T) (file, nam
 }
 
 // LoadDir is Load on the operating system's directory dir.
-func LoadDir(dir string) (*Tree, error) { return Load(os.DirFS(dir), ".") }
+func LoadDir(dir string) (*Tree, error) {
+	if err := isDir(os.Stat(dir)); err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	return Load(os.DirFS(dir), ".")
+}
+
+// isDir is the error of a Stat, or one saying that what it found is not
+// a directory.
+func isDir(fi fs.FileInfo, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return errors.New("no such directory")
+	case err != nil:
+		return err
+	case !fi.IsDir():
+		return errors.New("not a directory")
+	}
+	return nil
+}

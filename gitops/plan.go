@@ -34,6 +34,10 @@ type Change struct {
 	File string
 	// Fields are the manifest fields an update changes.
 	Fields []string
+	// Application and Profile name the application the resource is in
+	// and, for a hosted version, its profile; "" where there is none.
+	// (Names may hold "/", so Name cannot be split to find them.)
+	Application, Profile string
 
 	// Desired is the resource as the files have it (nil for a
 	// deletion), Current as the endpoint has it (nil for a creation):
@@ -165,14 +169,15 @@ func (p *planner) strategies(desired, current []*StrategyFile) {
 		fields = changed(fields, "growthFactor", d.GrowthFactor, c.GrowthFactor)
 		fields = changed(fields, "growthType", orDefault(d.GrowthType, "LINEAR"), orDefault(c.GrowthType, "LINEAR"))
 		fields = changedTags(fields, d.Tags, c.Tags)
-		p.update(KindDeploymentStrategy, d.Name, d.Path, fields, d, c)
+		p.update(Change{Kind: KindDeploymentStrategy, Name: d.Name, File: d.Path, Fields: fields, Desired: d, Current: c})
 	}
 }
 
-// update adds an update when fields changed.
-func (p *planner) update(kind, name, file string, fields []string, d, c any) {
-	if len(fields) > 0 {
-		p.creates = append(p.creates, Change{Op: OpUpdate, Kind: kind, Name: name, File: file, Fields: fields, Desired: d, Current: c})
+// update adds c as an update when it changes fields.
+func (p *planner) update(c Change) {
+	if len(c.Fields) > 0 {
+		c.Op = OpUpdate
+		p.creates = append(p.creates, c)
 	}
 }
 
@@ -184,13 +189,13 @@ func (p *planner) application(d, c *ApplicationTree) {
 		var fields []string
 		fields = changed(fields, "description", d.Description, c.Description)
 		fields = changedTags(fields, d.Tags, c.Tags)
-		p.update(KindApplication, d.Name, d.Path, fields, d, c)
+		p.update(Change{Kind: KindApplication, Name: d.Name, File: d.Path, Fields: fields, Desired: d, Current: c})
 	}
 	for _, de := range d.Environments {
 		ce := find(c.Environments, func(e *EnvironmentFile) bool { return e.Name == de.Name })
 		name := d.Name + "/" + de.Name
 		if ce == nil {
-			p.creates = append(p.creates, Change{Op: OpCreate, Kind: KindEnvironment, Name: name, File: de.Path, Desired: de})
+			p.creates = append(p.creates, Change{Op: OpCreate, Kind: KindEnvironment, Name: name, File: de.Path, Application: d.Name, Desired: de})
 			continue
 		}
 		var fields []string
@@ -199,7 +204,7 @@ func (p *planner) application(d, c *ApplicationTree) {
 			fields = append(fields, "monitors")
 		}
 		fields = changedTags(fields, de.Tags, ce.Tags)
-		p.update(KindEnvironment, name, de.Path, fields, de, ce)
+		p.update(Change{Kind: KindEnvironment, Name: name, File: de.Path, Application: d.Name, Fields: fields, Desired: de, Current: ce})
 	}
 	for _, dp := range d.Profiles {
 		p.profile(d, dp, find(c.Profiles, func(cp *ProfileTree) bool { return cp.Name == dp.Name }))
@@ -215,7 +220,7 @@ func (p *planner) application(d, c *ApplicationTree) {
 func (p *planner) profile(a *ApplicationTree, d, c *ProfileTree) {
 	name := a.Name + "/" + d.Name
 	if c == nil {
-		p.creates = append(p.creates, Change{Op: OpCreate, Kind: KindConfigurationProfile, Name: name, File: d.Path, Desired: d})
+		p.creates = append(p.creates, Change{Op: OpCreate, Kind: KindConfigurationProfile, Name: name, File: d.Path, Application: a.Name, Desired: d})
 		c = &ProfileTree{}
 	} else {
 		if d.LocationURI != c.LocationURI {
@@ -234,13 +239,13 @@ func (p *planner) profile(a *ApplicationTree, d, c *ProfileTree) {
 			fields = append(fields, "validators")
 		}
 		fields = changedTags(fields, d.Tags, c.Tags)
-		p.update(KindConfigurationProfile, name, d.Path, fields, d, c)
+		p.update(Change{Kind: KindConfigurationProfile, Name: name, File: d.Path, Application: a.Name, Fields: fields, Desired: d, Current: c})
 	}
 	for _, dv := range d.Versions {
 		cv := find(c.Versions, func(v *VersionFile) bool { return v.Version == dv.Version })
 		vname := fmt.Sprintf("%s version %d", name, dv.Version)
 		if cv == nil {
-			p.versions = append(p.versions, Change{Op: OpNewVersion, Kind: KindHostedConfigurationVersion, Name: vname, File: dv.Path, Desired: dv})
+			p.versions = append(p.versions, Change{Op: OpNewVersion, Kind: KindHostedConfigurationVersion, Name: vname, File: dv.Path, Application: a.Name, Profile: d.Name, Desired: dv})
 			continue
 		}
 		var differs []string
@@ -274,7 +279,7 @@ func (p *planner) deployments(d, c *ApplicationTree) {
 			}
 			prof := find(d.Profiles, func(p *ProfileTree) bool { return p.Name == want.Profile })
 			p.deploys = append(p.deploys, Change{
-				Op: OpDeploy, Kind: KindEnvironment, Name: d.Name + "/" + de.Name, File: de.Path,
+				Op: OpDeploy, Kind: KindEnvironment, Name: d.Name + "/" + de.Name, File: de.Path, Application: d.Name,
 				Deploy: &DeployChange{Application: d, Environment: de, Profile: prof, Deployed: want},
 			})
 		}
@@ -292,22 +297,22 @@ func (p *planner) pruneApplication(d, c *ApplicationTree) {
 		}
 		for _, cv := range cp.Versions {
 			if find(dp.Versions, func(v *VersionFile) bool { return v.Version == cv.Version }) == nil {
-				p.deletions = append(p.deletions, Change{Op: OpDelete, Kind: KindHostedConfigurationVersion, Name: fmt.Sprintf("%s/%s version %d", c.Name, cp.Name, cv.Version), Current: cv})
+				p.deletions = append(p.deletions, Change{Op: OpDelete, Kind: KindHostedConfigurationVersion, Name: fmt.Sprintf("%s/%s version %d", c.Name, cp.Name, cv.Version), Application: c.Name, Profile: cp.Name, Current: cv})
 			}
 		}
 	}
 	for _, ce := range c.Environments {
 		if find(d.Environments, func(e *EnvironmentFile) bool { return e.Name == ce.Name }) == nil {
-			p.deletions = append(p.deletions, Change{Op: OpDelete, Kind: KindEnvironment, Name: c.Name + "/" + ce.Name, Current: ce})
+			p.deletions = append(p.deletions, Change{Op: OpDelete, Kind: KindEnvironment, Name: c.Name + "/" + ce.Name, Application: c.Name, Current: ce})
 		}
 	}
 }
 
 func (p *planner) deleteProfile(a *ApplicationTree, cp *ProfileTree) {
 	for _, cv := range cp.Versions {
-		p.deletions = append(p.deletions, Change{Op: OpDelete, Kind: KindHostedConfigurationVersion, Name: fmt.Sprintf("%s/%s version %d", a.Name, cp.Name, cv.Version), Current: cv})
+		p.deletions = append(p.deletions, Change{Op: OpDelete, Kind: KindHostedConfigurationVersion, Name: fmt.Sprintf("%s/%s version %d", a.Name, cp.Name, cv.Version), Application: a.Name, Profile: cp.Name, Current: cv})
 	}
-	p.deletions = append(p.deletions, Change{Op: OpDelete, Kind: KindConfigurationProfile, Name: a.Name + "/" + cp.Name, Current: cp})
+	p.deletions = append(p.deletions, Change{Op: OpDelete, Kind: KindConfigurationProfile, Name: a.Name + "/" + cp.Name, Application: a.Name, Current: cp})
 }
 
 func (p *planner) deleteApplication(c *ApplicationTree) {
@@ -315,7 +320,7 @@ func (p *planner) deleteApplication(c *ApplicationTree) {
 		p.deleteProfile(c, cp)
 	}
 	for _, ce := range c.Environments {
-		p.deletions = append(p.deletions, Change{Op: OpDelete, Kind: KindEnvironment, Name: c.Name + "/" + ce.Name, Current: ce})
+		p.deletions = append(p.deletions, Change{Op: OpDelete, Kind: KindEnvironment, Name: c.Name + "/" + ce.Name, Application: c.Name, Current: ce})
 	}
 	p.deletions = append(p.deletions, Change{Op: OpDelete, Kind: KindApplication, Name: c.Name, Current: c})
 }

@@ -26,6 +26,7 @@ Usage:
   appconfigd audit [flags]              print the audit trail of changes
   appconfigd agent                      run a local AWS AppConfig Agent (set up by environment variables)
   appconfigd export --to DIR [flags]    write an AppConfig endpoint's configuration into files
+  appconfigd apply --from DIR [flags]   make an AppConfig endpoint match those files
   appconfigd help                       show this help
 
 Flags of serve:
@@ -46,6 +47,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return runAgent(ctx, args[1:], os.Getenv, stdout, stderr)
 		case exportCommand:
 			return RunExport(ctx, args[1:], os.Getenv, stdout, stderr)
+		case applyCommand:
+			return RunApply(ctx, args[1:], os.Getenv, stdout, stderr)
 		case "help":
 			fs, _ := serveFlags(stderr)
 			fmt.Fprint(stdout, usage)
@@ -55,6 +58,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			printAuditHelp(stdout)
 			printAgentHelp(stdout)
 			printExportHelp(stdout)
+			printApplyHelp(stdout)
 			return 0
 		default:
 			fmt.Fprintf(stderr, "appconfigd: unknown command %q; try appconfigd help\n", args[0])

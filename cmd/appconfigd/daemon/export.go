@@ -109,12 +109,19 @@ func RunExport(ctx context.Context, args []string, getenv func(string) string, s
 	return 0
 }
 
-// exportClient returns the AppConfig client of an export and its region:
-// the SDK's default configuration with what the flags and getenv set
-// laid over it.
+// exportClient returns the AppConfig client of an export and its region
+// (appConfigClient).
 func exportClient(ctx context.Context, opts *exportOptions, getenv func(string) string) (*appconfig.Client, string, error) {
+	return appConfigClient(ctx, opts.endpointURL, opts.region, getenv)
+}
+
+// appConfigClient returns the AppConfig client of export and apply, and
+// its region: the SDK's default configuration with what the flags
+// (--endpoint-url, --region; empty when not given) and getenv set laid
+// over it.
+func appConfigClient(ctx context.Context, endpointURL, flagRegion string, getenv func(string) string) (*appconfig.Client, string, error) {
 	var load []func(*config.LoadOptions) error
-	region := firstSet(opts.region, getenv("AWS_REGION"), getenv("AWS_DEFAULT_REGION"))
+	region := firstSet(flagRegion, getenv("AWS_REGION"), getenv("AWS_DEFAULT_REGION"))
 	if region != "" {
 		load = append(load, config.WithRegion(region))
 	}
@@ -128,7 +135,7 @@ func exportClient(ctx context.Context, opts *exportOptions, getenv func(string) 
 	if cfg.Region == "" {
 		return nil, "", errors.New("no AWS region: set --region or AWS_REGION")
 	}
-	endpoint := opts.endpointURL
+	endpoint := endpointURL
 	if endpoint == "" && !strings.EqualFold(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true") {
 		endpoint = firstSet(getenv("AWS_ENDPOINT_URL_APPCONFIG"), getenv("AWS_ENDPOINT_URL"))
 	}
