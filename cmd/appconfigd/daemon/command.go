@@ -26,6 +26,8 @@ Usage:
   appconfigd audit [flags]              print the audit trail of changes
   appconfigd agent                      run a local AWS AppConfig Agent (set up by environment variables)
   appconfigd export --to DIR [flags]    write an AppConfig endpoint's configuration into files
+  appconfigd export --agent-dev-dir DIR --environment ENV
+                                        write what ENV serves as the agent's local development files
   appconfigd apply --from DIR [flags]   make an AppConfig endpoint match those files
   appconfigd help                       show this help
 
