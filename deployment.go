@@ -183,6 +183,16 @@ func (d *Deployment) Start(now time.Time) {
 	d.addEvent(EventDeploymentStarted, TriggeredByUser, now, "Deployment started")
 }
 
+// CompleteAtOnce completes a deployment that has just started, skipping
+// its growth steps and its bake: every client gets the version at once.
+// It recreates what another service has deployed (docs/WIRE.md §3.10).
+func (d *Deployment) CompleteAtOnce(now time.Time) {
+	d.PercentageComplete = 100
+	d.State = DeploymentComplete
+	d.CompletedAt = now
+	d.addEvent(EventDeploymentCompleted, TriggeredByUser, now, "Deployment completed at once, without growth steps or bake time")
+}
+
 // LateStepTolerance is how long after it was due a step may be applied and
 // still be recorded at the time it was due. The engine applies steps
 // within milliseconds; a step applied later than this had no engine to

@@ -21,6 +21,10 @@ type StartDeploymentInput struct {
 	// DynamicExtensionParameters gives values of the dynamic parameters
 	// of associated extensions, keyed "<extension>#<parameter>".
 	DynamicExtensionParameters map[string]string
+	// AtOnce completes the deployment as it starts, with no growth steps
+	// and no bake: how a copy of what another service deploys is
+	// recreated (docs/WIRE.md §3.10).
+	AtOnce bool
 }
 
 func (in *StartDeploymentInput) validate(limits Limits) error {
@@ -50,7 +54,8 @@ func (in *StartDeploymentInput) validate(limits Limits) error {
 // baking one included (docs/WIRE.md §7.8). The returned deployment is as it was
 // at its start, DEPLOYING at 0% (docs/WIRE.md §7.5); steps already due, such as
 // the immediate 100% of a zero-duration strategy, are applied in the same
-// transaction so the data plane serves them at once.
+// transaction so the data plane serves them at once. A deployment started
+// AtOnce is returned COMPLETE.
 func (s *Service) StartDeployment(ctx context.Context, appIdent, envIdent string, in StartDeploymentInput) (*Deployment, error) {
 	if err := in.validate(s.Limits); err != nil {
 		return nil, err
@@ -121,7 +126,12 @@ func (s *Service) StartDeployment(ctx context.Context, appIdent, envIdent string
 		}
 		started = *d
 		started.EventLog = append([]DeploymentEvent(nil), d.EventLog...)
-		if d.Advance(now) {
+		if in.AtOnce {
+			d.CompleteAtOnce(now)
+			started = *d
+			started.EventLog = append([]DeploymentEvent(nil), d.EventLog...)
+		}
+		if in.AtOnce || d.Advance(now) {
 			if err := tx.UpdateDeployment(ctx, d); err != nil {
 				return err
 			}

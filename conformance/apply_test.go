@@ -15,18 +15,12 @@ import (
 	"github.com/appconfigd/appconfigd"
 	"github.com/appconfigd/appconfigd/cmd/appconfigd/daemon"
 	"github.com/appconfigd/appconfigd/gitops"
-	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
-// runApply runs appconfigd apply against ts with the test's key and
-// returns its exit code and output.
+// runApply runs appconfigd apply against ts with the test's key.
 func runApply(t *testing.T, ts *testServer, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	vars := map[string]string{"AWS_REGION": region, "AWS_ACCESS_KEY_ID": accessKeyID, "AWS_SECRET_ACCESS_KEY": secretAccessKey}
-	getenv := func(name string) string { return vars[name] }
-	var out, errOut apptest.Buffer
-	code = daemon.RunApply(ctx(t), append([]string{"--endpoint-url", ts.url}, args...), getenv, &out, &errOut)
-	return code, out.String(), errOut.String()
+	return runClientCommand(t, daemon.RunApply, ts, args...)
 }
 
 // copyTree copies the files of dir into a new directory and returns it.

@@ -1,7 +1,9 @@
 package conformance
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -137,15 +139,25 @@ func newExportFixture(t *testing.T, ts *testServer) exportFixture {
 	return fx
 }
 
-// runExport runs appconfigd export against ts with the test's key and
-// returns its exit code and output.
-func runExport(t *testing.T, ts *testServer, args ...string) (code int, stdout, stderr string) {
+// clientCommand is how appconfigd's export, apply and import commands
+// are called: daemon.RunExport, RunApply or RunImport.
+type clientCommand func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int
+
+// runClientCommand runs run against ts with the test's key and returns its
+// exit code and output.
+func runClientCommand(t *testing.T, run clientCommand, ts *testServer, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	vars := map[string]string{"AWS_REGION": region, "AWS_ACCESS_KEY_ID": accessKeyID, "AWS_SECRET_ACCESS_KEY": secretAccessKey}
 	getenv := func(name string) string { return vars[name] }
 	var out, errOut apptest.Buffer
-	code = daemon.RunExport(ctx(t), append([]string{"--endpoint-url", ts.url}, args...), getenv, &out, &errOut)
+	code = run(ctx(t), append([]string{"--endpoint-url", ts.url}, args...), getenv, &out, &errOut)
 	return code, out.String(), errOut.String()
+}
+
+// runExport runs appconfigd export against ts with the test's key.
+func runExport(t *testing.T, ts *testServer, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	return runClientCommand(t, daemon.RunExport, ts, args...)
 }
 
 // exportTree returns every file under dir by slash-separated path.

@@ -191,9 +191,31 @@ func toDeploymentSummaryJSON(d *appconfigd.Deployment) deploymentSummaryJSON {
 	return out
 }
 
+// deployAtOnceHeader, true or false, asks StartDeployment to complete the
+// deployment as it starts (docs/WIRE.md §3.10): appconfigd import recreates
+// what another service deploys with it.
+const deployAtOnceHeader = "Appconfigd-Deploy-At-Once"
+
+// booleanHeader reads the header that carries the boolean member, true or
+// false in any case, false when it is absent.
+func booleanHeader(r *http.Request, member, header string) (bool, error) {
+	vs := r.Header.Values(header)
+	if len(vs) == 0 {
+		return false, nil
+	}
+	switch v := strings.TrimSpace(vs[0]); {
+	case strings.EqualFold(v, "true"):
+		return true, nil
+	case strings.EqualFold(v, "false"):
+		return false, nil
+	}
+	return false, badRequest("%s must be true or false (header %s), got %q", member, header, vs[0])
+}
+
 // handleStartDeployment serves POST
 // /applications/{ApplicationId}/environments/{EnvironmentId}/deployments →
-// 201 with the deployment as it was at its start (docs/WIRE.md §7.5).
+// 201 with the deployment as it was at its start (docs/WIRE.md §7.5), or,
+// with Appconfigd-Deploy-At-Once: true, as it completed.
 func (s *Server) handleStartDeployment(w http.ResponseWriter, r *http.Request) error {
 	appID, envID, err := environmentPathIdentifiers(r)
 	if err != nil {
@@ -201,6 +223,10 @@ func (s *Server) handleStartDeployment(w http.ResponseWriter, r *http.Request) e
 	}
 	var req startDeploymentRequest
 	if err := awsjson.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	atOnce, err := booleanHeader(r, "DeployAtOnce", deployAtOnceHeader)
+	if err != nil {
 		return err
 	}
 	d, err := s.Service.StartDeployment(r.Context(), appID, envID, appconfigd.StartDeploymentInput{
@@ -212,6 +238,7 @@ func (s *Server) handleStartDeployment(w http.ResponseWriter, r *http.Request) e
 		Tags:                       req.Tags,
 		LatestDeploymentNumber:     req.LatestDeploymentNumber,
 		DynamicExtensionParameters: req.DynamicExtensionParameters,
+		AtOnce:                     atOnce,
 	})
 	if err != nil {
 		return err
@@ -272,15 +299,9 @@ func (s *Server) handleStopDeployment(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	allowRevert := false
-	if vs := r.Header.Values("Allow-Revert"); len(vs) > 0 {
-		switch v := strings.TrimSpace(vs[0]); {
-		case strings.EqualFold(v, "true"):
-			allowRevert = true
-		case strings.EqualFold(v, "false"):
-		default:
-			return badRequest("AllowRevert must be true or false (header Allow-Revert), got %q", vs[0])
-		}
+	allowRevert, err := booleanHeader(r, "AllowRevert", "Allow-Revert")
+	if err != nil {
+		return err
 	}
 	d, err := s.Service.StopDeployment(r.Context(), appID, envID, number, allowRevert)
 	if err != nil {

@@ -154,6 +154,51 @@ func TestStartDeployment(t *testing.T) {
 		})
 	}
 
+	// docs/WIRE.md §3.10: Appconfigd-Deploy-At-Once: true completes the
+	// deployment as it starts, whatever its strategy's times.
+	t.Run("AtOnceCompletesAsItStarts", func(t *testing.T) {
+		t.Parallel()
+		e := newDeployEnv(t)
+		rec := e.do("POST", e.deployments, `{"DeploymentStrategyId":"AppConfig.Linear50PercentEvery30Seconds","ConfigurationProfileId":"cfg","ConfigurationVersion":"1"}`,
+			"Appconfigd-Deploy-At-Once", "TRUE")
+		wantStatus(t, rec, http.StatusCreated)
+		d := decodeDeployment(t, rec.Body.Bytes())
+		if d.State != "COMPLETE" || d.PercentageComplete != 100 || d.CompletedAt == nil || *d.CompletedAt != d.StartedAt {
+			t.Errorf("State, PercentageComplete, CompletedAt = %s, %v, %v; want COMPLETE, 100, the start %s", d.State, d.PercentageComplete, d.CompletedAt, d.StartedAt)
+		}
+		if got, want := eventTypes(d), []string{"DEPLOYMENT_COMPLETED", "DEPLOYMENT_STARTED"}; !slices.Equal(got, want) {
+			t.Errorf("EventLog types = %v, want %v", got, want)
+		}
+		if got := e.environmentState(); got != "ReadyForDeployment" {
+			t.Errorf("environment State = %v, want ReadyForDeployment: nothing is in progress", got)
+		}
+		got := decodeDeployment(t, e.do("GET", e.deployments+"/1", "").Body.Bytes())
+		if got.State != "COMPLETE" || len(got.EventLog) != 2 {
+			t.Errorf("GetDeployment: State %s with %d events; want COMPLETE with 2, as stored", got.State, len(got.EventLog))
+		}
+	})
+
+	t.Run("AtOnceFalseDeploysByTheStrategy", func(t *testing.T) {
+		t.Parallel()
+		e := newDeployEnv(t)
+		rec := e.do("POST", e.deployments, `{"DeploymentStrategyId":"AppConfig.AllAtOnce","ConfigurationProfileId":"cfg","ConfigurationVersion":"1"}`,
+			"Appconfigd-Deploy-At-Once", "false")
+		wantStatus(t, rec, http.StatusCreated)
+		if d := decodeDeployment(t, rec.Body.Bytes()); d.State != "DEPLOYING" {
+			t.Errorf("State = %s, want DEPLOYING", d.State)
+		}
+	})
+
+	t.Run("AtOnceNotABoolean", func(t *testing.T) {
+		t.Parallel()
+		e := newDeployEnv(t)
+		wantBadRequestNaming(t, e.do("POST", e.deployments, `{"DeploymentStrategyId":"AppConfig.AllAtOnce","ConfigurationProfileId":"cfg","ConfigurationVersion":"1"}`,
+			"Appconfigd-Deploy-At-Once", "1"), "Appconfigd-Deploy-At-Once")
+		if got := e.do("GET", e.deployments, "").Body.String(); got != `{"Items":[]}` {
+			t.Errorf("deployments after the refused request = %s, want none", got)
+		}
+	})
+
 	t.Run("LatestDeploymentNumberMismatch", func(t *testing.T) {
 		t.Parallel()
 		e := newDeployEnv(t)

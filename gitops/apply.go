@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/appconfig"
 	"github.com/aws/aws-sdk-go-v2/service/appconfig/types"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // ApplyClient is the part of the AppConfig API Apply calls: the writes,
@@ -42,6 +43,10 @@ type ApplyClient interface {
 
 var _ ApplyClient = (*appconfig.Client)(nil)
 
+// DeployAtOnceHeader asks appconfigd to complete a deployment as it
+// starts (docs/WIRE.md §3.10).
+const DeployAtOnceHeader = "Appconfigd-Deploy-At-Once"
+
 // DefaultPollInterval is how often Apply asks how a deployment is going
 // when ApplyOptions.PollInterval is not set.
 const DefaultPollInterval = time.Second
@@ -59,10 +64,17 @@ type ApplyOptions struct {
 	// Out gets a line per change done, warnings, and the progress of
 	// deployments; nil discards them.
 	Out io.Writer
-	// Terminal draws a deployment's progress as one line redrawn in
-	// place, for a person watching; otherwise a line is written whenever
-	// its percentage or state changes, which reads well in a CI log.
+	// Terminal draws a status line redrawn in place below the lines of
+	// what was done, for a person watching: a bar of the changes done
+	// and, during a deployment, a bar of its percentage. Otherwise a
+	// deployment writes a line whenever its percentage or state changes,
+	// which reads well in a CI log.
 	Terminal bool
+	// DeployAtOnce asks the endpoint to complete each deployment as it
+	// starts (docs/WIRE.md §3.10), as Import recreates what another
+	// service deploys; AWS ignores the request and deploys by the
+	// strategy.
+	DeployAtOnce bool
 }
 
 // ChangeError is the failure of one change: the change, whose file and
@@ -146,6 +158,7 @@ func Apply(ctx context.Context, client ApplyClient, changes []Change, current *T
 		client:         client,
 		opts:           opts,
 		current:        current,
+		status:         &statusLine{out: opts.Out, terminal: opts.Terminal},
 		envApp:         map[*EnvironmentFile]*ApplicationTree{},
 		profileApp:     map[*ProfileTree]*ApplicationTree{},
 		versionProfile: map[*VersionFile]*ProfileTree{},
@@ -166,7 +179,9 @@ func Apply(ctx context.Context, client ApplyClient, changes []Change, current *T
 			}
 		}
 	}
-	for _, c := range changes {
+	defer a.status.clear()
+	for i, c := range changes {
+		a.status.draw(bar(i, len(changes)) + fmt.Sprintf(" %d/%d %s", i, len(changes), action(c)))
 		if err := a.change(ctx, c); err != nil {
 			return &ChangeError{Change: c, Err: err}
 		}
@@ -180,6 +195,7 @@ type applier struct {
 	opts    ApplyOptions
 	current *Tree
 	arn     *arnBase // found at the first change of tags
+	status  *statusLine
 
 	// The parents of the current tree's resources.
 	envApp         map[*EnvironmentFile]*ApplicationTree
@@ -206,8 +222,10 @@ type versionKey struct {
 	version      int
 }
 
+// done writes a line of what was done, or a warning, above the status
+// line.
 func (a *applier) done(format string, args ...any) {
-	fmt.Fprintf(a.opts.Out, format+"\n", args...)
+	a.status.println(fmt.Sprintf(format, args...))
 }
 
 func (a *applier) change(ctx context.Context, c Change) error {
@@ -603,7 +621,7 @@ func (a *applier) newVersion(ctx context.Context, c Change, v *VersionFile) erro
 			return nil
 		case got > v.Version:
 			a.versions[versionKey{owner.app, owner.name, v.Version}] = got
-			fmt.Fprintf(a.opts.Out, "warning: %s: the endpoint numbered the new version %d, not %d (it never reuses a number); this run deploys it as version %d, and the files should be renamed to match\n", c.File, got, v.Version, got)
+			a.done("warning: %s: the endpoint numbered the new version %d, not %d (it never reuses a number); this run deploys it as version %d, and the files should be renamed to match", c.File, got, v.Version, got)
 			a.done("created hosted version %s as version %d", c.Name, got)
 			return nil
 		}
@@ -653,6 +671,12 @@ func (a *applier) deploy(ctx context.Context, d *DeployChange) error {
 	if n, ok := a.versions[versionKey{app, profile, version}]; ok {
 		version = n
 	}
+	var atOnce []func(*appconfig.Options)
+	if a.opts.DeployAtOnce {
+		atOnce = append(atOnce, func(o *appconfig.Options) {
+			o.APIOptions = append(o.APIOptions, smithyhttp.AddHeaderValue(DeployAtOnceHeader, "true"))
+		})
+	}
 	out, err := a.client.StartDeployment(ctx, &appconfig.StartDeploymentInput{
 		ApplicationId:          aws.String(appID),
 		EnvironmentId:          aws.String(envID),
@@ -660,25 +684,22 @@ func (a *applier) deploy(ctx context.Context, d *DeployChange) error {
 		ConfigurationVersion:   aws.String(strconv.Itoa(version)),
 		DeploymentStrategyId:   aws.String(a.strategyID(d.Strategy)),
 		Description:            optional(d.Description),
-	})
+	}, atOnce...)
 	if err != nil {
 		return called("", err)
 	}
-	p := &progress{out: a.opts.Out, terminal: a.opts.Terminal, what: fmt.Sprintf("%s/%s version %d to %s", app, profile, version, env)}
+	p := &deployProgress{status: a.status, what: fmt.Sprintf("%s/%s version %d to %s", app, profile, version, env)}
 	state, percent := out.State, out.PercentageComplete
 	for {
 		p.show(state, aws.ToFloat32(percent))
 		switch state {
 		case types.DeploymentStateComplete:
-			p.end()
 			a.done("deployed %s/%s version %d to %s/%s (deployment %d)", app, profile, version, app, env, out.DeploymentNumber)
 			return nil
 		case types.DeploymentStateRolledBack, types.DeploymentStateReverted:
-			p.end()
 			return fmt.Errorf("deployment %d ended %s", out.DeploymentNumber, state)
 		}
 		if err := sleep(ctx, a.opts.PollInterval); err != nil {
-			p.end()
 			return fmt.Errorf("waiting for deployment %d: %w", out.DeploymentNumber, err)
 		}
 		got, err := a.client.GetDeployment(ctx, &appconfig.GetDeploymentInput{
@@ -687,7 +708,6 @@ func (a *applier) deploy(ctx context.Context, d *DeployChange) error {
 			DeploymentNumber: aws.Int32(out.DeploymentNumber),
 		})
 		if err != nil {
-			p.end()
 			return called(fmt.Sprintf("get deployment %d", out.DeploymentNumber), err)
 		}
 		state, percent = got.State, got.PercentageComplete
@@ -703,47 +723,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	case <-t.C:
 		return nil
-	}
-}
-
-// progressWidth is the number of cells of a progress bar.
-const progressWidth = 20
-
-// progress shows how one deployment is going.
-type progress struct {
-	out      io.Writer
-	terminal bool
-	what     string // "shop/limits version 3 to prod"
-	state    types.DeploymentState
-	percent  int
-	shown    bool
-	width    int // of the line drawn last, on a terminal
-}
-
-// show shows the deployment's state, when it changed: on a terminal as
-// one line redrawn in place, "[#######.............] 35% deploying
-// shop/limits version 3 to prod"; otherwise as a line of its own.
-func (p *progress) show(state types.DeploymentState, percent float32) {
-	n := min(max(int(percent), 0), 100)
-	if p.shown && state == p.state && n == p.percent {
-		return
-	}
-	p.state, p.percent, p.shown = state, n, true
-	if !p.terminal {
-		fmt.Fprintf(p.out, "deploying %s: %d%% %s\n", p.what, n, state)
-		return
-	}
-	cells := n * progressWidth / 100
-	line := fmt.Sprintf("[%s%s] %d%% deploying %s", strings.Repeat("#", cells), strings.Repeat(".", progressWidth-cells), n, p.what)
-	pad := max(p.width-len(line), 0)
-	fmt.Fprint(p.out, "\r"+line+strings.Repeat(" ", pad))
-	p.width = len(line)
-}
-
-// end ends a terminal's progress line.
-func (p *progress) end() {
-	if p.terminal && p.shown {
-		fmt.Fprintln(p.out)
 	}
 }
 

@@ -459,12 +459,26 @@ updated configuration profile shop/limits (tags)
 			if err := Apply(t.Context(), f, plan(t, d, c, PlanOptions{Deploy: true}), c, opts); err != nil {
 				t.Fatalf("Apply: %v", err)
 			}
-			want := "\r[....................] 0% deploying shop/limits version 2 to prod" +
-				"\r[#######.............] 35% deploying shop/limits version 2 to prod" +
-				"\r[####################] 100% deploying shop/limits version 2 to prod\n" +
-				"deployed shop/limits version 2 to shop/prod (deployment 1)\n"
-			if diff := cmp.Diff(want, out.String()); diff != "" {
-				t.Errorf("output (-want +got):\n%s", diff)
+			// What the terminal shows once Apply returned: the status line
+			// is gone, the lines of what was done stay.
+			if got, want := screen(out.String()), "deployed shop/limits version 2 to shop/prod (deployment 1)\n"; got != want {
+				t.Errorf("screen after Apply = %q; want %q", got, want)
+			}
+			// What the status line showed, in order.
+			var drawn []string
+			for _, frame := range strings.Split(out.String(), "\r") {
+				if frame = strings.TrimRight(frame, " "); frame != "" && !strings.Contains(frame, "\n") {
+					drawn = append(drawn, frame)
+				}
+			}
+			want := []string{
+				"[....................] 0/1 deploy shop/limits version 2 to shop/prod",
+				"[....................] 0% deploying shop/limits version 2 to prod",
+				"[#######.............] 35% deploying shop/limits version 2 to prod",
+				"[####################] 100% deploying shop/limits version 2 to prod",
+			}
+			if diff := cmp.Diff(want, drawn); diff != "" {
+				t.Errorf("status lines drawn (-want +got):\n%s", diff)
 			}
 		})
 	})
@@ -502,4 +516,33 @@ func TestLoadMissingDirectory(t *testing.T) {
 	if tr, err := Load(tree(), "README.md"); err == nil || !strings.Contains(err.Error(), "README.md: not a directory") {
 		t.Errorf("Load(file) = %+v, %v; want an error naming it", tr, err)
 	}
+}
+
+// screen returns what a terminal shows after out was written to it: a
+// carriage return moves back to the line's start, and later characters
+// overwrite earlier ones; trailing spaces are dropped.
+func screen(out string) string {
+	var lines []string
+	var line []rune
+	col := 0
+	for _, r := range out {
+		switch r {
+		case '\r':
+			col = 0
+		case '\n':
+			lines = append(lines, strings.TrimRight(string(line), " "))
+			line, col = nil, 0
+		default:
+			if col < len(line) {
+				line[col] = r
+			} else {
+				line = append(line, r)
+			}
+			col++
+		}
+	}
+	if s := strings.TrimRight(string(line), " "); s != "" {
+		lines = append(lines, s)
+	}
+	return strings.Join(lines, "\n") + "\n"
 }

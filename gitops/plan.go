@@ -94,6 +94,11 @@ type PlanOptions struct {
 	// Deploy starts the deployments the environments' deployed lists ask
 	// for.
 	Deploy bool
+	// PruneVersions deletes the hosted versions the files do not name of
+	// the profiles they do, and nothing else (Prune deletes them too):
+	// a hosted version's number is what names it, so a version a copy
+	// holds and the original does not is none of the original's.
+	PruneVersions bool
 }
 
 // Plan returns the changes that make current, the endpoint as read, match
@@ -212,8 +217,15 @@ func (p *planner) application(d, c *ApplicationTree) {
 	if p.opts.Deploy {
 		p.deployments(d, c)
 	}
-	if p.opts.Prune {
+	switch {
+	case p.opts.Prune:
 		p.pruneApplication(d, c)
+	case p.opts.PruneVersions:
+		for _, cp := range c.Profiles {
+			if dp := find(d.Profiles, func(p *ProfileTree) bool { return p.Name == cp.Name }); dp != nil {
+				p.pruneVersions(c, dp, cp)
+			}
+		}
 	}
 }
 
@@ -295,15 +307,21 @@ func (p *planner) pruneApplication(d, c *ApplicationTree) {
 			p.deleteProfile(c, cp)
 			continue
 		}
-		for _, cv := range cp.Versions {
-			if find(dp.Versions, func(v *VersionFile) bool { return v.Version == cv.Version }) == nil {
-				p.deletions = append(p.deletions, Change{Op: OpDelete, Kind: KindHostedConfigurationVersion, Name: fmt.Sprintf("%s/%s version %d", c.Name, cp.Name, cv.Version), Application: c.Name, Profile: cp.Name, Current: cv})
-			}
-		}
+		p.pruneVersions(c, dp, cp)
 	}
 	for _, ce := range c.Environments {
 		if find(d.Environments, func(e *EnvironmentFile) bool { return e.Name == ce.Name }) == nil {
 			p.deletions = append(p.deletions, Change{Op: OpDelete, Kind: KindEnvironment, Name: c.Name + "/" + ce.Name, Application: c.Name, Current: ce})
+		}
+	}
+}
+
+// pruneVersions deletes the versions the endpoint's profile cp has and
+// the files' dp does not.
+func (p *planner) pruneVersions(c *ApplicationTree, dp, cp *ProfileTree) {
+	for _, cv := range cp.Versions {
+		if find(dp.Versions, func(v *VersionFile) bool { return v.Version == cv.Version }) == nil {
+			p.deletions = append(p.deletions, Change{Op: OpDelete, Kind: KindHostedConfigurationVersion, Name: fmt.Sprintf("%s/%s version %d", c.Name, cp.Name, cv.Version), Application: c.Name, Profile: cp.Name, Current: cv})
 		}
 	}
 }

@@ -2,12 +2,10 @@ package daemon
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/appconfigd/appconfigd/gitops"
 )
@@ -77,26 +75,14 @@ func printApplyHelp(w io.Writer) {
 // a terminal.
 func RunApply(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs, opts := applyFlags(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "appconfigd %s: unexpected argument %q\n", applyCommand, fs.Arg(0))
-		return 2
+	if code, ok := parseCommandLine(fs, applyCommand, args, stderr); !ok {
+		return code
 	}
 	if opts.from == "" {
 		fmt.Fprintf(stderr, "appconfigd %s: no directory to apply: set --from\n", applyCommand)
 		return 2
 	}
-	fail := func(err error) int {
-		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintf(stderr, "appconfigd %s: %s\n", applyCommand, line)
-		}
-		return 1
-	}
+	fail := func(err error) int { return reportFailure(stderr, applyCommand, err) }
 	desired, err := gitops.LoadDir(opts.from)
 	if err != nil {
 		return fail(err)

@@ -56,24 +56,9 @@ func TestRunApplyFails(t *testing.T) {
 
 func TestRunApplyHelp(t *testing.T) {
 	t.Parallel()
-	var stdout, stderr apptest.Buffer
-	if code := RunApply(context.Background(), []string{"-h"}, getenv(nil), &stdout, &stderr); code != 0 {
-		t.Errorf("exit code = %d; want 0", code)
-	}
-	for _, want := range []string{"appconfigd apply makes", "-from directory", "-dry-run", "-prune", "-deploy", "-endpoint-url URL", "-region", "-account-id"} {
-		if !strings.Contains(stderr.String(), want) {
-			t.Errorf("help does not mention %q:\n%s", want, stderr.String())
-		}
-	}
-	var help apptest.Buffer
-	if code := Run(context.Background(), []string{"help"}, &help, &stderr); code != 0 {
-		t.Errorf("appconfigd help: exit code = %d; want 0", code)
-	}
-	for _, want := range []string{"appconfigd apply --from DIR", "Flags of apply:"} {
-		if !strings.Contains(help.String(), want) {
-			t.Errorf("appconfigd help does not mention %q", want)
-		}
-	}
+	checkHelp(t, RunApply,
+		[]string{"appconfigd apply makes", "-from directory", "-dry-run", "-prune", "-deploy", "-endpoint-url URL", "-region", "-account-id"},
+		[]string{"appconfigd apply --from DIR", "Flags of apply:"})
 }
 
 func TestPlanSummary(t *testing.T) {

@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -29,6 +28,7 @@ Usage:
   appconfigd export --agent-dev-dir DIR --environment ENV
                                         write what ENV serves as the agent's local development files
   appconfigd apply --from DIR [flags]   make an AppConfig endpoint match those files
+  appconfigd import [flags]             copy another AppConfig service (default AWS) into this one
   appconfigd help                       show this help
 
 Flags of serve:
@@ -51,6 +51,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return RunExport(ctx, args[1:], os.Getenv, stdout, stderr)
 		case applyCommand:
 			return RunApply(ctx, args[1:], os.Getenv, stdout, stderr)
+		case importCommand:
+			return RunImport(ctx, args[1:], os.Getenv, stdout, stderr)
 		case "help":
 			fs, _ := serveFlags(stderr)
 			fmt.Fprint(stdout, usage)
@@ -61,6 +63,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			printAgentHelp(stdout)
 			printExportHelp(stdout)
 			printApplyHelp(stdout)
+			printImportHelp(stdout)
 			return 0
 		default:
 			fmt.Fprintf(stderr, "appconfigd: unknown command %q; try appconfigd help\n", args[0])
@@ -68,15 +71,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fs, opts := serveFlags(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "appconfigd: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if code, ok := parseCommandLine(fs, "", args, stderr); !ok {
+		return code
 	}
 	if opts.config.DatabaseURL == "" {
 		// Read here rather than as the flag's default, so that help

@@ -70,15 +70,8 @@ func printCopyHelp(w io.Writer) {
 // copy fails.
 func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, opts := copyFlags(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "appconfigd %s: unexpected argument %q\n", copyCommand, fs.Arg(0))
-		return 2
+	if code, ok := parseCommandLine(fs, copyCommand, args, stderr); !ok {
+		return code
 	}
 	if opts.databaseURL == "" {
 		opts.databaseURL = os.Getenv("APPCONFIGD_DATABASE_URL")

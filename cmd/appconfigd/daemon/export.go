@@ -88,15 +88,8 @@ func printExportHelp(w io.Writer) {
 // configuration files and credential chain fill in what they leave unset.
 func RunExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs, opts := exportFlags(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "appconfigd %s: unexpected argument %q\n", exportCommand, fs.Arg(0))
-		return 2
+	if code, ok := parseCommandLine(fs, exportCommand, args, stderr); !ok {
+		return code
 	}
 	if msg := checkExportTarget(fs, opts); msg != "" {
 		fmt.Fprintf(stderr, "appconfigd %s: %s\n", exportCommand, msg)
@@ -189,7 +182,7 @@ func exportClient(ctx context.Context, opts *exportOptions, getenv func(string) 
 // (--endpoint-url, --region; empty when not given) and getenv set laid
 // over it.
 func appConfigClient(ctx context.Context, endpointURL, flagRegion string, getenv func(string) string) (*appconfig.Client, string, error) {
-	cfg, err := clientConfig(ctx, flagRegion, getenv)
+	cfg, err := clientConfig(ctx, flagRegion, "", getenv)
 	if err != nil {
 		return nil, "", err
 	}
@@ -213,7 +206,7 @@ func newAppConfigClient(cfg aws.Config, endpoint string) *appconfig.Client {
 // AWS_ENDPOINT_URL_APPCONFIGDATA names another; with none, the SDK
 // resolves AWS's.
 func agentDevClients(ctx context.Context, opts *exportOptions, getenv func(string) string) (*appconfig.Client, *appconfigdata.Client, error) {
-	cfg, err := clientConfig(ctx, opts.region, getenv)
+	cfg, err := clientConfig(ctx, opts.region, "", getenv)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -228,15 +221,18 @@ func agentDevClients(ctx context.Context, opts *exportOptions, getenv func(strin
 }
 
 // clientConfig returns the SDK's default configuration with the region
-// (flagRegion, else AWS_REGION, else AWS_DEFAULT_REGION) and static
-// credentials that getenv sets laid over it.
-func clientConfig(ctx context.Context, flagRegion string, getenv func(string) string) (aws.Config, error) {
+// (flagRegion, else AWS_REGION, else AWS_DEFAULT_REGION) laid over it, and
+// the credentials of the shared configuration's profile when one is named,
+// else the static credentials getenv sets, if any.
+func clientConfig(ctx context.Context, flagRegion, profile string, getenv func(string) string) (aws.Config, error) {
 	var load []func(*config.LoadOptions) error
 	region := firstSet(flagRegion, getenv("AWS_REGION"), getenv("AWS_DEFAULT_REGION"))
 	if region != "" {
 		load = append(load, config.WithRegion(region))
 	}
-	if id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
+	if profile != "" {
+		load = append(load, config.WithSharedConfigProfile(profile))
+	} else if id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
 		load = append(load, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret, getenv("AWS_SESSION_TOKEN"))))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, load...)

@@ -84,24 +84,9 @@ func TestRunExportFails(t *testing.T) {
 
 func TestRunExportHelp(t *testing.T) {
 	t.Parallel()
-	var stdout, stderr apptest.Buffer
-	if code := RunExport(context.Background(), []string{"-h"}, getenv(nil), &stdout, &stderr); code != 0 {
-		t.Errorf("exit code = %d; want 0", code)
-	}
-	for _, want := range []string{"appconfigd export writes", "-to directory", "-endpoint-url URL", "-force", "-region", "-account-id", "appconfigd export --agent-dev-dir DIR --environment ENV", "-agent-dev-dir directory", "-environment name"} {
-		if !strings.Contains(stderr.String(), want) {
-			t.Errorf("help does not mention %q:\n%s", want, stderr.String())
-		}
-	}
-	var help apptest.Buffer
-	if code := Run(context.Background(), []string{"help"}, &help, &stderr); code != 0 {
-		t.Errorf("appconfigd help: exit code = %d; want 0", code)
-	}
-	for _, want := range []string{"appconfigd export --to DIR", "Flags of export:"} {
-		if !strings.Contains(help.String(), want) {
-			t.Errorf("appconfigd help does not mention %q", want)
-		}
-	}
+	checkHelp(t, RunExport,
+		[]string{"appconfigd export writes", "-to directory", "-endpoint-url URL", "-force", "-region", "-account-id", "appconfigd export --agent-dev-dir DIR --environment ENV", "-agent-dev-dir directory", "-environment name"},
+		[]string{"appconfigd export --to DIR", "Flags of export:"})
 }
 
 // TestExportClient checks where the client's settings come from: flags

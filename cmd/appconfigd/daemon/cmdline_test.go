@@ -1,0 +1,37 @@
+package daemon
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/appconfigd/appconfigd/internal/apptest"
+)
+
+// clientCommand is RunExport, RunApply or RunImport.
+type clientCommand func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int
+
+// checkHelp checks that run -h exits 0 with a help that mentions each of
+// own, and that appconfigd help mentions each of inHelp.
+func checkHelp(t *testing.T, run clientCommand, own, inHelp []string) {
+	t.Helper()
+	var stdout, stderr apptest.Buffer
+	if code := run(context.Background(), []string{"-h"}, getenv(nil), &stdout, &stderr); code != 0 {
+		t.Errorf("exit code = %d; want 0", code)
+	}
+	for _, want := range own {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("help does not mention %q:\n%s", want, stderr.String())
+		}
+	}
+	var help apptest.Buffer
+	if code := Run(context.Background(), []string{"help"}, &help, &stderr); code != 0 {
+		t.Errorf("appconfigd help: exit code = %d; want 0", code)
+	}
+	for _, want := range inHelp {
+		if !strings.Contains(help.String(), want) {
+			t.Errorf("appconfigd help does not mention %q", want)
+		}
+	}
+}
