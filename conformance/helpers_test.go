@@ -68,6 +68,12 @@ type testServer struct {
 type serverOptions struct {
 	config    daemon.Config
 	realClock bool
+	start     time.Time // of the fake clock; apptest.Start when zero
+}
+
+// withStart starts the server's fake clock at start.
+func withStart(start time.Time) serverOption {
+	return func(o *serverOptions) { o.start = start }
 }
 
 type serverOption func(*serverOptions)
@@ -99,6 +105,11 @@ func withRealClock(scale float64) serverOption {
 	}
 }
 
+// withDataDir serves the data directory dir instead of a new one.
+func withDataDir(dir string) serverOption {
+	return func(o *serverOptions) { o.config.DataDir = dir }
+}
+
 // startServer starts appconfigd in process on 127.0.0.1:0 with a fresh data
 // directory and a fake clock, and stops it when the test ends.
 func startServer(t *testing.T, opts ...serverOption) *testServer {
@@ -115,7 +126,10 @@ func startServer(t *testing.T, opts ...serverOption) *testServer {
 	d.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ts := &testServer{daemon: d}
 	if !o.realClock {
-		ts.clock = apptest.NewClock(apptest.Start)
+		if o.start.IsZero() {
+			o.start = apptest.Start
+		}
+		ts.clock = apptest.NewClock(o.start)
 		d.Clock = ts.clock
 	}
 	if err := d.Open(context.Background()); err != nil {

@@ -74,6 +74,9 @@ func TestFlags(t *testing.T) {
 	})
 	t.Run("ToggleCreatesAVersionAndOffersToDeployIt", func(t *testing.T) {
 		t.Parallel()
+		// A session of its own: the flash message travels in a cookie,
+		// which another subtest's page would take from a shared one.
+		admin := tc.signIn(t, adminID, adminSecret)
 		p := flagsProfile(t, tc, "toggle")
 		pg := admin.submit(profileURL(p)+"/flags/checkout/toggle", nil)
 		if want := profileURL(p) + "/versions/2/created"; pg.status != http.StatusSeeOther || pg.location != want {

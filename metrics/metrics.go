@@ -18,12 +18,12 @@ package metrics
 
 import (
 	"net/http"
-	"runtime"
-	"runtime/debug"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/appconfigd/appconfigd/internal/version"
 )
 
 // namespace prefixes every metric of appconfigd's own.
@@ -68,18 +68,15 @@ func (m *Metrics) Handler() http.Handler {
 func (m *Metrics) Gatherer() prometheus.Gatherer { return m.registry }
 
 // buildInfo is appconfigd_build_info, always 1, whose labels say which
-// build runs: the module version (or "(devel)" for a build from a work
-// tree) and the Go version.
+// build runs: the module version (or "(devel)" for a build that carries
+// none) and the Go version, as appconfigd version prints them.
 func buildInfo() prometheus.Collector {
-	version := "(unknown)"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		version = bi.Main.Version
-	}
+	build := version.Read()
 	g := prometheus.NewGauge(prometheus.GaugeOpts{
 		Namespace:   namespace,
 		Name:        "build_info",
 		Help:        "Always 1; the labels say which build of appconfigd runs.",
-		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
+		ConstLabels: prometheus.Labels{"version": build.Version, "goversion": build.GoVersion},
 	})
 	g.Set(1)
 	return g

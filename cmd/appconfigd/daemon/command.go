@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/appconfigd/appconfigd"
+	"github.com/appconfigd/appconfigd/internal/version"
 )
 
 const usage = `appconfigd serves the AWS AppConfig and AppConfigData APIs.
@@ -29,7 +30,18 @@ Usage:
                                         write what ENV serves as the agent's local development files
   appconfigd apply --from DIR [flags]   make an AppConfig endpoint match those files
   appconfigd import [flags]             copy another AppConfig service (default AWS) into this one
+  appconfigd backup --to FILE [flags]   copy a running SQLite server's data into one file
+  appconfigd restore --from FILE [flags]
+                                        make a backup the data of a (stopped) SQLite server
+  appconfigd config print [flags]       print serve's effective settings, secrets masked
+  appconfigd version                    print the version of this build
+  appconfigd healthcheck [--url URL]    exit 0 when a server's /healthz answers (for container health checks)
   appconfigd help                       show this help
+
+Every flag of serve is also a setting of the environment variable
+APPCONFIGD_<NAME> (--data: APPCONFIGD_DATA) and a key of the YAML file
+--config names (data: /var/lib/appconfigd); a flag comes before its
+variable, the variable before the file, the file before the default.
 
 Flags of serve:
 `
@@ -53,6 +65,16 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return RunApply(ctx, args[1:], os.Getenv, stdout, stderr)
 		case importCommand:
 			return RunImport(ctx, args[1:], os.Getenv, stdout, stderr)
+		case backupCommand:
+			return runBackup(ctx, args[1:], os.Getenv, stdout, stderr)
+		case restoreCommand:
+			return runRestore(ctx, args[1:], os.Getenv, stdout, stderr)
+		case versionCommand:
+			return runVersion(args[1:], stdout, stderr)
+		case configCommand:
+			return runConfig(args[1:], os.Getenv, stdout, stderr)
+		case healthcheckCommand:
+			return runHealthcheck(ctx, args[1:], stdout, stderr)
 		case "help":
 			fs, _ := serveFlags(stderr)
 			fmt.Fprint(stdout, usage)
@@ -64,20 +86,24 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			printExportHelp(stdout)
 			printApplyHelp(stdout)
 			printImportHelp(stdout)
+			printBackupHelp(stdout)
 			return 0
 		default:
 			fmt.Fprintf(stderr, "appconfigd: unknown command %q; try appconfigd help\n", args[0])
 			return 2
 		}
 	}
-	fs, opts := serveFlags(stderr)
-	if code, ok := parseCommandLine(fs, "", args, stderr); !ok {
+	return runServe(ctx, args, os.Getenv, stdout, stderr)
+}
+
+// runServe runs appconfigd serve with args (after the command name), its
+// settings completed from getenv and the configuration file, until ctx is
+// done, and returns the exit code: 2 for a bad setting, 1 when the server
+// cannot start or stops on an error.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	opts, code, ok := loadServeSettings(args, getenv, stderr)
+	if !ok {
 		return code
-	}
-	if opts.config.DatabaseURL == "" {
-		// Read here rather than as the flag's default, so that help
-		// never prints a URL that may hold a password.
-		opts.config.DatabaseURL = os.Getenv("APPCONFIGD_DATABASE_URL")
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: opts.logLevel}))
 	if opts.cpuProfile != "" {
@@ -102,7 +128,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if d.Config.DatabaseURL != "" {
 		store = "postgres"
 	}
-	logger.Info("appconfigd started", "endpoint", d.URL(), "store", store, "instance", d.Service().InstanceID)
+	logger.Info("appconfigd started", "endpoint", d.URL(), "store", store, "instance", d.Service().InstanceID, "version", version.Read().Version)
 	fmt.Fprintf(stdout, "appconfigd is serving AppConfig and AppConfigData on %s\n", d.URL())
 	d.printCredentials(stdout, logger)
 
@@ -123,9 +149,34 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// loadServeSettings reads serve's settings from args, getenv and the
+// configuration file (applySettings). When it fails it has written why to
+// stderr, and code is the exit code: 0 after -h, else 2.
+func loadServeSettings(args []string, getenv func(string) string, stderr io.Writer) (opts *serveOptions, code int, ok bool) {
+	fs, opts := serveFlags(stderr)
+	if code, ok := parseCommandLine(fs, "", args, stderr); !ok {
+		return nil, code, false
+	}
+	sources, err := applySettings(fs, getenv)
+	if err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(stderr, "appconfigd: %s\n", line)
+		}
+		return nil, 2, false
+	}
+	opts.flags, opts.sources = fs, sources
+	return opts, 0, true
+}
+
 type serveOptions struct {
 	config   Config
 	logLevel slog.Level
+	// configFile is --config's file, read by applySettings.
+	configFile string
+	// flags and sources are the settings as parsed and where each came
+	// from, for config print.
+	flags   *flag.FlagSet
+	sources settingSource
 	// cpuProfile is where to write a CPU profile of the whole run, for
 	// docs/PERFORMANCE.md; "" for none.
 	cpuProfile string
@@ -153,6 +204,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	c := &opts.config
 	fs := flag.NewFlagSet("appconfigd serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.StringVar(&opts.configFile, configFlag, "", "YAML `file` of settings, keyed by these flags' names (default $"+envName(configFlag)+"); each flag's $APPCONFIGD_NAME variable comes before it, the flag itself before both")
 	fs.StringVar(&c.Listen, "listen", c.Listen, "TCP `address` to serve both APIs on")
 	fs.StringVar(&opts.cpuProfile, "cpu-profile", "", "`file` to write a CPU profile of the whole run to, for go tool pprof (measurements only)")
 	fs.StringVar(&c.MetricsListen, "metrics-listen", "", "TCP `address` to serve GET /metrics on, alone and in plain HTTP, instead of on --listen")
@@ -190,7 +242,16 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 // policy compares dialled addresses in.
 type networksFlag struct{ networks *[]netip.Prefix }
 
-func (f networksFlag) String() string { return "" }
+func (f networksFlag) String() string {
+	if f.networks == nil {
+		return ""
+	}
+	items := make([]string, len(*f.networks))
+	for i, p := range *f.networks {
+		items[i] = p.String()
+	}
+	return strings.Join(items, ",")
+}
 
 func (f networksFlag) Set(s string) error {
 	for _, item := range strings.Split(s, ",") {
@@ -214,12 +275,25 @@ func (f networksFlag) Set(s string) error {
 	return nil
 }
 
-// quotaFlag sets one field of Limits from name=value.
+// quotaFlag sets fields of Limits from name=value, or from several
+// comma-separated, as $APPCONFIGD_QUOTA gives them.
 type quotaFlag struct{ limits *appconfigd.Limits }
 
+// String is empty: help's default is AWS's quotas, which config print
+// lists one by one.
 func (q quotaFlag) String() string { return "" }
 
 func (q quotaFlag) Set(s string) error {
+	for _, item := range strings.Split(s, ",") {
+		if err := q.set(strings.TrimSpace(item)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// set sets one quota from name=value.
+func (q quotaFlag) set(s string) error {
 	name, value, ok := strings.Cut(s, "=")
 	if !ok {
 		return fmt.Errorf("want name=value, got %q", s)

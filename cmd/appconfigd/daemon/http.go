@@ -8,12 +8,14 @@ import (
 
 	"github.com/appconfigd/appconfigd"
 	"github.com/appconfigd/appconfigd/awsjson"
+	"github.com/appconfigd/appconfigd/internal/version"
 	"github.com/appconfigd/appconfigd/metrics"
 )
 
-// handleHealthz answers as long as the process serves HTTP.
+// handleHealthz answers as long as the process serves HTTP, with the
+// version that serves, so that a rolling upgrade can be watched.
 func (d *Daemon) handleHealthz(w http.ResponseWriter, r *http.Request) {
-	awsjson.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	awsjson.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": version.Read().Version})
 }
 
 // handleReadyz answers 200 when the store takes writes and answers a

@@ -1,0 +1,76 @@
+package conformance
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/appconfigdata"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/appconfigd/appconfigd/cmd/appconfigd/daemon"
+	"github.com/appconfigd/appconfigd/internal/apptest"
+)
+
+// runDaemon runs the appconfigd command line args and returns its exit
+// code and output.
+func runDaemon(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut apptest.Buffer
+	code = daemon.Run(ctx(t), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// TestBackupRestore backs up a SQLite server while it serves, restores
+// the backup into a new data directory and serves it: every resource is
+// there (the export of the restored server is the original's) and a
+// configuration token the original handed out works on the restored
+// server, whose sealing keys came back with the database.
+func TestBackupRestore(t *testing.T) {
+	t.Parallel()
+	a := startServer(t)
+	newExportFixture(t, a)
+	session, err := a.data.StartConfigurationSession(ctx(t), &appconfigdata.StartConfigurationSessionInput{
+		ApplicationIdentifier:          aws.String("shop"),
+		EnvironmentIdentifier:          aws.String("prod"),
+		ConfigurationProfileIdentifier: aws.String("settings"),
+	})
+	if err != nil {
+		t.Fatalf("StartConfigurationSession: %v", err)
+	}
+	first := poll(t, a.data, aws.ToString(session.InitialConfigurationToken))
+	next := aws.ToString(first.NextPollConfigurationToken)
+	want := exportOf(t, a)
+
+	backup := filepath.Join(t.TempDir(), "appconfigd.backup")
+	if code, stdout, stderr := runDaemon(t, "backup", "--data", a.daemon.Config.DataDir, "--to", backup); code != 0 {
+		t.Fatalf("appconfigd backup while the server runs: exit code %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	restored := filepath.Join(t.TempDir(), "restored")
+	code, stdout, stderr := runDaemon(t, "restore", "--from", backup, "--data", restored)
+	if code != 0 {
+		t.Fatalf("appconfigd restore: exit code %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "Restored "+backup+" into "+restored) {
+		t.Errorf("restore printed %q; want it to say what it restored where", stdout)
+	}
+
+	b := startServer(t, withDataDir(restored))
+	if diff := cmp.Diff(want, exportOf(t, b)); diff != "" {
+		t.Errorf("export of the restored server (-original +restored):\n%s", diff)
+	}
+	b.clock.Advance(time.Minute) // past the poll interval of the token
+	got := poll(t, b.data, next)
+	if len(got.Configuration) != 0 {
+		t.Errorf("the restored server sent %q to a client that holds the latest version; want an empty body", got.Configuration)
+	}
+
+	t.Run("RefusesADataDirectoryInUse", func(t *testing.T) {
+		code, _, stderr := runDaemon(t, "restore", "--from", backup, "--data", restored, "--force")
+		if code != 1 || !strings.Contains(stderr, "in use by another appconfigd process") {
+			t.Errorf("restore into a served directory: exit %d, stderr %q; want 1 and a message that it is in use", code, stderr)
+		}
+	})
+}
