@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The appconfigd container image: one static binary on a distroless base.
-# packaging/container_test.go lints this file; keep both in step.
+# packaging/dockerfile_test.go lints this file; keep both in step.
 
 # Build stage: the Go release go.mod names, pinned so that builds repeat.
 FROM golang:1.26.8-bookworm AS build

@@ -23,6 +23,22 @@ func runDaemon(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errOut.String()
 }
 
+// heldToken starts a session of the export fixture's shop/prod/settings
+// on ts, polls it once and returns the next token, as a client holding
+// the latest version has it.
+func heldToken(t *testing.T, ts *testServer) string {
+	t.Helper()
+	session, err := ts.data.StartConfigurationSession(ctx(t), &appconfigdata.StartConfigurationSessionInput{
+		ApplicationIdentifier:          aws.String("shop"),
+		EnvironmentIdentifier:          aws.String("prod"),
+		ConfigurationProfileIdentifier: aws.String("settings"),
+	})
+	if err != nil {
+		t.Fatalf("StartConfigurationSession: %v", err)
+	}
+	return aws.ToString(poll(t, ts.data, aws.ToString(session.InitialConfigurationToken)).NextPollConfigurationToken)
+}
+
 // TestBackupRestore backs up a SQLite server while it serves, restores
 // the backup into a new data directory and serves it: every resource is
 // there (the export of the restored server is the original's) and a
@@ -32,16 +48,7 @@ func TestBackupRestore(t *testing.T) {
 	t.Parallel()
 	a := startServer(t)
 	newExportFixture(t, a)
-	session, err := a.data.StartConfigurationSession(ctx(t), &appconfigdata.StartConfigurationSessionInput{
-		ApplicationIdentifier:          aws.String("shop"),
-		EnvironmentIdentifier:          aws.String("prod"),
-		ConfigurationProfileIdentifier: aws.String("settings"),
-	})
-	if err != nil {
-		t.Fatalf("StartConfigurationSession: %v", err)
-	}
-	first := poll(t, a.data, aws.ToString(session.InitialConfigurationToken))
-	next := aws.ToString(first.NextPollConfigurationToken)
+	next := heldToken(t, a)
 	want := exportOf(t, a)
 
 	backup := filepath.Join(t.TempDir(), "appconfigd.backup")

@@ -12,7 +12,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/appconfig"
-	"github.com/aws/aws-sdk-go-v2/service/appconfigdata"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/appconfigd/appconfigd/internal/apptest"
@@ -28,15 +27,7 @@ func TestLitestreamReplicaRestores(t *testing.T) {
 	litestream := apptest.NeedCommand(t, "litestream", "go install github.com/benbjohnson/litestream/cmd/litestream@v0.5.18 (.ci/deps does)")
 	a := startServer(t)
 	newExportFixture(t, a)
-	session, err := a.data.StartConfigurationSession(ctx(t), &appconfigdata.StartConfigurationSessionInput{
-		ApplicationIdentifier:          aws.String("shop"),
-		EnvironmentIdentifier:          aws.String("prod"),
-		ConfigurationProfileIdentifier: aws.String("settings"),
-	})
-	if err != nil {
-		t.Fatalf("StartConfigurationSession: %v", err)
-	}
-	next := aws.ToString(poll(t, a.data, aws.ToString(session.InitialConfigurationToken)).NextPollConfigurationToken)
+	next := heldToken(t, a)
 
 	work := t.TempDir()
 	replica := filepath.Join(work, "replica")

@@ -209,7 +209,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.StringVar(&opts.cpuProfile, "cpu-profile", "", "`file` to write a CPU profile of the whole run to, for go tool pprof (measurements only)")
 	fs.StringVar(&c.MetricsListen, "metrics-listen", "", "TCP `address` to serve GET /metrics on, alone and in plain HTTP, instead of on --listen")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "`directory` for the SQLite database")
-	fs.StringVar(&c.Auth, "auth", c.Auth, "request authentication: on (verify SigV4 signatures against the access keys) or off (accept any credentials as admin; local development only)")
+	fs.Var(choiceFlag{&c.Auth, []string{"on", "off"}}, "auth", "request authentication: on (verify SigV4 signatures against the access keys) or off (accept any credentials as admin; local development only)")
 	fs.StringVar(&c.KeysFile, "keys-file", "", "JSON `file` of access keys, mode 0600 (default: the key in $APPCONFIGD_ADMIN_ACCESS_KEY_ID and $APPCONFIGD_ADMIN_SECRET_ACCESS_KEY, else an admin key generated in DATA/admin-key.json)")
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second each access key may make (0 no per-key limit: a fleet shares keys, and --max-in-flight bounds the load)")
 	fs.IntVar(&c.RateBurst, "rate-burst", c.RateBurst, "requests an access key may make at once beyond --rate-limit (0 twice --rate-limit)")
@@ -272,6 +272,28 @@ func (f networksFlag) Set(s string) error {
 		}
 		*f.networks = append(*f.networks, p.Masked())
 	}
+	return nil
+}
+
+// choiceFlag takes one of a few words, so that a bad one stops the start
+// while the settings are read, naming the setting and where it came from.
+type choiceFlag struct {
+	value   *string
+	choices []string
+}
+
+func (f choiceFlag) String() string {
+	if f.value == nil {
+		return ""
+	}
+	return *f.value
+}
+
+func (f choiceFlag) Set(s string) error {
+	if !slices.Contains(f.choices, s) {
+		return fmt.Errorf("want %s", strings.Join(f.choices, " or "))
+	}
+	*f.value = s
 	return nil
 }
 

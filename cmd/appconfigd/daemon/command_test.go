@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/appconfigd/appconfigd/internal/apptest"
+	"github.com/appconfigd/appconfigd/internal/version"
 )
 
 func TestRun(t *testing.T) {
@@ -62,10 +63,17 @@ func TestRun(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode != http.StatusOK {
 				t.Errorf("GET %s = %d, want 200", path, resp.StatusCode)
 			}
+			if want := `"version":"` + version.Read().Version + `"`; path == "/healthz" && !strings.Contains(string(body), want) {
+				t.Errorf("GET /healthz = %s; want it to say %s", body, want)
+			}
+		}
+		if want := "version=" + version.Read().Version; !strings.Contains(stderr.String(), want) {
+			t.Errorf("the start log does not say %s: %q", want, stderr.String())
 		}
 		cancel()
 		select {

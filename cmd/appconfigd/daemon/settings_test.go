@@ -117,6 +117,7 @@ func TestSettings(t *testing.T) {
 		{name: "NotAMapping", file: "- listen\n", wantAll: []string{":1:", "want a mapping"}},
 		{name: "NotYAML", file: "listen: [\n", wantAll: []string{"not YAML"}},
 		{name: "BadValueInTheEnvironment", vars: map[string]string{"APPCONFIGD_MAX_CONNECTIONS": "many"}, wantAll: []string{"$APPCONFIGD_MAX_CONNECTIONS", `"many"`}},
+		{name: "AuthNeitherOnNorOff", file: "auth: yes\n", wantAll: []string{":1:", "auth", `"yes"`, "want on or off"}},
 		{name: "MissingFile", args: []string{"--config", "/nonexistent/appconfigd.yaml"}, wantAll: []string{"/nonexistent/appconfigd.yaml"}},
 	}
 	for _, tt := range refusals {
