@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 )
 
 // backupFilesTable holds, in a backup only, the files of the data
@@ -149,11 +149,15 @@ func takeFiles(ctx context.Context, path string) (map[string][]byte, error) {
 	}
 	defer db.Close()
 	files := map[string][]byte{}
+	var tables int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, backupFilesTable).Scan(&tables); err != nil {
+		return nil, err
+	}
+	if tables == 0 {
+		return files, db.Close() // a database copied by other means
+	}
 	rows, err := db.QueryContext(ctx, `SELECT name, content FROM `+backupFilesTable)
 	if err != nil {
-		if strings.Contains(err.Error(), "no such table") {
-			return files, db.Close()
-		}
 		return nil, err
 	}
 	for rows.Next() {
@@ -202,13 +206,23 @@ func tempPath(dst string) (string, error) {
 	return name, nil
 }
 
-// copyFile copies the file from to the existing file to.
+// copyFile copies the file from to the existing file to, streaming: a
+// database may be larger than memory.
 func copyFile(from, to string) error {
-	b, err := os.ReadFile(from)
+	src, err := os.Open(from)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(to, b, 0o600)
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
 }
 
 // install makes tmp the file dst: owner-only, synced, then renamed, with

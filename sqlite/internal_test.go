@@ -3,6 +3,7 @@ package sqlite
 import (
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -128,6 +129,25 @@ func TestConstraintViolationsAreToldApartByCode(t *testing.T) {
 		}
 		if got := isForeignKey(tc.err); got != tc.foreign {
 			t.Errorf("%s: isForeignKey(%v) = %v, want %v", tc.name, tc.err, got, tc.foreign)
+		}
+	}
+}
+
+func TestANewDatabaseIsItsOwnersAlone(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "appconfigd.db")
+	db, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, p := range []string{path, path + "-wal"} {
+		info, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := info.Mode().Perm(); mode != 0o600 {
+			t.Errorf("%s: mode %v; want 0600 (it holds the sealing keys)", filepath.Base(p), mode)
 		}
 	}
 }

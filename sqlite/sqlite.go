@@ -27,7 +27,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 
@@ -71,6 +73,18 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return begin(ctx, db.reader, &sql.TxOptions{ReadOnly: true})
 	})
 	memory := path == ":memory:"
+	if !memory {
+		// A new database is its owner's alone: it holds the token
+		// sealing keys. SQLite gives its -wal and -shm files the same
+		// mode. An existing file keeps the mode it has.
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		switch {
+		case err == nil:
+			f.Close()
+		case !errors.Is(err, fs.ErrExist):
+			return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		}
+	}
 
 	writer, err := sql.Open("sqlite", dsn(path, memory, false))
 	if err != nil {

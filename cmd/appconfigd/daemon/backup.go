@@ -101,7 +101,7 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	db := filepath.Join(*dataDir, sqliteFile)
 	if _, err := os.Stat(db); err != nil {
-		return reportFailure(stderr, backupCommand, fmt.Errorf("no SQLite database at %s: --data must name the data directory of a SQLite server", db))
+		return reportFailure(stderr, backupCommand, fmt.Errorf("no SQLite database at %s: --data must name the data directory of a SQLite server (back up PostgreSQL with pg_dump)", db))
 	}
 	files := map[string][]byte{}
 	for _, name := range backedUpFiles {

@@ -108,6 +108,21 @@ func TestBackupAndRestore(t *testing.T) {
 		}
 	})
 
+	t.Run("RestoresAPlainCopyOfADatabase", func(t *testing.T) {
+		t.Parallel()
+		src := newDataDir(t, "copied", "k")
+		dst := filepath.Join(t.TempDir(), "new")
+		if code, _, stderr := runCommand(t, restoreCommand, "--from", filepath.Join(src, sqliteFile), "--data", dst); code != 0 {
+			t.Fatalf("restore of a database file: exit %d: %s", code, stderr)
+		}
+		if got := marker(t, dst); got != "copied" {
+			t.Errorf("restored marker = %q; want copied", got)
+		}
+		if _, err := os.Stat(filepath.Join(dst, accesskey.GeneratedFileName)); err == nil {
+			t.Error("a plain database copy carries no admin key, but one was written")
+		}
+	})
+
 	refusals := []struct {
 		name string
 		args func(t *testing.T) []string
