@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/appconfigd/appconfigd/accesskey"
+	"github.com/appconfigd/appconfigd/internal/apptest"
 	"github.com/appconfigd/appconfigd/sqlite"
 )
 
@@ -174,4 +175,46 @@ func TestBackupAndRestore(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBackupFindsServesDataDirectory checks that backup without --data
+// backs up the directory serve would use: its configuration file's data
+// setting, or $APPCONFIGD_DATA before it.
+func TestBackupFindsServesDataDirectory(t *testing.T) {
+	t.Parallel()
+	fromFile := newDataDir(t, "from-file", "k")
+	fromEnv := newDataDir(t, "from-env", "k")
+	config := writeSettings(t, "data: "+fromFile+"\n")
+	for _, tt := range []struct {
+		name string
+		vars map[string]string
+		want string
+	}{
+		{"TheFilesData", map[string]string{"APPCONFIGD_CONFIG": config}, "from-file"},
+		{"TheVariableBeforeTheFile", map[string]string{"APPCONFIGD_CONFIG": config, "APPCONFIGD_DATA": fromEnv}, "from-env"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			backup := filepath.Join(t.TempDir(), "b.db")
+			var stdout, stderr apptest.Buffer
+			if code := runBackup(t.Context(), []string{"--to", backup}, getenv(tt.vars), &stdout, &stderr); code != 0 {
+				t.Fatalf("backup: exit %d: %s", code, stderr.String())
+			}
+			dst := filepath.Join(t.TempDir(), "dst")
+			if code := runRestore(t.Context(), []string{"--from", backup, "--data", dst}, getenv(nil), &stdout, &stderr); code != 0 {
+				t.Fatalf("restore: exit %d: %s", code, stderr.String())
+			}
+			if got := marker(t, dst); got != tt.want {
+				t.Errorf("backed up %q; want %q", got, tt.want)
+			}
+		})
+	}
+	t.Run("ABadFileStopsIt", func(t *testing.T) {
+		t.Parallel()
+		var stdout, stderr apptest.Buffer
+		bad := writeSettings(t, "dta: x\n")
+		if code := runBackup(t.Context(), []string{"--config", bad, "--to", filepath.Join(t.TempDir(), "b.db")}, getenv(nil), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), `unknown setting "dta"`) {
+			t.Errorf("exit %d, stderr %q; want 2 naming the unknown setting", code, stderr.String())
+		}
+	})
 }
