@@ -17,6 +17,10 @@ import (
 	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
+// testVersion is the version of the package the test builds, by which it
+// knows its own installation.
+const testVersion = "1.2.3~test"
+
 // buildDeb builds the Debian package with packaging/build-deb.sh into a
 // temporary directory and returns its path.
 func buildDeb(t *testing.T) string {
@@ -24,7 +28,7 @@ func buildDeb(t *testing.T) string {
 	apptest.NeedCommand(t, "dpkg-deb", "install Debian's dpkg")
 	out := t.TempDir()
 	cmd := exec.Command("bash", "build-deb.sh", out)
-	cmd.Env = append(os.Environ(), "VERSION=1.2.3~test")
+	cmd.Env = append(os.Environ(), "VERSION="+testVersion)
 	b, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("build-deb.sh: %v\n%s", err, stderrOf(err))
@@ -89,19 +93,15 @@ func TestDebianPackage(t *testing.T) {
 	}
 	apptest.NeedCommand(t, "dpkg", "install Debian's dpkg")
 	if _, err := os.Stat("/usr/bin/appconfigd"); err == nil {
-		t.Fatal("/usr/bin/appconfigd exists already; this test installs the package and must not replace another installation")
-	}
-	t.Cleanup(func() {
-		// Purging keeps the data and the user, as a package should; the
-		// test removes them so that the machine is as it was.
-		if out, err := exec.Command("dpkg", "--purge", "appconfigd").CombinedOutput(); err != nil {
-			t.Errorf("dpkg --purge: %v\n%s", err, out)
+		// A run that was killed leaves its package behind; anything
+		// else is somebody's installation, which the test must not touch.
+		installed, _ := exec.Command("dpkg-query", "--show", "--showformat=${Version}", "appconfigd").Output()
+		if string(installed) != testVersion {
+			t.Fatalf("/usr/bin/appconfigd exists already (package version %q); this test installs the package and must not replace another installation", installed)
 		}
-		_ = os.RemoveAll("/var/lib/appconfigd")
-		_ = os.RemoveAll("/etc/appconfigd")
-		_ = exec.Command("userdel", "appconfigd").Run()
-		_ = exec.Command("groupdel", "appconfigd").Run()
-	})
+		uninstall(t)
+	}
+	t.Cleanup(func() { uninstall(t) })
 	run(t, "dpkg", "-i", deb)
 
 	t.Run("MadeTheUserAndItsDataDirectory", func(t *testing.T) {
@@ -180,6 +180,19 @@ func TestDebianPackage(t *testing.T) {
 			}
 		}
 	})
+}
+
+// uninstall purges the package and removes what purging keeps, the data
+// and the user, as a package should, so that the machine is as it was.
+func uninstall(t *testing.T) {
+	t.Helper()
+	if out, err := exec.Command("dpkg", "--purge", "appconfigd").CombinedOutput(); err != nil {
+		t.Errorf("dpkg --purge: %v\n%s", err, out)
+	}
+	_ = os.RemoveAll("/var/lib/appconfigd")
+	_ = os.RemoveAll("/etc/appconfigd")
+	_ = exec.Command("userdel", "appconfigd").Run()
+	_ = exec.Command("groupdel", "appconfigd").Run()
 }
 
 // startInstalled runs the installed server as the appconfigd user with
