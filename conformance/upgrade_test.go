@@ -12,6 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/appconfig"
 	"github.com/aws/aws-sdk-go-v2/service/appconfig/types"
 	"github.com/aws/aws-sdk-go-v2/service/appconfigdata"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
 // upgradeFixture describes a database that an earlier appconfigd wrote,
@@ -28,14 +31,15 @@ type upgradeFixture struct {
 	Content       string    `json:"content"`
 }
 
-// TestUpgradeFromEarlierSchemas opens each database an earlier schema
-// version wrote (docs/OPERATIONS.md, "Upgrades") with this program, which
-// migrates it, and checks that everything is still served: the resources,
-// the deployed content, a configuration token the old server handed out
-// (its sealing key survived), and new writes.
+// TestUpgradeFromEarlierSchemas opens each store an earlier schema
+// version wrote (docs/OPERATIONS.md, "Upgrades"), SQLite databases and
+// PostgreSQL schemas, with this program, which migrates it, and checks
+// that everything is still served: the resources, the deployed content, a
+// configuration token the old server handed out (its sealing key
+// survived), and new writes.
 func TestUpgradeFromEarlierSchemas(t *testing.T) {
 	t.Parallel()
-	manifests, err := filepath.Glob(filepath.Join("..", "testdata", "upgrade", "schema-*.json"))
+	manifests, err := filepath.Glob(filepath.Join("..", "testdata", "upgrade", "*schema-*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,21 +58,50 @@ func TestUpgradeFromEarlierSchemas(t *testing.T) {
 			if err := json.Unmarshal(b, &fx); err != nil {
 				t.Fatalf("%s: %v", manifest, err)
 			}
-			db, err := os.ReadFile(strings.TrimSuffix(manifest, ".json") + ".db")
-			if err != nil {
-				t.Fatal(err)
-			}
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "appconfigd.db"), db, 0o600); err != nil {
-				t.Fatal(err)
+			var store serverOption
+			if strings.HasPrefix(name, "postgres-") {
+				store = postgresFixture(t, strings.TrimSuffix(manifest, ".json")+".sql")
+			} else {
+				store = sqliteFixture(t, strings.TrimSuffix(manifest, ".json")+".db")
 			}
 			// Two minutes after the old server's last poll (recorded to the
 			// second): the token is still valid and past its poll
 			// interval, the default 60 s.
-			ts := startServer(t, withDataDir(dir), withStart(fx.PolledAt.Add(2*time.Minute)))
+			ts := startServer(t, store, withStart(fx.PolledAt.Add(2*time.Minute)))
 			checkUpgraded(t, ts, fx)
 		})
 	}
+}
+
+// sqliteFixture copies the SQLite database file into a new data
+// directory, which the server then serves.
+func sqliteFixture(t *testing.T, file string) serverOption {
+	t.Helper()
+	db, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "appconfigd.db"), db, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return withDataDir(dir)
+}
+
+// postgresFixture loads the pg_dump file into a new schema of the test
+// database, which the server then serves.
+func postgresFixture(t *testing.T, file string) serverOption {
+	t.Helper()
+	dump, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := apptest.NewSchema(t, nil)
+	sql := strings.ReplaceAll(string(dump), "__SCHEMA__", pgx.Identifier{schema.Name}.Sanitize())
+	if err := apptest.Exec(t.Context(), schema.DSN, sql); err != nil {
+		t.Fatalf("load %s: %v", file, err)
+	}
+	return func(o *serverOptions) { o.config.DatabaseURL = schema.DSN }
 }
 
 // checkUpgraded checks that ts serves what the fixture fx's old server

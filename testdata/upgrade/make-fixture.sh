@@ -1,34 +1,57 @@
 #!/usr/bin/env bash
-# Makes an upgrade fixture: builds appconfigd at COMMIT, fills a new SQLite
-# data directory through the AWS CLI (an application, an environment, a
-# hosted profile with one version, a strategy, a completed deployment, a
-# configuration session polled once), stops the server and keeps its
-# database as testdata/upgrade/schema-N.db, N the newest migration of
-# COMMIT, with what conformance/upgrade_test.go checks in schema-N.json.
+# Makes an upgrade fixture: builds appconfigd at COMMIT, fills a new store
+# through the AWS CLI (an application, an environment, a hosted profile
+# with one version, a strategy, a completed deployment, a configuration
+# session polled once), stops the server and keeps the store, with what
+# conformance/upgrade_test.go checks in a manifest beside it. N is the
+# newest migration of COMMIT:
+#   - SQLite (the default): its database as testdata/upgrade/schema-N.db
+#     and schema-N.json;
+#   - --postgres DSN: a new schema of that database, dumped by pg_dump as
+#     testdata/upgrade/postgres-schema-N.sql (the schema's name written
+#     __SCHEMA__) and postgres-schema-N.json, then dropped.
 # Run it once per schema version worth keeping; the files are committed.
 #
 #   bash testdata/upgrade/make-fixture.sh 1262e42
+#   bash testdata/upgrade/make-fixture.sh --postgres postgres://postgres@127.0.0.1:5432/test?sslmode=disable f20f4f6
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+dsn=
+if [ "$1" = --postgres ]; then
+	dsn="$2"
+	shift 2
+fi
 commit="$1"
 work="$(mktemp -d)"
 pid=
+pg_schema="upgrade_fixture_$$"
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+	[ -n "$dsn" ] && psql "$dsn" -X -q -c "DROP SCHEMA IF EXISTS $pg_schema CASCADE" >/dev/null 2>&1 || true
 	git worktree remove --force "$work/src" >/dev/null 2>&1 || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
 git worktree add --detach "$work/src" "$commit" >/dev/null 2>&1
 (cd "$work/src" && CGO_ENABLED=0 go build -o "$work/appconfigd" ./cmd/appconfigd)
-schema="$(ls "$work/src/sqlite/migration" | sort | tail -n 1 | cut -d_ -f1 | sed 's/^0*//')"
+store_flags=()
+prefix=schema
+migrations=sqlite/migration
+if [ -n "$dsn" ]; then
+	psql "$dsn" -X -q -c "CREATE SCHEMA $pg_schema"
+	case "$dsn" in *\?*) sep='&' ;; *) sep='?' ;; esac
+	store_flags=(--database-url "$dsn${sep}search_path=$pg_schema")
+	prefix=postgres-schema
+	migrations=postgres/migration
+fi
+schema="$(ls "$work/src/$migrations" | sort | tail -n 1 | cut -d_ -f1 | sed 's/^0*//')"
 revision="$(git rev-parse "$commit")"
 
 export APPCONFIGD_ADMIN_ACCESS_KEY_ID=AKIDUPGRADEFIXTURE APPCONFIGD_ADMIN_SECRET_ACCESS_KEY=upgrade-fixture-secret-access-key
 export AWS_ACCESS_KEY_ID="$APPCONFIGD_ADMIN_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$APPCONFIGD_ADMIN_SECRET_ACCESS_KEY"
 export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 url=http://127.0.0.1:27901
-"$work/appconfigd" serve --data "$work/data" --listen 127.0.0.1:27901 >"$work/log" 2>&1 &
+"$work/appconfigd" serve --data "$work/data" --listen 127.0.0.1:27901 "${store_flags[@]}" >"$work/log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
 	aws appconfig list-applications --endpoint-url "$url" >/dev/null 2>&1 && break
@@ -63,9 +86,17 @@ polled="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 kill -TERM "$pid"
 wait "$pid" || true
 pid=
-[ ! -s "$work/data/appconfigd.db-wal" ] || { echo "the server left a write-ahead log; the fixture would be incomplete" >&2; exit 1; }
-cp "$work/data/appconfigd.db" "testdata/upgrade/schema-$schema.db"
-cat >"testdata/upgrade/schema-$schema.json" <<JSON
+if [ -n "$dsn" ]; then
+	# --inserts: statements that any client can run, not COPY; psql's
+	# meta-commands (\restrict) and the CREATE SCHEMA go, since the test
+	# makes the schema itself.
+	pg_dump "$dsn" --schema="$pg_schema" --inserts --no-owner --no-privileges |
+		sed -e '/^\\/d' -e '/^CREATE SCHEMA /d' -e "s/\b$pg_schema\b/__SCHEMA__/g" >"testdata/upgrade/$prefix-$schema.sql"
+else
+	[ ! -s "$work/data/appconfigd.db-wal" ] || { echo "the server left a write-ahead log; the fixture would be incomplete" >&2; exit 1; }
+	cp "$work/data/appconfigd.db" "testdata/upgrade/$prefix-$schema.db"
+fi
+cat >"testdata/upgrade/$prefix-$schema.json" <<JSON
 {
   "commit": "$revision",
   "schema": $schema,
@@ -78,4 +109,4 @@ cat >"testdata/upgrade/schema-$schema.json" <<JSON
   "content": $(printf '%s' "$content" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')
 }
 JSON
-echo "testdata/upgrade/schema-$schema.db from $commit"
+echo "testdata/upgrade/$prefix-$schema from $commit"
