@@ -24,7 +24,7 @@ import (
 // schema moved on is refused, as documented.
 func TestRollingUpgradeOnPostgreSQL(t *testing.T) {
 	t.Parallel()
-	previous := apptest.NeedCommand(t, "appconfigd-previous", "build appconfigd at the commit .ci/deps names (.ci/deps does)")
+	previous := apptest.NeedCommand(t, "appconfigd-previous", "build appconfigd at the commit .ci/deps names (.ci/deps does, from the repository's history: it needs a full clone)")
 	schema := apptest.NewSchema(t, nil)
 	oldDir := t.TempDir()
 	old := startBinary(t, previous, oldDir, "--database-url", schema.DSN)
