@@ -55,7 +55,7 @@ func PlanImport(ctx context.Context, source, target Client, opts ImportOptions) 
 	if err != nil {
 		return nil, fmt.Errorf("read the target: %w", err)
 	}
-	changes, err := Plan(tree, current, PlanOptions{Deploy: true, PruneVersions: true})
+	changes, err := Plan(tree, current, PlanOptions{Deploy: true, PruneVersions: true, FromEndpoint: true})
 	if err != nil {
 		return nil, err
 	}

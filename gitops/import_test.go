@@ -95,3 +95,17 @@ func TestPlanPruneVersions(t *testing.T) {
 		t.Errorf("plan:\n%s\nwant:\n%s", lines(got), want)
 	}
 }
+
+// TestPlanImportRefusesAConflictingVersion checks what an import says of a
+// version the target has with another content than the source's: what to
+// do on the target, not in files.
+func TestPlanImportRefusesAConflictingVersion(t *testing.T) {
+	t.Parallel()
+	source, target := loaded(t), loaded(t)
+	target.Applications[0].Profiles[0].Versions[1].Data = []byte(`{"max":4}`)
+	_, err := Plan(source, target, PlanOptions{Deploy: true, PruneVersions: true, FromEndpoint: true})
+	want := "shop/limits version 2: the target's version has another content than the source's, and hosted versions never change; delete version 2 of shop/limits on the target, or the profile, and import again"
+	if err == nil || err.Error() != want {
+		t.Errorf("Plan: %v\nwant %s", err, want)
+	}
+}

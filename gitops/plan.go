@@ -99,6 +99,10 @@ type PlanOptions struct {
 	// a hosted version's number is what names it, so a version a copy
 	// holds and the original does not is none of the original's.
 	PruneVersions bool
+	// FromEndpoint says the desired side was read from another endpoint
+	// (appconfigd import), not from files, so that a refusal advises
+	// what to do on the target rather than in the files.
+	FromEndpoint bool
 }
 
 // Plan returns the changes that make current, the endpoint as read, match
@@ -267,7 +271,11 @@ func (p *planner) profile(a *ApplicationTree, d, c *ProfileTree) {
 		differs = changed(differs, "contentType", dv.ContentType, cv.ContentType)
 		differs = changed(differs, "description", dv.Description, cv.Description)
 		differs = changed(differs, "versionLabel", dv.VersionLabel, cv.VersionLabel)
-		if len(differs) > 0 {
+		switch {
+		case len(differs) == 0:
+		case p.opts.FromEndpoint:
+			p.fail(vname, "the target's version has another %s than the source's, and hosted versions never change; delete version %d of %s/%s on the target, or the profile, and import again", strings.Join(differs, ", "), dv.Version, a.Name, d.Name)
+		default:
 			p.fail(dv.Path, "version %d on the endpoint has another %s, and hosted versions never change; put the new content in a new version file (%d.yaml and its content)", dv.Version, strings.Join(differs, ", "), latest(d, c)+1)
 		}
 	}
