@@ -765,10 +765,7 @@ const processPollGap = 5 * time.Millisecond
 
 // agentProcess is one `appconfigd agent` child process.
 type agentProcess struct {
-	name string
-	cmd  *exec.Cmd
-	url  string
-	done chan error
+	child
 	// last is the Configuration-Version its local API last answered.
 	last atomic.Pointer[string]
 }
@@ -807,40 +804,13 @@ func agentEnv(environ []string, endpoint string, key agent.Key, pollInterval tim
 // its standard error to logs, and returns once it has printed its
 // address.
 func startAgentProcess(ctx context.Context, j int, bin, endpoint string, key agent.Key, pollInterval time.Duration, logs io.Writer) (*agentProcess, error) {
-	p := &agentProcess{name: "agent process " + strconv.Itoa(j), cmd: exec.Command(bin, "agent"), done: make(chan error, 1)}
+	p := &agentProcess{child: child{label: "agent process " + strconv.Itoa(j), cmd: exec.Command(bin, "agent")}}
 	p.cmd.Env = agentEnv(os.Environ(), endpoint, key, pollInterval)
-	p.cmd.Stderr = &prefixWriter{prefix: p.name + ": ", w: logs}
-	stdout, err := p.cmd.StdoutPipe()
-	if err != nil {
+	p.cmd.Stderr = &prefixWriter{prefix: p.label + ": ", w: logs}
+	if err := p.start(ctx, agentServingLine, "address"); err != nil {
 		return nil, err
 	}
-	if err := p.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s agent: %w", bin, err)
-	}
-	lines := make(chan string, 1)
-	go func() {
-		br := bufio.NewReader(stdout)
-		line, _ := br.ReadString('\n')
-		lines <- line
-		_, _ = io.Copy(io.Discard, br)
-		p.done <- p.cmd.Wait()
-	}()
-	select {
-	case line := <-lines:
-		m := agentServingLine.FindStringSubmatch(strings.TrimSpace(line))
-		if m == nil {
-			p.stop()
-			return nil, fmt.Errorf("%s: first output line %q does not name its address", p.name, line)
-		}
-		p.url = m[1]
-		return p, nil
-	case <-time.After(30 * time.Second):
-		p.stop()
-		return nil, fmt.Errorf("%s printed no address within 30s", p.name)
-	case <-ctx.Done():
-		p.stop()
-		return nil, ctx.Err()
-	}
+	return p, nil
 }
 
 // watch asks the process's local API for key every processPollGap until
@@ -872,23 +842,6 @@ func (p *agentProcess) watch(ctx context.Context, key agent.Key, j int, l *versi
 			return
 		case <-tick.C:
 		}
-	}
-}
-
-// stop ends the process with SIGTERM (SIGKILL after 15 s).
-func (p *agentProcess) stop() error {
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-p.done:
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return fmt.Errorf("%s: %w", p.name, err)
-		}
-		return nil
-	case <-time.After(15 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-		return fmt.Errorf("%s did not exit within 15s of SIGTERM; killed", p.name)
 	}
 }
 

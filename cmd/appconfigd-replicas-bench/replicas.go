@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -76,11 +74,9 @@ func adminExec(ctx context.Context, dsn, statement string) error {
 
 // replica is one appconfigd child process.
 type replica struct {
-	name string
-	cmd  *exec.Cmd
-	url  string
-	dir  string
-	done chan error
+	child
+	name string // as reports name it
+	dir  string // its data directory, removed when it stops
 }
 
 // servingLine is the first line appconfigd prints on stdout.
@@ -95,44 +91,17 @@ func startReplica(ctx context.Context, name, bin, dsn string, extra []string, lo
 		return nil, err
 	}
 	args := append([]string{"--listen", "127.0.0.1:0", "--data", dir, "--database-url", dsn, "--log-level", "warn"}, extra...)
-	r := &replica{name: name, cmd: exec.Command(bin, args...), dir: dir, done: make(chan error, 1)}
+	r := &replica{name: name, dir: dir, child: child{label: "replica " + name, cmd: exec.Command(bin, args...)}}
 	// Replicas sharing a database must share their keys: left alone,
 	// each would generate an admin key of its own.
 	id, secret := benchKey()
 	r.cmd.Env = append(os.Environ(), "APPCONFIGD_ADMIN_ACCESS_KEY_ID="+id, "APPCONFIGD_ADMIN_SECRET_ACCESS_KEY="+secret)
-	r.cmd.Stderr = &prefixWriter{prefix: "replica " + name + ": ", w: logs}
-	stdout, err := r.cmd.StdoutPipe()
-	if err != nil {
+	r.cmd.Stderr = &prefixWriter{prefix: r.label + ": ", w: logs}
+	if err := r.start(ctx, servingLine, "endpoint"); err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
-	if err := r.cmd.Start(); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("start %s: %w", bin, err)
-	}
-	lines := make(chan string, 1)
-	go func() {
-		br := bufio.NewReader(stdout)
-		line, _ := br.ReadString('\n')
-		lines <- line
-		_, _ = io.Copy(io.Discard, br)
-		r.done <- r.cmd.Wait()
-	}()
-	select {
-	case line := <-lines:
-		m := servingLine.FindStringSubmatch(strings.TrimSpace(line))
-		if m == nil {
-			r.stop()
-			return nil, fmt.Errorf("replica %s: first output line %q does not name its endpoint", name, line)
-		}
-		r.url = m[1]
-		return r, nil
-	case <-time.After(30 * time.Second):
-		r.stop()
-		return nil, fmt.Errorf("replica %s printed no endpoint within 30s", name)
-	case <-ctx.Done():
-		r.stop()
-		return nil, ctx.Err()
-	}
+	return r, nil
 }
 
 // defaultServerFlags returns the flags every replica gets besides
@@ -157,25 +126,10 @@ func defaultServerFlags(ctx context.Context, bin string, user []string) ([]strin
 }
 
 // pid returns the process ID.
-func (r *replica) pid() int { return r.cmd.Process.Pid }
-
-// stop ends the process with SIGTERM (SIGKILL after 15 s) and removes its
-// data directory.
+// stop ends the process (child.stop) and removes its data directory.
 func (r *replica) stop() error {
 	defer os.RemoveAll(r.dir)
-	_ = r.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-r.done:
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return fmt.Errorf("replica %s: %w", r.name, err)
-		}
-		return nil
-	case <-time.After(15 * time.Second):
-		_ = r.cmd.Process.Kill()
-		<-r.done
-		return fmt.Errorf("replica %s did not exit within 15s of SIGTERM; killed", r.name)
-	}
+	return r.child.stop()
 }
 
 // prefixWriter writes each line with a prefix.
