@@ -17,9 +17,9 @@ import (
 // agent: started, known by the address it prints first, and stopped.
 type child struct {
 	label string // as messages name it, e.g. "replica 1"
-	cmd  *exec.Cmd
-	url  string
-	done chan error // cmd.Wait's result, once it has exited
+	cmd   *exec.Cmd
+	url   string
+	done  chan error // cmd.Wait's result, once it has exited
 }
 
 // start starts c.cmd (its environment and stderr already set) and returns
