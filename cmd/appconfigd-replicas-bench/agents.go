@@ -70,15 +70,10 @@ func parseAgentsFlags(args []string, stderr io.Writer) (*agentsOptions, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	if err := checkServerAndDatabase(fs, o.serverBin, o.databaseURL); err != nil {
+		return nil, err
+	}
 	switch {
-	case fs.NArg() > 0:
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	case o.serverBin == "":
-		return nil, errors.New("--server-bin is required (go build -o /tmp/appconfigd ./cmd/appconfigd)")
-	case o.databaseURL == "":
-		return nil, errors.New("--database-url is required, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-	case !strings.HasPrefix(o.databaseURL, "postgres://") && !strings.HasPrefix(o.databaseURL, "postgresql://"):
-		return nil, errors.New("--database-url must be a postgres:// URL")
 	case o.replicas < 1 || o.replicas > len(replicaNames):
 		return nil, fmt.Errorf("--replicas must be from 1 to %d", len(replicaNames))
 	case o.agents < 1 || o.processes < 0 || o.deployments < 1 || o.waiters < 0:

@@ -147,19 +147,30 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	if err := checkServerAndDatabase(fs, o.serverBin, o.databaseURL); err != nil {
+		return nil, err
+	}
 	switch {
-	case fs.NArg() > 0:
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	case o.serverBin == "":
-		return nil, errors.New("--server-bin is required (go build -o /tmp/appconfigd ./cmd/appconfigd)")
-	case o.databaseURL == "":
-		return nil, errors.New("--database-url is required, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-	case !strings.HasPrefix(o.databaseURL, "postgres://") && !strings.HasPrefix(o.databaseURL, "postgresql://"):
-		return nil, errors.New("--database-url must be a postgres:// URL")
 	case o.iterations < 1 || o.concurrency < 1 || o.duration <= 0 || o.warmup < 0 || o.pollGap < 0:
 		return nil, errors.New("--iterations, --concurrency and --duration must be positive, --warmup and --poll-gap not negative")
 	}
 	return o, nil
+}
+
+// checkServerAndDatabase checks what every mode's command line needs: no
+// argument left over, the binary to run and a PostgreSQL URL.
+func checkServerAndDatabase(fs *flag.FlagSet, serverBin, databaseURL string) error {
+	switch {
+	case fs.NArg() > 0:
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case serverBin == "":
+		return errors.New("--server-bin is required (go build -o /tmp/appconfigd ./cmd/appconfigd)")
+	case databaseURL == "":
+		return errors.New("--database-url is required, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+	case !strings.HasPrefix(databaseURL, "postgres://") && !strings.HasPrefix(databaseURL, "postgresql://"):
+		return errors.New("--database-url must be a postgres:// URL")
+	}
+	return nil
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
