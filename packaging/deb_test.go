@@ -34,8 +34,8 @@ func buildDeb(t *testing.T) string {
 		t.Fatalf("build-deb.sh: %v\n%s", err, stderrOf(err))
 	}
 	deb := strings.TrimSpace(string(b))
-	if filepath.Dir(deb) != out || !strings.HasPrefix(filepath.Base(deb), "appconfigd_1.2.3~test_") {
-		t.Fatalf("build-deb.sh printed %q; want a package appconfigd_1.2.3~test_ARCH.deb in %s", deb, out)
+	if filepath.Dir(deb) != out || !strings.HasPrefix(filepath.Base(deb), "appconfigd_"+testVersion+"_") {
+		t.Fatalf("build-deb.sh printed %q; want a package appconfigd_%s_ARCH.deb in %s", deb, testVersion, out)
 	}
 	return deb
 }
@@ -80,8 +80,8 @@ func TestDebianPackage(t *testing.T) {
 				t.Errorf("the package holds no file like %q:\n%s", want, contents)
 			}
 		}
-		if got := run(t, "dpkg-deb", "--field", deb, "Package", "Version"); got != "Package: appconfigd\nVersion: 1.2.3~test\n" {
-			t.Errorf("control fields = %q; want Package appconfigd and Version 1.2.3~test", got)
+		if got, want := run(t, "dpkg-deb", "--field", deb, "Package", "Version"), "Package: appconfigd\nVersion: "+testVersion+"\n"; got != want {
+			t.Errorf("control fields = %q; want %q", got, want)
 		}
 		if got := run(t, "dpkg-deb", "--ctrl-tarfile", deb); !strings.Contains(got, "conffiles") {
 			t.Error("the package marks no configuration file")

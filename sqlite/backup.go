@@ -10,6 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+
+	"github.com/appconfigd/appconfigd/internal/sqlstore"
 )
 
 // backupFilesTable holds, in a backup only, the files of the data
@@ -37,7 +40,7 @@ func Backup(ctx context.Context, path, dst string, files map[string][]byte) erro
 		return fmt.Errorf("sqlite: backup: %w", err)
 	}
 	defer os.Remove(tmp)
-	src, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_busy_timeout=5000")
+	src, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_busy_timeout="+strconv.Itoa(busyTimeoutMillis))
 	if err != nil {
 		return fmt.Errorf("sqlite: backup %s: %w", path, err)
 	}
@@ -74,8 +77,12 @@ func Restore(ctx context.Context, from, path string) (map[string][]byte, error) 
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: restore %s: %w", from, err)
 	}
-	if known := latestMigration(); version > known {
-		return nil, fmt.Errorf("sqlite: restore %s: its schema version %d is newer than this program's %d; restore it with the appconfigd that made it", from, version, known)
+	known, err := sqlstore.ListMigrations(migrations)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: restore: %w", err)
+	}
+	if latest := known[len(known)-1].Version; version > latest {
+		return nil, fmt.Errorf("sqlite: restore %s: its schema version %d is newer than this program's %d; restore it with the appconfigd that made it", from, version, latest)
 	}
 	files, err := takeFiles(ctx, tmp)
 	if err != nil {
@@ -177,19 +184,6 @@ func takeFiles(ctx context.Context, path string) (map[string][]byte, error) {
 		return nil, err
 	}
 	return files, db.Close()
-}
-
-// latestMigration is the newest schema version this program knows.
-func latestMigration() int {
-	entries, _ := fs.Glob(migrations, "migration/*.sql")
-	latest := 0
-	for _, e := range entries {
-		var v int
-		if _, err := fmt.Sscanf(filepath.Base(e), "%d_", &v); err == nil && v > latest {
-			latest = v
-		}
-	}
-	return latest
 }
 
 // tempPath returns a new file name in dst's directory, for a file to be

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 )
 
 // Devel is the version of a build that carries none, such as go run's or
@@ -33,14 +34,15 @@ type Info struct {
 	Platform  string
 }
 
-// Read returns the running binary's Info.
-func Read() Info {
+// Read returns the running binary's Info. It is read once: /healthz asks
+// on every probe, and the build information never changes.
+var Read = sync.OnceValue(func() Info {
 	info := Info{Version: Devel, GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		info = fromBuildInfo(bi, info)
 	}
 	return info
-}
+})
 
 // fromBuildInfo fills info from bi, apart so that tests can give a build
 // information of their own.

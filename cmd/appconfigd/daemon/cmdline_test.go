@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/appconfig"
+
 	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
@@ -33,5 +36,26 @@ func checkHelp(t *testing.T, run clientCommand, own, inHelp []string) {
 		if !strings.Contains(help.String(), want) {
 			t.Errorf("appconfigd help does not mention %q", want)
 		}
+	}
+}
+
+// checkClient checks where a client command's AppConfig client goes and
+// as whom: its endpoint, its region (also as the command reports it) and
+// its credentials' access key ID.
+func checkClient(t *testing.T, client *appconfig.Client, region, wantEndpoint, wantRegion, wantKey string) {
+	t.Helper()
+	o := client.Options()
+	if got := aws.ToString(o.BaseEndpoint); got != wantEndpoint {
+		t.Errorf("BaseEndpoint = %q; want %q", got, wantEndpoint)
+	}
+	if region != wantRegion || o.Region != wantRegion {
+		t.Errorf("region = %q, client's %q; want %q", region, o.Region, wantRegion)
+	}
+	creds, err := o.Credentials.Retrieve(t.Context())
+	if err != nil {
+		t.Fatalf("Retrieve credentials: %v", err)
+	}
+	if creds.AccessKeyID != wantKey {
+		t.Errorf("AccessKeyID = %q; want %q", creds.AccessKeyID, wantKey)
 	}
 }

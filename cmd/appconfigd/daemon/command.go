@@ -159,9 +159,7 @@ func loadServeSettings(args []string, getenv func(string) string, stderr io.Writ
 	}
 	sources, err := applySettings(fs, getenv)
 	if err != nil {
-		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintf(stderr, "appconfigd: %s\n", line)
-		}
+		reportFailure(stderr, "", err)
 		return nil, 2, false
 	}
 	opts.flags, opts.sources = fs, sources

@@ -124,20 +124,7 @@ func TestExportClient(t *testing.T) {
 			if err != nil {
 				t.Fatalf("exportClient: %v", err)
 			}
-			o := client.Options()
-			if got := aws.ToString(o.BaseEndpoint); got != tt.wantEndpoint {
-				t.Errorf("BaseEndpoint = %q; want %q", got, tt.wantEndpoint)
-			}
-			if region != tt.wantRegion || o.Region != tt.wantRegion {
-				t.Errorf("region = %q, client's %q; want %q", region, o.Region, tt.wantRegion)
-			}
-			creds, err := o.Credentials.Retrieve(t.Context())
-			if err != nil {
-				t.Fatalf("Retrieve credentials: %v", err)
-			}
-			if creds.AccessKeyID != "AKIDEXPORT" {
-				t.Errorf("AccessKeyID = %q; want the one getenv gave", creds.AccessKeyID)
-			}
+			checkClient(t, client, region, tt.wantEndpoint, tt.wantRegion, "AKIDEXPORT")
 		})
 	}
 }

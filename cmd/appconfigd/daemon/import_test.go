@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/appconfigd/appconfigd/internal/apptest"
 )
 
@@ -83,20 +81,7 @@ func TestImportSourceClient(t *testing.T) {
 			if err != nil {
 				t.Fatalf("importSourceClient: %v", err)
 			}
-			o := client.Options()
-			if got := aws.ToString(o.BaseEndpoint); got != tt.wantEndpoint {
-				t.Errorf("BaseEndpoint = %q; want %q", got, tt.wantEndpoint)
-			}
-			if region != tt.wantRegion || o.Region != tt.wantRegion {
-				t.Errorf("region = %q, client's %q; want %q", region, o.Region, tt.wantRegion)
-			}
-			creds, err := o.Credentials.Retrieve(t.Context())
-			if err != nil {
-				t.Fatalf("Retrieve credentials: %v", err)
-			}
-			if creds.AccessKeyID != tt.wantKey {
-				t.Errorf("AccessKeyID = %q; want %q", creds.AccessKeyID, tt.wantKey)
-			}
+			checkClient(t, client, region, tt.wantEndpoint, tt.wantRegion, tt.wantKey)
 		})
 	}
 }
